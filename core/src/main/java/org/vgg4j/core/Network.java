@@ -1,0 +1,119 @@
+package org.vgg4j.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.vgg4j.core.layer.Dropout;
+import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.ParameterSpec;
+import org.vgg4j.core.layer.Sequential;
+
+/**
+ * An immutable network: a root {@link Sequential} plus the shape of one input sample, from which every layer's output
+ * shape and every parameter (named like PyTorch's {@code state_dict}) is inferred.
+ *
+ * @param name        a short model name such as {@code vgg11}
+ * @param root        the layers
+ * @param sampleShape shape of one input sample without the batch dimension, e.g. [1, 224, 224]
+ */
+public record Network(String name, Sequential root, Shape sampleShape) {
+
+    public Network {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(sampleShape, "sampleShape");
+        // Fails early, naming the layer, if the layers do not fit together.
+        root.outputShape("", sampleShape.prepend(1));
+    }
+
+    /** Checks that {@code input} is a batch of this network's samples; the error names the input and both shapes. */
+    public void checkInput(Shape input) {
+        if (input.rank() != sampleShape.rank() + 1 || !input.dropFirst().equals(sampleShape) || input.dim(0) < 1) {
+            throw new ShapeMismatchException("input", "[N >= 1, " + sampleShape.toString().substring(1), input);
+        }
+    }
+
+    /** The logits' shape for a batch of {@code input}, after checking the input. */
+    public Shape outputShape(Shape input) {
+        checkInput(input);
+        return root.outputShape("", input);
+    }
+
+    /** Number of output classes (the last dimension of the output). */
+    public int numClasses() {
+        return root.outputShape("", sampleShape.prepend(1)).dim(-1);
+    }
+
+    /** The output shape of each top-level child for a batch of {@code batch} samples: the d2l shape table. */
+    public List<LayerNode> shapeTable(int batch) {
+        List<LayerNode> out = new ArrayList<>();
+        Shape shape = sampleShape.prepend(batch);
+        for (Sequential.Child c : root.children()) {
+            shape = c.layer().outputShape(c.name(), shape);
+            out.add(new LayerNode(c.name(), c.layer(), shape));
+        }
+        return out;
+    }
+
+    /** Every non-container layer in execution order with its path and output shape for {@code batch} samples. */
+    public List<LayerNode> leaves(int batch) {
+        List<LayerNode> out = new ArrayList<>();
+        collectLeaves("", root, sampleShape.prepend(batch), out);
+        return out;
+    }
+
+    private static Shape collectLeaves(String path, Layer layer, Shape input, List<LayerNode> out) {
+        if (layer instanceof Sequential seq) {
+            Shape shape = input;
+            for (Sequential.Child c : seq.children()) {
+                shape = collectLeaves(path.isEmpty() ? c.name() : path + "." + c.name(), c.layer(), shape, out);
+            }
+            return shape;
+        }
+        Shape output = layer.outputShape(path, input);
+        out.add(new LayerNode(path, layer, output));
+        return output;
+    }
+
+    /** Every parameter in {@code state_dict} order with its full dotted name. */
+    public List<ParameterSpec> parameterSpecs() {
+        List<ParameterSpec> out = new ArrayList<>();
+        for (LayerNode node : leaves(1)) {
+            for (ParameterSpec p : node.layer().parameters()) {
+                out.add(p.prefixed(node.path()));
+            }
+        }
+        return out;
+    }
+
+    /** Total number of scalar parameters. */
+    public long parameterCount() {
+        return parameterSpecs().stream().mapToLong(p -> p.shape().elementCount()).sum();
+    }
+
+    /** Whether any layer is a dropout with non-zero probability (training is then stochastic). */
+    public boolean hasActiveDropout() {
+        return leaves(1).stream().anyMatch(n -> n.layer() instanceof Dropout d && d.p() > 0);
+    }
+
+    /** The module tree printed the way PyTorch prints an {@code nn.Module}. */
+    public String describePytorch() {
+        StringBuilder sb = new StringBuilder();
+        describe(root, "", sb);
+        return sb.toString();
+    }
+
+    private static void describe(Layer layer, String indent, StringBuilder sb) {
+        if (layer instanceof Sequential seq) {
+            sb.append("Sequential(\n");
+            for (Sequential.Child c : seq.children()) {
+                sb.append(indent).append("  (").append(c.name()).append("): ");
+                describe(c.layer(), indent + "  ", sb);
+                sb.append('\n');
+            }
+            sb.append(indent).append(')');
+        } else {
+            sb.append(layer.describe());
+        }
+    }
+}

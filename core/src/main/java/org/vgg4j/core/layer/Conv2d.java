@@ -1,0 +1,54 @@
+package org.vgg4j.core.layer;
+
+import java.util.List;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.ShapeMismatchException;
+
+/**
+ * A 2-D convolution with square kernels, equal stride and zero padding on both axes, and a bias; NCHW in and out.
+ */
+public record Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding) implements Layer {
+
+    public Conv2d {
+        if (inChannels < 1 || outChannels < 1 || kernelSize < 1 || stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("bad Conv2d(" + inChannels + ", " + outChannels + ", kernel="
+                    + kernelSize + ", stride=" + stride + ", padding=" + padding + ")");
+        }
+    }
+
+    /** The VGG convolution: 3x3, stride 1, padding 1 (keeps height and width). */
+    public static Conv2d same3x3(int inChannels, int outChannels) {
+        return new Conv2d(inChannels, outChannels, 3, 1, 1);
+    }
+
+    @Override
+    public Shape outputShape(String path, Shape input) {
+        String expected = "[N, " + inChannels + ", H >= " + Math.max(1, kernelSize - 2 * padding) + ", W >= "
+                + Math.max(1, kernelSize - 2 * padding) + "]";
+        if (input.rank() != 4 || input.dim(1) != inChannels) {
+            throw new ShapeMismatchException(path, expected, input);
+        }
+        int h = (input.dim(2) + 2 * padding - kernelSize) / stride + 1;
+        int w = (input.dim(3) + 2 * padding - kernelSize) / stride + 1;
+        if (input.dim(2) + 2 * padding < kernelSize || input.dim(3) + 2 * padding < kernelSize) {
+            throw new ShapeMismatchException(path, expected, input);
+        }
+        return Shape.of(input.dim(0), outChannels, h, w);
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        int area = kernelSize * kernelSize;
+        return List.of(
+                new ParameterSpec("weight", Shape.of(outChannels, inChannels, kernelSize, kernelSize),
+                        ParameterSpec.Role.WEIGHT, this, inChannels * area, outChannels * area),
+                new ParameterSpec("bias", Shape.of(outChannels), ParameterSpec.Role.BIAS, this,
+                        inChannels * area, outChannels * area));
+    }
+
+    @Override
+    public String describe() {
+        return "Conv2d(" + inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ", " + kernelSize
+                + "), stride=(" + stride + ", " + stride + "), padding=(" + padding + ", " + padding + "))";
+    }
+}

@@ -1,0 +1,23 @@
+package org.vgg4j.core.layer;
+
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.ShapeMismatchException;
+
+/**
+ * Flattens every dimension after the batch into one, in NCHW (channel-major) order as PyTorch does.
+ */
+public record Flatten() implements Layer {
+
+    @Override
+    public Shape outputShape(String path, Shape input) {
+        if (input.rank() < 2) {
+            throw new ShapeMismatchException(path, "[N, ...] (rank >= 2)", input);
+        }
+        return Shape.of(input.dim(0), Math.toIntExact(input.dropFirst().elementCount()));
+    }
+
+    @Override
+    public String describe() {
+        return "Flatten(start_dim=1, end_dim=-1)";
+    }
+}

@@ -1,0 +1,67 @@
+package org.vgg4j.core.layer;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.vgg4j.core.Shape;
+
+/**
+ * An ordered container of named child layers applied one after another, like PyTorch's {@code nn.Sequential}.
+ *
+ * @param children the children in execution order; names are unique and contain no dot
+ */
+public record Sequential(List<Child> children) implements Layer {
+
+    /**
+     * One named child of a {@link Sequential}.
+     *
+     * @param name  the child's name (PyTorch numbers unnamed children 0, 1, 2, ...)
+     * @param layer the child layer
+     */
+    public record Child(String name, Layer layer) {
+        public Child {
+            if (name == null || name.isEmpty() || name.contains(".")) {
+                throw new IllegalArgumentException("child name must be non-empty and contain no '.': " + name);
+            }
+        }
+    }
+
+    public Sequential {
+        children = List.copyOf(children);
+        Set<String> seen = new HashSet<>();
+        for (Child c : children) {
+            if (!seen.add(c.name())) {
+                throw new IllegalArgumentException("duplicate child name '" + c.name() + "'");
+            }
+        }
+    }
+
+    /** A container whose children are named 0, 1, 2, ... like an unnamed PyTorch {@code nn.Sequential}. */
+    public static Sequential of(Layer... layers) {
+        return of(List.of(layers));
+    }
+
+    /** A container whose children are named 0, 1, 2, ... like an unnamed PyTorch {@code nn.Sequential}. */
+    public static Sequential of(List<? extends Layer> layers) {
+        List<Child> children = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            children.add(new Child(Integer.toString(i), layers.get(i)));
+        }
+        return new Sequential(children);
+    }
+
+    @Override
+    public Shape outputShape(String path, Shape input) {
+        Shape shape = input;
+        for (Child c : children) {
+            shape = c.layer().outputShape(path.isEmpty() ? c.name() : path + "." + c.name(), shape);
+        }
+        return shape;
+    }
+
+    @Override
+    public String describe() {
+        return "Sequential";
+    }
+}

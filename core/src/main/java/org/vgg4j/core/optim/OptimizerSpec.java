@@ -1,0 +1,13 @@
+package org.vgg4j.core.optim;
+
+/**
+ * An immutable optimizer configuration that every trainable backend implements with PyTorch's update rule.
+ */
+public sealed interface OptimizerSpec permits Adam, Sgd {
+
+    /** The step size. */
+    double learningRate();
+
+    /** L2 penalty added to each gradient as {@code weightDecay * parameter} (PyTorch's {@code weight_decay}). */
+    double weightDecay();
+}

@@ -1,0 +1,18 @@
+package org.vgg4j.core.optim;
+
+/**
+ * Stochastic gradient descent with optional momentum, PyTorch's rule: {@code b = momentum * b + g; p -= lr * b}
+ * (plain {@code p -= lr * g} when momentum is 0); state slot {@code momentum_buffer}.
+ */
+public record Sgd(double learningRate, double momentum, double weightDecay) implements OptimizerSpec {
+
+    /** Name of the momentum state slot. */
+    public static final String MOMENTUM_BUFFER = "momentum_buffer";
+
+    public Sgd {
+        if (!(learningRate > 0) || !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0)) {
+            throw new IllegalArgumentException(
+                    "bad SGD(lr=" + learningRate + ", momentum=" + momentum + ", weight_decay=" + weightDecay + ")");
+        }
+    }
+}

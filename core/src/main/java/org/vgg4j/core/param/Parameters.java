@@ -1,0 +1,113 @@
+package org.vgg4j.core.param;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.ParameterSpec;
+
+/**
+ * An immutable, ordered map from PyTorch {@code state_dict} names ({@code vgg_block_1.0.weight}) to host tensors.
+ */
+public final class Parameters {
+    private final Map<String, Tensor> tensors;
+
+    private Parameters(Map<String, Tensor> tensors) {
+        this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** Parameters holding {@code tensors} in their iteration order. */
+    public static Parameters of(Map<String, Tensor> tensors) {
+        return new Parameters(tensors);
+    }
+
+    /** Fresh parameters for {@code network} drawn by {@code initializer} from {@code seed}. */
+    public static Parameters initialize(Network network, Initializer initializer, long seed) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (ParameterSpec spec : network.parameterSpecs()) {
+            out.put(spec.name(), initializer.create(spec, seed));
+        }
+        return new Parameters(out);
+    }
+
+    /** The tensor named {@code name}; an error lists the names that exist. */
+    public Tensor get(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new ParameterMismatchException("no parameter named '" + name + "'; have " + tensors.keySet());
+        }
+        return t;
+    }
+
+    public Set<String> names() {
+        return tensors.keySet();
+    }
+
+    public Map<String, Tensor> asMap() {
+        return tensors;
+    }
+
+    public int size() {
+        return tensors.size();
+    }
+
+    /** Total number of scalars. */
+    public long elementCount() {
+        return tensors.values().stream().mapToLong(Tensor::size).sum();
+    }
+
+    /** A copy with each tensor replaced by {@code f(tensor)}. */
+    public Parameters map(UnaryOperator<Tensor> f) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> out.put(k, f.apply(v)));
+        return new Parameters(out);
+    }
+
+    /**
+     * Checks that these parameters are exactly the ones {@code network} needs, naming every missing, unexpected or
+     * misshaped tensor, and returns them in the network's order.
+     */
+    public Parameters conformTo(Network network) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        for (ParameterSpec spec : network.parameterSpecs()) {
+            Tensor t = tensors.get(spec.name());
+            if (t == null) {
+                problems.add("missing tensor '" + spec.name() + "' " + spec.shape());
+            } else if (!t.shape().equals(spec.shape())) {
+                problems.add("tensor '" + spec.name() + "' has shape " + t.shape() + ", expected " + spec.shape());
+            } else {
+                ordered.put(spec.name(), t);
+            }
+        }
+        for (String name : tensors.keySet()) {
+            if (network.parameterSpecs().stream().noneMatch(s -> s.name().equals(name))) {
+                problems.add("unexpected tensor '" + name + "' " + tensors.get(name).shape());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ParameterMismatchException("parameters do not fit network '" + network.name() + "': "
+                    + String.join("; ", problems));
+        }
+        return new Parameters(ordered);
+    }
+
+    /** Largest element-wise absolute difference over all tensors (same names and shapes required). */
+    public double maxAbsDiff(Parameters other) {
+        double max = 0;
+        for (var e : tensors.entrySet()) {
+            max = Math.max(max, e.getValue().maxAbsDiff(other.get(e.getKey())));
+        }
+        return max;
+    }
+
+    @Override
+    public String toString() {
+        return "Parameters" + tensors.keySet();
+    }
+}

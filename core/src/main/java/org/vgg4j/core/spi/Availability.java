@@ -1,0 +1,18 @@
+package org.vgg4j.core.spi;
+
+/**
+ * Whether a backend can run on this machine, with the reason when it cannot.
+ *
+ * @param available true if {@link BackendProvider#create()} will succeed
+ * @param detail    engine and version when available; the reason and the fix when not
+ */
+public record Availability(boolean available, String detail) {
+
+    public static Availability yes(String detail) {
+        return new Availability(true, detail);
+    }
+
+    public static Availability no(String reason) {
+        return new Availability(false, reason);
+    }
+}

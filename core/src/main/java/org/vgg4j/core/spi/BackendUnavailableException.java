@@ -1,0 +1,18 @@
+package org.vgg4j.core.spi;
+
+import org.vgg4j.core.Vgg4jException;
+
+/**
+ * Thrown when a backend is asked for by name and does not exist or cannot run here; the message lists what was found.
+ */
+public final class BackendUnavailableException extends Vgg4jException {
+    private static final long serialVersionUID = 1L;
+
+    public BackendUnavailableException(String message) {
+        super(message);
+    }
+
+    public BackendUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,76 @@
+package org.vgg4j.models.vgg;
+
+/**
+ * An immutable VGG configuration; the defaults reproduce the d2l chapter's VGG-11 (1 input channel, 224x224,
+ * 10 classes, 4096 hidden units, dropout 0.5, no narrowing).
+ *
+ * @param variant       depth (VGG-11/13/16/19)
+ * @param ratio         narrowing: convolution channels and hidden units are divided by it (d2l uses 8)
+ * @param inChannels    channels of the input image
+ * @param imageSize     height and width of the input; a multiple of 32
+ * @param classes       number of output classes
+ * @param hiddenUnits   hidden units of the two fully connected layers before narrowing
+ * @param dropout       dropout probability after each hidden layer (0 turns dropout off)
+ */
+public record VggConfig(VggVariant variant, int ratio, int inChannels, int imageSize, int classes, int hiddenUnits,
+        double dropout) {
+
+    public VggConfig {
+        if (variant == null) {
+            throw new IllegalArgumentException("variant is required");
+        }
+        if (ratio < 1) {
+            throw new IllegalArgumentException("ratio must be >= 1, got " + ratio);
+        }
+        if (imageSize < 32 || imageSize % 32 != 0) {
+            throw new IllegalArgumentException("VGG input size must be a positive multiple of 32 (five 2x2 "
+                    + "max-pools halve it five times), got " + imageSize + "; try "
+                    + Math.max(32, Math.round(imageSize / 32.0) * 32));
+        }
+        if (inChannels < 1 || classes < 2 || hiddenUnits < 1) {
+            throw new IllegalArgumentException("need inChannels >= 1, classes >= 2, hiddenUnits >= 1; got "
+                    + inChannels + ", " + classes + ", " + hiddenUnits);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        for (VggVariant.Block b : variant.blocks()) {
+            if (b.channels() / ratio < 1) {
+                throw new IllegalArgumentException("ratio " + ratio + " leaves block channels " + b.channels()
+                        + " with no channel");
+            }
+        }
+        if (hiddenUnits / ratio < 1) {
+            throw new IllegalArgumentException("ratio " + ratio + " leaves no hidden unit of " + hiddenUnits);
+        }
+    }
+
+    /** The d2l chapter's model for {@code variant}: ratio 1, 1x224x224 input, 10 classes, 4096 hidden, dropout 0.5. */
+    public static VggConfig d2l(VggVariant variant) {
+        return new VggConfig(variant, 1, 1, 224, 10, 4096, 0.5);
+    }
+
+    public VggConfig withRatio(int newRatio) {
+        return new VggConfig(variant, newRatio, inChannels, imageSize, classes, hiddenUnits, dropout);
+    }
+
+    public VggConfig withImageSize(int newSize) {
+        return new VggConfig(variant, ratio, inChannels, newSize, classes, hiddenUnits, dropout);
+    }
+
+    public VggConfig withInChannels(int channels) {
+        return new VggConfig(variant, ratio, channels, imageSize, classes, hiddenUnits, dropout);
+    }
+
+    public VggConfig withClasses(int n) {
+        return new VggConfig(variant, ratio, inChannels, imageSize, n, hiddenUnits, dropout);
+    }
+
+    public VggConfig withHiddenUnits(int n) {
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, n, dropout);
+    }
+
+    public VggConfig withDropout(double p) {
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hiddenUnits, p);
+    }
+}
