@@ -1,0 +1,201 @@
+package org.vgg4j.core.train;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.io.AtomicWrite;
+import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.param.SafeTensors;
+
+/**
+ * Saves and loads checkpoints in a directory as three files per checkpoint: {@code NAME.safetensors} (the weights,
+ * loadable by PyTorch), {@code NAME.optim.safetensors} (optimizer state) and {@code NAME.json} (configuration,
+ * position, metrics, and the SHA-256 of both tensor files). Each file is written atomically and the JSON last, so a
+ * checkpoint whose JSON exists is complete and verified on load.
+ */
+public final class CheckpointStore {
+    /** Version of the JSON layout. */
+    public static final int FORMAT_VERSION = 1;
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private final Path directory;
+
+    public CheckpointStore(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * The JSON part of a checkpoint.
+     *
+     * @param formatVersion     layout version
+     * @param createdAt         when it was written (ISO-8601)
+     * @param config            run configuration
+     * @param backend           backend that trained it
+     * @param position          where to resume
+     * @param history           completed epochs
+     * @param parametersFile    weights file name (same directory)
+     * @param parametersSha256  its SHA-256
+     * @param optimizerFile     optimizer file name (same directory)
+     * @param optimizerSha256   its SHA-256
+     * @param optimizerStep     optimizer steps taken
+     */
+    public record Manifest(int formatVersion, String createdAt, Map<String, String> config, String backend,
+            TrainingPosition position, List<EpochMetrics> history, String parametersFile, String parametersSha256,
+            String optimizerFile, String optimizerSha256, long optimizerStep) {
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Writes checkpoint {@code name}; returns the path of its JSON manifest. */
+    public Path save(String name, Checkpoint checkpoint) {
+        Path weights = directory.resolve(name + ".safetensors");
+        Map<String, String> meta = new TreeMap<>(checkpoint.config());
+        meta.put("format", "pt");
+        SafeTensors.write(weights, checkpoint.parameters(), meta);
+        Path optim = directory.resolve(name + ".optim.safetensors");
+        Map<String, Tensor> slots = new LinkedHashMap<>();
+        new TreeMap<>(checkpoint.optimizer().slots()).forEach((slot, params) ->
+                params.asMap().forEach((param, t) -> slots.put(slot + "." + param, t)));
+        SafeTensors.write(optim, Parameters.of(slots), Map.of("step", Long.toString(checkpoint.optimizer().step())));
+        Manifest manifest = new Manifest(FORMAT_VERSION, Instant.now().toString(), new TreeMap<>(checkpoint.config()),
+                checkpoint.backend(), checkpoint.position(), checkpoint.history(), weights.getFileName().toString(),
+                sha256(weights), optim.getFileName().toString(), sha256(optim), checkpoint.optimizer().step());
+        Path json = directory.resolve(name + ".json");
+        try {
+            AtomicWrite.writeString(json, JSON.writeValueAsString(manifest) + "\n");
+        } catch (IOException e) {
+            throw new Vgg4jException("cannot encode checkpoint manifest " + json, e);
+        }
+        return json;
+    }
+
+    /** Reads a manifest without loading its tensors. */
+    public static Manifest readManifest(Path json) {
+        if (!Files.isRegularFile(json)) {
+            throw new Vgg4jException("checkpoint " + json + " does not exist");
+        }
+        try {
+            Manifest m = JSON.readValue(json.toFile(), Manifest.class);
+            if (m.formatVersion() != FORMAT_VERSION || m.parametersFile() == null || m.position() == null) {
+                throw new Vgg4jException("checkpoint " + json + " is not a vgg4j checkpoint manifest (format "
+                        + m.formatVersion() + ")");
+            }
+            return m;
+        } catch (IOException e) {
+            throw new Vgg4jException("checkpoint " + json + " is not a valid vgg4j checkpoint manifest: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a checkpoint from its manifest, a directory (its newest checkpoint) or its weights file, verifying the
+     * checksums of both tensor files.
+     */
+    public static Checkpoint load(Path path) {
+        Path json = resolveManifest(path);
+        Manifest m = readManifest(json);
+        Path dir = json.toAbsolutePath().getParent();
+        Path weights = dir.resolve(m.parametersFile());
+        Path optim = dir.resolve(m.optimizerFile());
+        verify(weights, m.parametersSha256(), json);
+        verify(optim, m.optimizerSha256(), json);
+        Parameters params = SafeTensors.read(weights).tensors();
+        SafeTensors.Contents optimContents = SafeTensors.read(optim);
+        Map<String, Map<String, Tensor>> bySlot = new TreeMap<>();
+        optimContents.tensors().asMap().forEach((key, t) -> {
+            int dot = key.indexOf('.');
+            if (dot < 1) {
+                throw new Vgg4jException("optimizer tensor '" + key + "' in " + optim + " has no slot prefix");
+            }
+            bySlot.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>()).put(key.substring(dot + 1), t);
+        });
+        Map<String, Parameters> slots = new TreeMap<>();
+        bySlot.forEach((slot, tensors) -> slots.put(slot, Parameters.of(tensors)));
+        return new Checkpoint(m.config(), m.backend(), m.position(), m.history(), params,
+                new OptimizerState(m.optimizerStep(), slots));
+    }
+
+    /** The newest complete checkpoint manifest in {@code directory} (furthest position), if any. */
+    public static java.util.Optional<Path> latest(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return java.util.Optional.empty();
+        }
+        List<Path> manifests = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString()
+                    .startsWith(".")).forEach(manifests::add);
+        } catch (IOException e) {
+            throw new Vgg4jException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
+        return manifests.stream().map(p -> Map.entry(p, readManifest(p)))
+                .max(Comparator.<Map.Entry<Path, Manifest>>comparingInt(e -> e.getValue().position().epoch())
+                        .thenComparingInt(e -> e.getValue().position().batch())
+                        .thenComparing(e -> e.getValue().createdAt()))
+                .map(Map.Entry::getKey);
+    }
+
+    private static Path resolveManifest(Path path) {
+        if (Files.isDirectory(path)) {
+            Path dir = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
+            return latest(dir).orElseThrow(() -> new Vgg4jException("no checkpoint (*.json) found in " + dir));
+        }
+        String name = path.getFileName().toString();
+        if (name.endsWith(".optim.safetensors")) {
+            return path.resolveSibling(name.substring(0, name.length() - ".optim.safetensors".length()) + ".json");
+        }
+        if (name.endsWith(".safetensors")) {
+            return path.resolveSibling(name.substring(0, name.length() - ".safetensors".length()) + ".json");
+        }
+        return path;
+    }
+
+    private static void verify(Path file, String expected, Path manifest) {
+        if (!Files.isRegularFile(file)) {
+            throw new Vgg4jException("checkpoint " + manifest + " refers to " + file + ", which is missing");
+        }
+        String actual = sha256(file);
+        if (!actual.equals(expected)) {
+            throw new Vgg4jException("checkpoint file " + file + " is corrupt: SHA-256 " + actual
+                    + " does not match " + expected + " recorded in " + manifest);
+        }
+    }
+
+    /** SHA-256 of a file as lower-case hex. */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0;) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new Vgg4jException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.vgg4j.core.train;
+
+/**
+ * Observes a training run (progress bars, metric logs, checkpoints); every method has a no-op default and runs on the
+ * training thread, so it must be quick.
+ */
+public interface TrainingListener {
+
+    /** Before the first step of epoch {@code epoch} (0-based), also when resuming inside it. */
+    default void epochStarted(int epoch, int batchesPerEpoch, TrainingPosition from) {
+    }
+
+    /** After every training step. */
+    default void stepFinished(StepEvent event) {
+    }
+
+    /** After each epoch's evaluation; {@code next} is where a resumed run would start. */
+    default void epochFinished(EpochMetrics metrics, TrainingPosition next) {
+    }
+
+    /** The run was asked to stop (e.g. Ctrl-C) and stopped cleanly at {@code position}. */
+    default void stopped(TrainingPosition position) {
+    }
+
+    /** Something the user should know, such as a loss stuck on a plateau. */
+    default void warning(String message) {
+    }
+}
