@@ -1,0 +1,19 @@
+package org.vgg4j.datasets;
+
+import org.vgg4j.core.Vgg4jException;
+
+/**
+ * No copy of a data set was found anywhere the locator looked (and none could be downloaded); the message lists every
+ * place tried and exactly how to obtain the data.
+ */
+public class DataNotFoundException extends Vgg4jException {
+    private static final long serialVersionUID = 1L;
+
+    public DataNotFoundException(String message) {
+        super(message);
+    }
+
+    public DataNotFoundException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

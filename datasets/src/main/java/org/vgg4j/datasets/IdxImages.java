@@ -1,0 +1,33 @@
+package org.vgg4j.datasets;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The content of an IDX image file (magic 2051): {@code count} greyscale images of {@code rows x cols} unsigned bytes,
+ * stored image after image, row-major. The pixel array is shared, not copied: treat it as read-only.
+ *
+ * @param source the file it was read from (for error messages), or null for data made in memory
+ * @param count  number of images
+ * @param rows   image height
+ * @param cols   image width
+ * @param pixels {@code count * rows * cols} pixel values, 0 (background) to 255
+ */
+public record IdxImages(Path source, int count, int rows, int cols, byte[] pixels) {
+
+    public IdxImages {
+        Objects.requireNonNull(pixels, "pixels");
+        if (count < 0 || rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("bad image dimensions: " + count + " x " + rows + " x " + cols);
+        }
+        if ((long) count * rows * cols != pixels.length) {
+            throw new IllegalArgumentException(count + " images of " + rows + "x" + cols + " need "
+                    + (long) count * rows * cols + " bytes, got " + pixels.length);
+        }
+    }
+
+    /** Bytes per image: {@code rows * cols}. */
+    public int imageBytes() {
+        return rows * cols;
+    }
+}
