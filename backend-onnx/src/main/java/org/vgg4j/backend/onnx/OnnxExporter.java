@@ -1,0 +1,200 @@
+package org.vgg4j.backend.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXRef;
+import org.vgg4j.core.LayerNode;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.io.AtomicWrite;
+import org.vgg4j.core.layer.Conv2d;
+import org.vgg4j.core.layer.Dropout;
+import org.vgg4j.core.layer.Flatten;
+import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.Linear;
+import org.vgg4j.core.layer.MaxPool2d;
+import org.vgg4j.core.layer.Relu;
+import org.vgg4j.core.param.Parameters;
+
+/**
+ * Turns a core {@link Network} and its {@link Parameters} into a standard ONNX inference model (IR version
+ * {@value #IR_VERSION}, opset {@value OnnxOp#OPSET}); the same inputs always give the same bytes.
+ *
+ * <p>The graph has one input {@value #INPUT} of type float32 and shape {@code [batch, C, H, W]} (the batch dimension
+ * is the symbolic {@code batch}) and one output {@value #OUTPUT} {@code [batch, classes]}. Each layer becomes one node
+ * named after its path ({@code vgg_block_1.0}) whose output value carries the same name; weights are initializers
+ * named like the PyTorch {@code state_dict} ({@code vgg_block_1.0.weight}). Dropout layers are left out (inference
+ * graph) and recorded in the metadata, with the rest described in {@link OnnxMetadata}.
+ *
+ * <p>Built on Tribuo's ONNX builder: its {@link ONNXContext} creates nodes and initializers, then the graph input is
+ * retyped to 4-D (Tribuo only makes 2-D inputs) and Tribuo's uniquified value names are replaced by the layer paths.
+ */
+public final class OnnxExporter {
+    /** The ONNX IR version written (Debian's python3-onnx 1.12 checker rejects newer ones). */
+    public static final int IR_VERSION = 8;
+    /** Name of the graph input. */
+    public static final String INPUT = "input";
+    /** Name of the graph output. */
+    public static final String OUTPUT = "logits";
+    /** The symbolic name of the dynamic batch dimension. */
+    public static final String BATCH = "batch";
+    /** Producer name written into every model. */
+    public static final String PRODUCER = "vgg4j";
+    /** Domain written into every model. */
+    public static final String DOMAIN = "org.vgg4j";
+
+    private OnnxExporter() {
+    }
+
+    /**
+     * The serialized ONNX model.
+     *
+     * @throws org.vgg4j.core.param.ParameterMismatchException if {@code parameters} do not fit {@code network}
+     * @throws IllegalArgumentException                       if the class names do not match the network's outputs
+     */
+    public static byte[] export(Network network, Parameters parameters, ExportMetadata metadata) {
+        return toModel(network, parameters, metadata).toByteArray();
+    }
+
+    /** Writes the model to {@code file} atomically (complete or not at all), creating parent directories. */
+    public static void write(Path file, Network network, Parameters parameters, ExportMetadata metadata) {
+        OnnxMl.ModelProto model = toModel(network, parameters, metadata);
+        AtomicWrite.write(file, model::writeTo);
+    }
+
+    /** The model as an ONNX protobuf message. */
+    static OnnxMl.ModelProto toModel(Network network, Parameters parameters, ExportMetadata metadata) {
+        Parameters params = parameters.conformTo(network);
+        int classes = network.numClasses();
+        if (metadata.classNames().size() != classes) {
+            throw new IllegalArgumentException("network '" + network.name() + "' has " + classes
+                    + " outputs but the export metadata names " + metadata.classNames().size() + " classes "
+                    + metadata.classNames() + "; pass exactly one class name per output");
+        }
+        List<LayerNode> leaves = network.leaves(1);
+
+        ONNXContext ctx = new ONNXContext();
+        ctx.setName(network.name());
+        Shape sample = network.sampleShape();
+        ONNXRef<?> x = ctx.floatInput(INPUT, Math.toIntExact(sample.elementCount()));
+        ctx.floatOutput(OUTPUT, classes);
+
+        Map<String, String> rename = new HashMap<>();
+        List<OnnxMetadata.OmittedDropout> dropouts = new ArrayList<>();
+        List<String> nodeNames = new ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++) {
+            LayerNode node = leaves.get(i);
+            Layer layer = node.layer();
+            String path = node.path();
+            ONNXRef<?> y;
+            if (layer instanceof Conv2d c) {
+                ONNXInitializer w = initializer(ctx, path + ".weight", params, rename);
+                ONNXInitializer b = initializer(ctx, path + ".bias", params, rename);
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                attrs.put("kernel_shape", new int[] {c.kernelSize(), c.kernelSize()});
+                attrs.put("pads", new int[] {c.padding(), c.padding(), c.padding(), c.padding()});
+                attrs.put("strides", new int[] {c.stride(), c.stride()});
+                y = ctx.operation(OnnxOp.CONV, List.of(x, w, b), path, attrs);
+            } else if (layer instanceof Relu) {
+                y = ctx.operation(OnnxOp.RELU, List.of(x), path);
+            } else if (layer instanceof MaxPool2d m) {
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                attrs.put("kernel_shape", new int[] {m.kernelSize(), m.kernelSize()});
+                attrs.put("strides", new int[] {m.stride(), m.stride()});
+                y = ctx.operation(OnnxOp.MAX_POOL, List.of(x), path, attrs);
+            } else if (layer instanceof Flatten) {
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                attrs.put("axis", 1);
+                y = ctx.operation(OnnxOp.FLATTEN, List.of(x), path, attrs);
+            } else if (layer instanceof Linear) {
+                ONNXInitializer w = initializer(ctx, path + ".weight", params, rename);
+                ONNXInitializer b = initializer(ctx, path + ".bias", params, rename);
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                attrs.put("transB", 1);
+                y = ctx.operation(OnnxOp.GEMM, List.of(x, w, b), path, attrs);
+            } else if (layer instanceof Dropout d) {
+                dropouts.add(new OnnxMetadata.OmittedDropout(i, path, d.p()));
+                continue;
+            } else {
+                throw new IllegalArgumentException("layer '" + path + "' (" + layer.describe()
+                        + ") has no ONNX export; supported: Conv2d, Relu, MaxPool2d, Flatten, Linear, Dropout");
+            }
+            rename.put(y.getReference(), path);
+            nodeNames.add(path);
+            x = y;
+        }
+        if (nodeNames.isEmpty()) {
+            throw new IllegalArgumentException("network '" + network.name() + "' has no layer to export");
+        }
+        rename.put(x.getReference(), OUTPUT);
+
+        OnnxMl.GraphProto graph = finishGraph(ctx.buildGraph(), sample, rename, nodeNames);
+        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName(PRODUCER)
+                .setProducerVersion(Vgg4jVersion.get())
+                .setDomain(DOMAIN)
+                .setModelVersion(1)
+                .setDocString(network.name() + " exported by vgg4j for inference (dropout removed); input "
+                        + INPUT + " [batch, " + sample.toString().substring(1) + " float32 NCHW, output " + OUTPUT
+                        + " [batch, " + classes + "] raw logits")
+                .setGraph(graph)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxOp.OPSET));
+        Map<String, String> props = OnnxMetadata.encode(metadata, ParameterDigest.sha256(params),
+                params.elementCount(), dropouts);
+        props.forEach((k, v) -> model.addMetadataProps(
+                OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return model.build();
+    }
+
+    private static ONNXInitializer initializer(ONNXContext ctx, String name, Parameters params,
+            Map<String, String> rename) {
+        Tensor t = params.get(name);
+        List<Integer> dims = new ArrayList<>();
+        for (int d : t.shape().dims()) {
+            dims.add(d);
+        }
+        ONNXInitializer init = ctx.floatTensor(name, dims, buffer -> buffer.put(t.buffer()));
+        rename.put(init.getReference(), name);
+        return init;
+    }
+
+    /** Retypes the input to [batch, C, H, W], and names nodes, values and initializers after the layers. */
+    private static OnnxMl.GraphProto finishGraph(OnnxMl.GraphProto built, Shape sample, Map<String, String> rename,
+            List<String> nodeNames) {
+        OnnxMl.GraphProto.Builder g = built.toBuilder();
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        for (int d : sample.dims()) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        g.setInput(0, OnnxMl.ValueInfoProto.newBuilder()
+                .setName(INPUT)
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape))));
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            OnnxMl.NodeProto.Builder n = g.getNodeBuilder(i);
+            n.setName(nodeNames.get(i));
+            for (int j = 0; j < n.getInputCount(); j++) {
+                n.setInput(j, rename.getOrDefault(n.getInput(j), n.getInput(j)));
+            }
+            for (int j = 0; j < n.getOutputCount(); j++) {
+                n.setOutput(j, rename.getOrDefault(n.getOutput(j), n.getOutput(j)));
+            }
+        }
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            OnnxMl.TensorProto.Builder t = g.getInitializerBuilder(i);
+            t.setName(rename.getOrDefault(t.getName(), t.getName()));
+        }
+        return g.build();
+    }
+}

@@ -1,0 +1,19 @@
+package org.vgg4j.backend.onnx;
+
+import org.vgg4j.core.Vgg4jException;
+
+/**
+ * Thrown when a file or byte array is not a readable ONNX model, or is an ONNX model vgg4j cannot serve; the message
+ * names the file and says what is wrong.
+ */
+public final class OnnxFormatException extends Vgg4jException {
+    private static final long serialVersionUID = 1L;
+
+    public OnnxFormatException(String message) {
+        super(message);
+    }
+
+    public OnnxFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,334 @@
+package org.vgg4j.backend.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.layer.Conv2d;
+import org.vgg4j.core.layer.Dropout;
+import org.vgg4j.core.layer.Flatten;
+import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.Linear;
+import org.vgg4j.core.layer.MaxPool2d;
+import org.vgg4j.core.layer.Relu;
+import org.vgg4j.core.layer.Sequential;
+import org.vgg4j.core.param.Parameters;
+
+/**
+ * Rebuilds a core network and its parameters from an ONNX graph that is a chain of the operators vgg4j exports.
+ *
+ * <p>Layer paths come from the node names when they form a valid module tree (always for vgg4j files), else the layers
+ * are numbered {@code 0, 1, 2, ...} in one container. Dropout layers recorded in vgg4j's metadata are put back at their
+ * original positions.
+ */
+final class OnnxGraphImport {
+    private OnnxGraphImport() {
+    }
+
+    /** The rebuilt network and its weights. */
+    record Imported(Network network, Parameters parameters) {
+    }
+
+    /** One leaf layer with its path and, for Conv/Gemm, its weight and bias. */
+    private record Leaf(String path, Layer layer, Tensor weight, Tensor bias) {
+    }
+
+    static Imported read(OnnxMl.ModelProto model, OnnxModelInfo info, String source) {
+        OnnxMl.GraphProto graph = model.getGraph();
+        Map<String, OnnxMl.TensorProto> initializers = new HashMap<>();
+        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+
+        List<Leaf> leaves = new ArrayList<>();
+        String current = info.inputName();
+        for (OnnxMl.NodeProto node : graph.getNodeList()) {
+            String where = source + ": node '" + node.getName() + "' (" + node.getOpType() + ")";
+            if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+                throw new OnnxFormatException(where + " is in domain '" + node.getDomain()
+                        + "'; vgg4j serves standard ONNX operators only");
+            }
+            if (node.getInputCount() == 0 || !node.getInput(0).equals(current)) {
+                throw new OnnxFormatException(where + " does not take the previous layer's output '" + current
+                        + "'; vgg4j serves graphs that are a single chain of layers");
+            }
+            String name = node.getName();
+            Leaf leaf = switch (node.getOpType()) {
+                case "Conv" -> conv(node, name, initializers, where);
+                case "Relu" -> new Leaf(name, new Relu(), null, null);
+                case "MaxPool" -> maxPool(node, name, where);
+                case "Flatten" -> flatten(node, name, where);
+                case "Gemm" -> gemm(node, name, initializers, where);
+                case "Dropout" -> new Leaf(name, new Dropout(floatAttr(node, "ratio", 0.5f)), null, null);
+                case "Identity" -> null;
+                default -> throw new OnnxFormatException(where + ": operator " + node.getOpType()
+                        + " is not a vgg4j layer (Conv, Relu, MaxPool, Flatten, Gemm, Dropout)");
+            };
+            if (leaf != null) {
+                leaves.add(leaf);
+            }
+            current = node.getOutput(0);
+        }
+        if (!current.equals(info.outputName())) {
+            throw new OnnxFormatException(source + ": the chain of layers ends in '" + current
+                    + "', not in the graph output '" + info.outputName() + "'");
+        }
+        if (info.writtenByVgg4j()) {
+            for (OnnxMetadata.OmittedDropout d : OnnxMetadata.dropouts(info.properties(), source)) {
+                if (d.index() < 0 || d.index() > leaves.size()) {
+                    throw new OnnxFormatException(source + ": metadata places dropout '" + d.path() + "' at layer "
+                            + d.index() + " of " + leaves.size());
+                }
+                leaves.add(d.index(), new Leaf(d.path(), new Dropout(d.p()), null, null));
+            }
+        }
+        boolean named = validPaths(leaves);
+        List<Leaf> pathed = new ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++) {
+            Leaf l = leaves.get(i);
+            pathed.add(named ? l : new Leaf(Integer.toString(i), l.layer(), l.weight(), l.bias()));
+        }
+        Sequential root = tree(pathed, 0);
+        Network network;
+        try {
+            network = new Network(info.metadata().modelName().isEmpty() ? "onnx-model" : info.metadata().modelName(),
+                    root, info.sampleShape());
+        } catch (Vgg4jException | IllegalArgumentException e) {
+            throw new OnnxFormatException(source + ": the layers do not fit the input shape "
+                    + info.sampleShape() + ": " + e.getMessage(), e);
+        }
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (Leaf l : pathed) {
+            if (l.weight() != null) {
+                params.put(l.path() + ".weight", l.weight());
+                params.put(l.path() + ".bias", l.bias());
+            }
+        }
+        Parameters parameters;
+        try {
+            parameters = Parameters.of(params).conformTo(network);
+        } catch (Vgg4jException e) {
+            throw new OnnxFormatException(source + ": the weights do not fit the layers: " + e.getMessage(), e);
+        }
+        return new Imported(network, parameters);
+    }
+
+    private static Leaf conv(OnnxMl.NodeProto node, String name, Map<String, OnnxMl.TensorProto> inits,
+            String where) {
+        if (node.getInputCount() != 3) {
+            throw new OnnxFormatException(where + " has no bias; vgg4j convolutions always have one");
+        }
+        Tensor w = weight(node.getInput(1), inits, where);
+        Tensor b = weight(node.getInput(2), inits, where);
+        Shape ws = w.shape();
+        if (ws.rank() != 4 || ws.dim(2) != ws.dim(3)) {
+            throw new OnnxFormatException(where + " has weight shape " + ws + "; vgg4j needs [out, in, k, k]");
+        }
+        int k = ws.dim(2);
+        int[] kernel = intsAttr(node, "kernel_shape", new int[] {k, k});
+        int[] strides = intsAttr(node, "strides", new int[] {1, 1});
+        int[] pads = intsAttr(node, "pads", new int[] {0, 0, 0, 0});
+        int[] dilations = intsAttr(node, "dilations", new int[] {1, 1});
+        String autoPad = stringAttr(node, "auto_pad", "NOTSET");
+        if (kernel.length != 2 || kernel[0] != k || kernel[1] != k || strides.length != 2 || strides[0] != strides[1]
+                || pads.length != 4 || pads[0] != pads[1] || pads[1] != pads[2] || pads[2] != pads[3]
+                || dilations.length != 2 || dilations[0] != 1 || dilations[1] != 1
+                || intAttr(node, "group", 1) != 1 || !autoPad.equals("NOTSET")
+                || b.shape().rank() != 1 || b.shape().dim(0) != ws.dim(0)) {
+            throw new OnnxFormatException(where + " is not a square, symmetric, ungrouped, undilated convolution "
+                    + "with one bias per output channel, which is all vgg4j's Conv2d can express");
+        }
+        return new Leaf(name, new Conv2d(ws.dim(1), ws.dim(0), k, strides[0], pads[0]), w, b);
+    }
+
+    private static Leaf maxPool(OnnxMl.NodeProto node, String name, String where) {
+        int[] kernel = intsAttr(node, "kernel_shape", new int[0]);
+        int[] strides = intsAttr(node, "strides", new int[] {1, 1});
+        int[] pads = intsAttr(node, "pads", new int[] {0, 0, 0, 0});
+        int[] dilations = intsAttr(node, "dilations", new int[] {1, 1});
+        boolean zeroPads = true;
+        for (int p : pads) {
+            zeroPads &= p == 0;
+        }
+        if (kernel.length != 2 || kernel[0] != kernel[1] || strides.length != 2 || strides[0] != strides[1]
+                || !zeroPads || dilations.length != 2 || dilations[0] != 1 || dilations[1] != 1
+                || intAttr(node, "ceil_mode", 0) != 0 || intAttr(node, "storage_order", 0) != 0
+                || !stringAttr(node, "auto_pad", "NOTSET").equals("NOTSET") || usesIndices(node)) {
+            throw new OnnxFormatException(where + " is not a square, unpadded, floor-mode max pool, which is all "
+                    + "vgg4j's MaxPool2d can express");
+        }
+        return new Leaf(name, new MaxPool2d(kernel[0], strides[0]), null, null);
+    }
+
+    private static Leaf flatten(OnnxMl.NodeProto node, String name, String where) {
+        if (intAttr(node, "axis", 1) != 1) {
+            throw new OnnxFormatException(where + " flattens from axis " + intAttr(node, "axis", 1)
+                    + "; vgg4j's Flatten keeps the batch axis only (axis 1)");
+        }
+        return new Leaf(name, new Flatten(), null, null);
+    }
+
+    private static Leaf gemm(OnnxMl.NodeProto node, String name, Map<String, OnnxMl.TensorProto> inits,
+            String where) {
+        if (node.getInputCount() != 3 || floatAttr(node, "alpha", 1f) != 1f || floatAttr(node, "beta", 1f) != 1f
+                || intAttr(node, "transA", 0) != 0) {
+            throw new OnnxFormatException(where + " is not x * W' + b (alpha 1, beta 1, no transA, with bias), "
+                    + "which is all vgg4j's Linear can express");
+        }
+        Tensor w = weight(node.getInput(1), inits, where);
+        Tensor b = weight(node.getInput(2), inits, where);
+        if (w.shape().rank() != 2) {
+            throw new OnnxFormatException(where + " has weight shape " + w.shape() + "; expected a matrix");
+        }
+        if (intAttr(node, "transB", 0) == 0) {
+            w = transpose(w);
+        }
+        int out = w.shape().dim(0);
+        if (b.shape().rank() != 1 || b.shape().dim(0) != out) {
+            throw new OnnxFormatException(where + " has bias shape " + b.shape() + "; expected [" + out + "]");
+        }
+        return new Leaf(name, new Linear(w.shape().dim(1), out), w, b);
+    }
+
+    private static boolean usesIndices(OnnxMl.NodeProto node) {
+        return node.getOutputCount() > 1 && !node.getOutput(1).isEmpty();
+    }
+
+    private static Tensor transpose(Tensor m) {
+        int rows = m.shape().dim(0);
+        int cols = m.shape().dim(1);
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m.get(r * cols + c);
+            }
+        }
+        return Tensor.wrap(Shape.of(cols, rows), t);
+    }
+
+    private static Tensor weight(String name, Map<String, OnnxMl.TensorProto> inits, String where) {
+        OnnxMl.TensorProto t = inits.get(name);
+        if (t == null) {
+            throw new OnnxFormatException(where + " reads '" + name + "', which is not a weight stored in the file");
+        }
+        if (t.getDataType() != OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
+            throw new OnnxFormatException(where + ": weight '" + name + "' has type "
+                    + OnnxMl.TensorProto.DataType.forNumber(t.getDataType()) + "; vgg4j reads float32 weights");
+        }
+        if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+            throw new OnnxFormatException(where + ": weight '" + name + "' is stored in an external file, which "
+                    + "vgg4j does not read");
+        }
+        int[] dims = new int[t.getDimsCount()];
+        long count = 1;
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = Math.toIntExact(t.getDims(i));
+            count *= dims[i];
+        }
+        float[] data = new float[Math.toIntExact(count)];
+        if (!t.getRawData().isEmpty()) {
+            if (t.getRawData().size() != count * Float.BYTES) {
+                throw new OnnxFormatException(where + ": weight '" + name + "' holds " + t.getRawData().size()
+                        + " bytes, expected " + count * Float.BYTES + " for shape " + Shape.of(dims));
+            }
+            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            raw.asFloatBuffer().get(data);
+        } else if (t.getFloatDataCount() == count) {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = t.getFloatData(i);
+            }
+        } else {
+            throw new OnnxFormatException(where + ": weight '" + name + "' holds " + t.getFloatDataCount()
+                    + " values, expected " + count + " for shape " + Shape.of(dims));
+        }
+        return Tensor.wrap(Shape.of(dims), data);
+    }
+
+    /** Whether every path is non-empty, unique, made of non-empty dot-separated names, and forms a module tree. */
+    private static boolean validPaths(List<Leaf> leaves) {
+        Set<String> seen = new HashSet<>();
+        for (Leaf l : leaves) {
+            if (l.path().isEmpty() || !seen.add(l.path())) {
+                return false;
+            }
+            for (String part : l.path().split("\\.", -1)) {
+                if (part.isEmpty()) {
+                    return false;
+                }
+            }
+        }
+        try {
+            tree(leaves, 0);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The container holding {@code leaves}, whose paths share their first {@code depth} names. */
+    private static Sequential tree(List<Leaf> leaves, int depth) {
+        List<Sequential.Child> children = new ArrayList<>();
+        int i = 0;
+        while (i < leaves.size()) {
+            String[] parts = leaves.get(i).path().split("\\.");
+            String head = parts[depth];
+            int j = i + 1;
+            while (j < leaves.size() && leaves.get(j).path().split("\\.")[depth].equals(head)) {
+                j++;
+            }
+            List<Leaf> group = leaves.subList(i, j);
+            if (parts.length == depth + 1) {
+                if (group.size() != 1) {
+                    throw new IllegalArgumentException("'" + leaves.get(i).path() + "' is both a layer and a container");
+                }
+                children.add(new Sequential.Child(head, group.get(0).layer()));
+            } else {
+                for (Leaf l : group) {
+                    if (l.path().split("\\.").length <= depth + 1) {
+                        throw new IllegalArgumentException("'" + l.path() + "' is both a layer and a container");
+                    }
+                }
+                children.add(new Sequential.Child(head, tree(group, depth + 1)));
+            }
+            i = j;
+        }
+        return new Sequential(children);
+    }
+
+    private static OnnxMl.AttributeProto attr(OnnxMl.NodeProto node, String name) {
+        for (OnnxMl.AttributeProto a : node.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static int[] intsAttr(OnnxMl.NodeProto node, String name, int[] fallback) {
+        OnnxMl.AttributeProto a = attr(node, name);
+        return a == null ? fallback : a.getIntsList().stream().mapToInt(Math::toIntExact).toArray();
+    }
+
+    private static long intAttr(OnnxMl.NodeProto node, String name, long fallback) {
+        OnnxMl.AttributeProto a = attr(node, name);
+        return a == null ? fallback : a.getI();
+    }
+
+    private static float floatAttr(OnnxMl.NodeProto node, String name, float fallback) {
+        OnnxMl.AttributeProto a = attr(node, name);
+        return a == null ? fallback : a.getF();
+    }
+
+    private static String stringAttr(OnnxMl.NodeProto node, String name, String fallback) {
+        OnnxMl.AttributeProto a = attr(node, name);
+        return a == null ? fallback : a.getS().toStringUtf8();
+    }
+}

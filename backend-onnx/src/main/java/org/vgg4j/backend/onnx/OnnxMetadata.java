@@ -1,0 +1,125 @@
+package org.vgg4j.backend.onnx;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The keys vgg4j writes into an ONNX model's {@code metadata_props} and their encoding: plain strings, except the class
+ * names and the omitted dropout layers, which are JSON arrays (readable with Python's {@code json.loads}).
+ */
+public final class OnnxMetadata {
+    /** Version of this metadata layout ({@code 1}). */
+    public static final String FORMAT = "vgg4j.format";
+    /** The vgg4j version that wrote the file (also in the model's {@code producer_version}). */
+    public static final String VERSION = "vgg4j.version";
+    /** The model's name. */
+    public static final String MODEL = "vgg4j.model";
+    /** The model's configuration as free-form text. */
+    public static final String CONFIG = "vgg4j.config";
+    /** JSON array of class names, one per logit. */
+    public static final String CLASSES = "vgg4j.classes";
+    /** {@link ParameterDigest#sha256} of the exported parameters. */
+    public static final String PARAMETERS_SHA256 = "vgg4j.parameters.sha256";
+    /** Number of scalar parameters. */
+    public static final String PARAMETERS_COUNT = "vgg4j.parameters.count";
+    /** The backend that trained the parameters. */
+    public static final String TRAINING_BACKEND = "vgg4j.training.backend";
+    /** The training run the parameters come from. */
+    public static final String TRAINING_RUN = "vgg4j.training.run";
+    /**
+     * JSON array of the dropout layers left out of the inference graph: {@code [{"index":11,"path":"fc.3","p":0.5}]},
+     * where index is the layer's position among the network's leaves; lets a reader rebuild the exact network.
+     */
+    public static final String DROPOUT = "vgg4j.dropout";
+
+    static final String FORMAT_VERSION = "1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OnnxMetadata() {
+    }
+
+    /** A dropout layer the exporter left out: its index among the network's leaves, its path and probability. */
+    record OmittedDropout(int index, String path, double p) {
+    }
+
+    /** The metadata entries of an exported model, in the order they are written. */
+    static Map<String, String> encode(ExportMetadata metadata, String digest, long parameterCount,
+            List<OmittedDropout> dropouts) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(FORMAT, FORMAT_VERSION);
+        out.put(VERSION, Vgg4jVersion.get());
+        out.put(MODEL, metadata.modelName());
+        out.put(CONFIG, metadata.config());
+        out.put(CLASSES, toJson(metadata.classNames()));
+        out.put(PARAMETERS_SHA256, digest);
+        out.put(PARAMETERS_COUNT, Long.toString(parameterCount));
+        out.put(TRAINING_BACKEND, metadata.trainingBackend());
+        out.put(TRAINING_RUN, metadata.runId());
+        ArrayNode drops = JSON.createArrayNode();
+        for (OmittedDropout d : dropouts) {
+            ObjectNode o = drops.addObject();
+            o.put("index", d.index());
+            o.put("path", d.path());
+            o.put("p", d.p());
+        }
+        out.put(DROPOUT, drops.toString());
+        return out;
+    }
+
+    /** Class names from {@link #CLASSES}, or null when absent; a malformed value is an {@link OnnxFormatException}. */
+    static List<String> classNames(Map<String, String> props, String source) {
+        String json = props.get(CLASSES);
+        if (json == null) {
+            return null;
+        }
+        JsonNode node = parse(json, CLASSES, source);
+        if (!node.isArray()) {
+            throw new OnnxFormatException(source + ": metadata '" + CLASSES + "' is not a JSON array: " + json);
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : node) {
+            names.add(n.asText());
+        }
+        return names;
+    }
+
+    /** The omitted dropout layers from {@link #DROPOUT}; empty when absent. */
+    static List<OmittedDropout> dropouts(Map<String, String> props, String source) {
+        String json = props.get(DROPOUT);
+        List<OmittedDropout> out = new ArrayList<>();
+        if (json == null || json.isEmpty()) {
+            return out;
+        }
+        JsonNode node = parse(json, DROPOUT, source);
+        for (JsonNode n : node) {
+            if (!n.hasNonNull("index") || !n.hasNonNull("path") || !n.hasNonNull("p")) {
+                throw new OnnxFormatException(source + ": metadata '" + DROPOUT + "' entry lacks index/path/p: " + n);
+            }
+            out.add(new OmittedDropout(n.get("index").asInt(), n.get("path").asText(), n.get("p").asDouble()));
+        }
+        return out;
+    }
+
+    private static String toJson(List<String> values) {
+        ArrayNode a = JSON.createArrayNode();
+        values.forEach(a::add);
+        return a.toString();
+    }
+
+    private static JsonNode parse(String json, String key, String source) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new OnnxFormatException(source + ": metadata '" + key + "' is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+}

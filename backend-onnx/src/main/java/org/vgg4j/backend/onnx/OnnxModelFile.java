@@ -1,0 +1,140 @@
+package org.vgg4j.backend.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.param.Parameters;
+
+/**
+ * A parsed ONNX model ready to be served: its {@link OnnxModelInfo}, the core {@link Network} rebuilt from its graph,
+ * and its {@link Parameters} read from its initializers and checked against the digest recorded at export.
+ *
+ * <p>Any ONNX model whose graph is a chain of Conv (with bias, one group), Relu, MaxPool, Flatten, Gemm, Dropout and
+ * Identity nodes can be rebuilt; for files written by vgg4j the rebuilt network equals the exported one, dropout
+ * layers and layer paths included. Anything else is refused with an {@link OnnxFormatException} naming the file and
+ * the node that does not fit.
+ */
+public final class OnnxModelFile {
+    private final String source;
+    private final byte[] bytes;
+    private final OnnxModelInfo info;
+    private final Network network;
+    private final Parameters parameters;
+
+    private OnnxModelFile(String source, byte[] bytes, OnnxModelInfo info, Network network, Parameters parameters) {
+        this.source = source;
+        this.bytes = bytes;
+        this.info = info;
+        this.network = network;
+        this.parameters = parameters;
+    }
+
+    /**
+     * Reads and checks the ONNX model in {@code file}.
+     *
+     * @throws OnnxFormatException naming the file if it is missing, unreadable, not ONNX, corrupt (its weights do not
+     *                             match the recorded digest) or not a network vgg4j can rebuild
+     */
+    public static OnnxModelFile load(Path file) {
+        String source = file.toString();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new OnnxFormatException("ONNX model file " + source + " does not exist");
+        } catch (IOException | OutOfMemoryError e) {
+            throw new OnnxFormatException("cannot read ONNX model file " + source + ": " + e, e);
+        }
+        return parse(bytes, source);
+    }
+
+    /** Parses a serialized model; {@code source} names it in error messages. */
+    public static OnnxModelFile parse(byte[] bytes, String source) {
+        if (bytes.length == 0) {
+            throw new OnnxFormatException(source + " is empty, not an ONNX model");
+        }
+        OnnxMl.ModelProto model;
+        try {
+            model = OnnxMl.ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxFormatException(source + " is not an ONNX model or is corrupt (truncated or damaged): "
+                    + e.getMessage(), e);
+        }
+        if (model.getIrVersion() < 3 || !model.hasGraph() || model.getGraph().getNodeCount() == 0
+                || model.getGraph().getInputCount() == 0 || model.getGraph().getOutputCount() == 0) {
+            throw new OnnxFormatException(source + " is not an ONNX model: it parses as protobuf but has IR version "
+                    + model.getIrVersion() + ", " + (model.hasGraph() ? model.getGraph().getNodeCount() : 0)
+                    + " graph nodes, " + (model.hasGraph() ? model.getGraph().getInputCount() : 0) + " inputs and "
+                    + (model.hasGraph() ? model.getGraph().getOutputCount() : 0) + " outputs");
+        }
+        OnnxModelInfo info = OnnxModelInfo.of(model, source);
+        OnnxGraphImport.Imported imported = OnnxGraphImport.read(model, info, source);
+        if (!info.parameterDigest().isEmpty()) {
+            String actual = ParameterDigest.sha256(imported.parameters());
+            if (!actual.equals(info.parameterDigest())) {
+                throw new OnnxFormatException(source + " is corrupt: its weights do not match the digest recorded at "
+                        + "export (recorded " + info.parameterDigest() + ", found " + actual
+                        + "); export the model again");
+            }
+        }
+        return new OnnxModelFile(source, bytes, info, imported.network(), imported.parameters());
+    }
+
+    /** A model exported in memory from {@code network} and {@code parameters}: nothing to parse or check. */
+    static OnnxModelFile exported(Network network, Parameters parameters, ExportMetadata metadata) {
+        Parameters conformed = parameters.conformTo(network);
+        OnnxMl.ModelProto model = OnnxExporter.toModel(network, conformed, metadata);
+        String source = "in-memory export of " + network.name();
+        return new OnnxModelFile(source, model.toByteArray(), OnnxModelInfo.of(model, source), network, conformed);
+    }
+
+    /** The file or description the model was read from. */
+    public String source() {
+        return source;
+    }
+
+    public OnnxModelInfo info() {
+        return info;
+    }
+
+    /** The core network rebuilt from the graph. */
+    public Network network() {
+        return network;
+    }
+
+    /** The weights, named after the rebuilt network's layers (the exported names for vgg4j files). */
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** The serialized model, shared: callers must not modify it. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** The graph's one real input (not an initializer listed as an input, which older IR versions allowed). */
+    static OnnxMl.ValueInfoProto graphInput(OnnxMl.GraphProto graph, String source) {
+        Set<String> initializers = new HashSet<>();
+        graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        OnnxMl.ValueInfoProto found = null;
+        for (OnnxMl.ValueInfoProto v : graph.getInputList()) {
+            if (!initializers.contains(v.getName())) {
+                if (found != null) {
+                    throw new OnnxFormatException(source + ": the graph has several inputs ('" + found.getName()
+                            + "', '" + v.getName() + "'); vgg4j serves models with exactly one image input");
+                }
+                found = v;
+            }
+        }
+        if (found == null) {
+            throw new OnnxFormatException(source + ": the graph has no input besides its weights");
+        }
+        return found;
+    }
+}

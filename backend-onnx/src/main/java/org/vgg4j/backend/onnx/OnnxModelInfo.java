@@ -1,0 +1,129 @@
+package org.vgg4j.backend.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vgg4j.core.Shape;
+
+/**
+ * What an ONNX model file says about itself: producer, IR and opset versions, the sample shape its input takes (without
+ * the batch dimension), its number of classes, and vgg4j's metadata (model name, configuration, class names, training
+ * backend and run, parameter digest). Works for any ONNX model with one float32 input whose non-batch dimensions are
+ * fixed; fields vgg4j did not write are empty (class names default to {@code 0..K-1}).
+ *
+ * @param source          the file it was read from, or a description of an in-memory model
+ * @param producer        producer name and version, e.g. {@code vgg4j 0.1.0}
+ * @param irVersion       the ONNX IR version
+ * @param opsetVersion    the default-domain opset imported
+ * @param inputName       name of the graph input
+ * @param batchDimension  the symbolic name of the batch dimension, or its fixed size as text
+ * @param sampleShape     input shape without the batch dimension, e.g. [1, 224, 224]
+ * @param outputName      name of the graph output
+ * @param classes         size of the output's last dimension
+ * @param metadata        model name, configuration, class names and training provenance
+ * @param parameterDigest {@link ParameterDigest#sha256} recorded at export; empty if absent
+ * @param properties      every {@code metadata_props} entry in file order
+ */
+public record OnnxModelInfo(String source, String producer, long irVersion, long opsetVersion, String inputName,
+        String batchDimension, Shape sampleShape, String outputName, int classes, ExportMetadata metadata,
+        String parameterDigest, Map<String, String> properties) {
+
+    public OnnxModelInfo {
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    }
+
+    /**
+     * Reads the metadata of the ONNX model in {@code file}.
+     *
+     * @throws OnnxFormatException naming the file if it is missing, unreadable, corrupt or not an ONNX model
+     */
+    public static OnnxModelInfo read(Path file) {
+        return OnnxModelFile.load(file).info();
+    }
+
+    /** The class names, one per logit. */
+    public List<String> classNames() {
+        return metadata.classNames();
+    }
+
+    /** Whether vgg4j wrote this file. */
+    public boolean writtenByVgg4j() {
+        return properties.containsKey(OnnxMetadata.FORMAT);
+    }
+
+    /** The input shape for {@code batch} samples. */
+    public Shape inputShape(int batch) {
+        return sampleShape.prepend(batch);
+    }
+
+    /** Extracts the information from a parsed model; {@code source} names it in errors. */
+    static OnnxModelInfo of(OnnxMl.ModelProto model, String source) {
+        OnnxMl.GraphProto graph = model.getGraph();
+        Map<String, String> props = new LinkedHashMap<>();
+        for (OnnxMl.StringStringEntryProto e : model.getMetadataPropsList()) {
+            props.put(e.getKey(), e.getValue());
+        }
+        OnnxMl.ValueInfoProto input = OnnxModelFile.graphInput(graph, source);
+        List<OnnxMl.TensorShapeProto.Dimension> inDims = tensorDims(input, source);
+        if (inDims.size() < 2) {
+            throw new OnnxFormatException(source + ": input '" + input.getName() + "' has rank " + inDims.size()
+                    + "; vgg4j needs a batch dimension followed by the sample's dimensions");
+        }
+        OnnxMl.TensorShapeProto.Dimension batch = inDims.get(0);
+        String batchDim = batch.hasDimParam() ? batch.getDimParam()
+                : batch.hasDimValue() ? Long.toString(batch.getDimValue()) : "?";
+        int[] sample = new int[inDims.size() - 1];
+        for (int i = 1; i < inDims.size(); i++) {
+            OnnxMl.TensorShapeProto.Dimension d = inDims.get(i);
+            if (!d.hasDimValue() || d.getDimValue() < 1) {
+                throw new OnnxFormatException(source + ": input '" + input.getName() + "' dimension " + i
+                        + " is not a fixed size (" + d + "); vgg4j needs a fixed sample shape");
+            }
+            sample[i - 1] = Math.toIntExact(d.getDimValue());
+        }
+        if (graph.getOutputCount() != 1) {
+            throw new OnnxFormatException(source + ": the graph has " + graph.getOutputCount()
+                    + " outputs; vgg4j serves models with exactly one (the logits)");
+        }
+        OnnxMl.ValueInfoProto output = graph.getOutput(0);
+        List<OnnxMl.TensorShapeProto.Dimension> outDims = tensorDims(output, source);
+        OnnxMl.TensorShapeProto.Dimension last = outDims.isEmpty() ? null : outDims.get(outDims.size() - 1);
+        if (last == null || !last.hasDimValue() || last.getDimValue() < 1) {
+            throw new OnnxFormatException(source + ": output '" + output.getName()
+                    + "' has no fixed class dimension");
+        }
+        int classes = Math.toIntExact(last.getDimValue());
+        List<String> names = OnnxMetadata.classNames(props, source);
+        if (names == null) {
+            names = ExportMetadata.defaultClassNames(classes);
+        } else if (names.size() != classes) {
+            throw new OnnxFormatException(source + ": metadata names " + names.size() + " classes but the output has "
+                    + classes + " logits");
+        }
+        String modelName = props.getOrDefault(OnnxMetadata.MODEL, graph.getName());
+        ExportMetadata metadata = new ExportMetadata(modelName, props.get(OnnxMetadata.CONFIG), names,
+                props.get(OnnxMetadata.TRAINING_BACKEND), props.get(OnnxMetadata.TRAINING_RUN));
+        long opset = model.getOpsetImportList().stream()
+                .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(OnnxMl.OperatorSetIdProto::getVersion).findFirst().orElse(0);
+        String producer = (model.getProducerName() + " " + model.getProducerVersion()).trim();
+        return new OnnxModelInfo(source, producer, model.getIrVersion(), opset, input.getName(), batchDim,
+                Shape.of(sample), output.getName(), classes, metadata,
+                props.getOrDefault(OnnxMetadata.PARAMETERS_SHA256, ""), props);
+    }
+
+    private static List<OnnxMl.TensorShapeProto.Dimension> tensorDims(OnnxMl.ValueInfoProto v, String source) {
+        if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+            throw new OnnxFormatException(source + ": graph value '" + v.getName() + "' is not a tensor of known rank");
+        }
+        OnnxMl.TypeProto.Tensor t = v.getType().getTensorType();
+        if (t.getElemType() != OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
+            throw new OnnxFormatException(source + ": graph value '" + v.getName() + "' has element type "
+                    + OnnxMl.TensorProto.DataType.forNumber(t.getElemType()) + "; vgg4j serves float32 models");
+        }
+        return t.getShape().getDimList();
+    }
+}
