@@ -98,6 +98,16 @@ final class PrefetchingBatchStream implements BatchStream {
         return (Batch) item;
     }
 
+    /** Number of batches prepared and waiting (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Whether the background thread is still running (for tests). */
+    boolean workerAlive() {
+        return worker.isAlive();
+    }
+
     /** Total time the consumer spent waiting for batches, in nanoseconds. */
     long waitedNanos() {
         return waitedNanos;
