@@ -47,7 +47,7 @@ public final class DataLocator {
         this.home = b.home;
         this.systemDirsOverride = b.systemDirs;
         this.allowDownload = b.allowDownload;
-        this.downloader = b.downloader != null ? b.downloader : Downloader.create(DownloadListener.logging());
+        this.downloader = b.downloader;
         this.verifyChecksums = b.verifyChecksums;
         this.dataDirHint = b.dataDirHint;
         this.downloadHint = b.downloadHint;
@@ -111,7 +111,8 @@ public final class DataLocator {
             LOG.info("{} not found locally; downloading {} file(s) into {}", spec.displayName(), missing.size(),
                     cache);
             try {
-                downloader.download(spec, missing, cache);
+                Downloader d = downloader != null ? downloader : Downloader.create(DownloadListener.logging());
+                d.download(spec, missing, cache);
                 Map<String, Path> files = filesIn(spec, cache);
                 return new DataLocation(spec, cache, DataLocation.Origin.DOWNLOADED, files, verifyChecksums);
             } catch (DownloadException e) {
