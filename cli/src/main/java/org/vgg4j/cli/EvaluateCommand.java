@@ -1,0 +1,82 @@
+package org.vgg4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.train.Evaluation;
+import org.vgg4j.core.train.Evaluator;
+import org.vgg4j.datasets.DataLoader;
+import org.vgg4j.datasets.ImageDataset;
+import org.vgg4j.datasets.Split;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code vgg4j evaluate}: a checkpoint's accuracy, loss, per-class accuracy and confusion matrix on the test set.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a checkpoint on the test set: accuracy, per-class accuracy, confusion matrix.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "checkpoint .json, weights file or run directory")
+    Path checkpoint;
+    @Mixin
+    BackendOptions engine;
+    @Mixin
+    DataOptions data;
+    @Option(names = "--batch-size", defaultValue = "64", description = "(default: ${DEFAULT-VALUE})")
+    int batchSize;
+    @Option(names = "--test-limit", defaultValue = "-1", description = "use only the first N test images (default: all)")
+    int testLimit;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        TrainedModel model = TrainedModel.load(checkpoint);
+        ImageDataset testSet = ImageDataset.load(data.locate(), Split.TEST);
+        DataLoader test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(model.config().imageSize())
+                .shuffle(false).limit(testLimit).build();
+        Backend backend = engine.backend();
+        long t0 = System.nanoTime();
+        Evaluation eval;
+        try (Session session = backend.open(model.network(), model.parameters(), engine.device())) {
+            eval = Evaluator.evaluate(session, test);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        out.printf(Locale.ROOT, "%s on %d test images (backend %s, %.1f s, %.0f images/s)%n", model.network().name(),
+                eval.count(), backend.name(), secs, eval.count() / secs);
+        out.printf(Locale.ROOT, "accuracy %.4f, loss %.4f%n%n", eval.accuracy(), eval.loss());
+        List<String> names = model.classNames();
+        out.printf(Locale.ROOT, "%-14s %9s%n", "class", "accuracy");
+        for (int c = 0; c < names.size(); c++) {
+            out.printf(Locale.ROOT, "%-14s %9.4f%n", names.get(c), eval.classAccuracy(c));
+        }
+        out.println();
+        out.println("confusion matrix (rows: true class, columns: predicted)");
+        out.printf(Locale.ROOT, "%-14s", "");
+        for (int c = 0; c < names.size(); c++) {
+            out.printf(Locale.ROOT, "%6d", c);
+        }
+        out.println();
+        for (int r = 0; r < names.size(); r++) {
+            out.printf(Locale.ROOT, "%-14s", r + " " + abbreviate(names.get(r)));
+            for (int c = 0; c < names.size(); c++) {
+                out.printf(Locale.ROOT, "%6d", eval.confusion()[r][c]);
+            }
+            out.println();
+        }
+        return 0;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 11 ? s.substring(0, 11) : s;
+    }
+}

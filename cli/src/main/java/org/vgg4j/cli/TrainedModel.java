@@ -1,0 +1,40 @@
+package org.vgg4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.train.Checkpoint;
+import org.vgg4j.core.train.CheckpointStore;
+import org.vgg4j.datasets.FashionMnist;
+import org.vgg4j.datasets.Mnist;
+import org.vgg4j.models.vgg.Vgg;
+import org.vgg4j.models.vgg.VggConfig;
+
+/**
+ * A trained model loaded from a checkpoint: the network rebuilt from its configuration, its parameters (checked against
+ * the network), its class names and where it came from.
+ *
+ * @param config     the VGG configuration
+ * @param network    the network
+ * @param parameters its parameters
+ * @param classNames one name per class
+ * @param checkpoint the checkpoint it came from
+ * @param source     the path given by the user
+ */
+record TrainedModel(VggConfig config, Network network, Parameters parameters, List<String> classNames,
+        Checkpoint checkpoint, Path source) {
+
+    static TrainedModel load(Path path) {
+        Checkpoint cp = CheckpointStore.load(path);
+        VggConfig config = ModelOptions.fromMap(cp.config());
+        Network network = Vgg.build(config);
+        Parameters params = cp.parameters().conformTo(network);
+        String dataset = cp.config().getOrDefault("dataset", "fashion-mnist");
+        List<String> names = dataset.equals("mnist") ? Mnist.CLASS_NAMES : FashionMnist.CLASS_NAMES;
+        if (names.size() != network.numClasses()) {
+            names = org.vgg4j.backend.onnx.ExportMetadata.defaultClassNames(network.numClasses());
+        }
+        return new TrainedModel(config, network, params, names, cp, path);
+    }
+}

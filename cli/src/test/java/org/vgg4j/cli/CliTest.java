@@ -1,0 +1,88 @@
+package org.vgg4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void summaryPrintsTheD2lShapeTableForFullVgg11() {
+        Result r = run("summary", "--ratio", "1");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsSubsequence(
+                "vgg_block_1", "[1, 64, 112, 112]", "vgg_block_2", "[1, 128, 56, 56]", "vgg_block_3",
+                "[1, 256, 28, 28]", "vgg_block_4", "[1, 512, 14, 14]", "vgg_block_5", "[1, 512, 7, 7]", "fc",
+                "[1, 10]", "total parameters: 128,806,154");
+    }
+
+    @Test
+    void summaryInPytorchFormatPrintsTheNarrowModuleTree() {
+        Result r = run("summary", "--format", "pytorch");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("(0): Conv2d(1, 8, kernel_size=(3, 3)", "Linear(in_features=3136, out_features=512",
+                "Linear(in_features=512, out_features=10");
+        Result layers = run("summary", "--format", "layers");
+        assertThat(layers.out()).contains("vgg_block_1.0.weight", "[8, 1, 3, 3]", "fc.7.bias");
+    }
+
+    @Test
+    void badModelOptionsAreUsageErrorsWithAClearMessage() {
+        Result r = run("summary", "--image-size", "100");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("multiple of 32").doesNotContain("Exception");
+        assertThat(run("summary", "--model", "resnet50").err()).contains("use vgg11, vgg13, vgg16 or vgg19");
+        assertThat(run("summary", "--format", "yaml").err()).contains("use table, layers or pytorch");
+        assertThat(run("summary", "--ratio", "x").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownBackendListsWhatWasFound() {
+        Result r = run("train", "--backend", "mxnet", "--epochs", "1", "--data-dir", dir.toString(),
+                "--no-download");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void missingDataSaysHowToGetIt() {
+        Result r = run("train", "--data-dir", dir.resolve("nowhere").toString(), "--no-download", "--output",
+                dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("nowhere").doesNotContain("Exception");
+    }
+
+    @Test
+    void missingOrCorruptCheckpointsAreReportedByName() throws Exception {
+        Result r = run("evaluate", "--checkpoint", dir.resolve("none.json").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("none.json").contains("does not exist");
+        Files.writeString(dir.resolve("bad.json"), "{]");
+        assertThat(run("export", "--checkpoint", dir.resolve("bad.json").toString(), "--onnx",
+                dir.resolve("m.onnx").toString()).err()).contains("bad.json");
+        assertThat(dir.resolve("m.onnx")).doesNotExist();
+    }
+
+    @Test
+    void versionAndHelpWork() {
+        assertThat(run("--version").out()).contains("vgg4j");
+        assertThat(run("train", "--help").out()).contains("--epochs", "--resume", "--backend", "--image-size");
+    }
+}
