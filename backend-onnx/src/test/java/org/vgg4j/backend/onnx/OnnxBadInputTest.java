@@ -1,0 +1,166 @@
+package org.vgg4j.backend.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import ai.onnx.proto.OnnxMl;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vgg4j.core.Device;
+import org.vgg4j.core.DeviceUnavailableException;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.ShapeMismatchException;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.optim.TrainingSpec;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.testing.TestData;
+
+/**
+ * Bad input never reaches ONNX Runtime unexplained: wrong shapes, damaged or foreign files and unavailable devices all
+ * give vgg4j exceptions that say what is wrong.
+ */
+class OnnxBadInputTest {
+    private static final Network NETWORK = TestModels.smallVgg();
+    private static final Parameters PARAMS = TestModels.heUniform(NETWORK, 1);
+    private static OnnxSession session;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open() {
+        session = new OnnxBackend().open(NETWORK, PARAMS, Device.cpu());
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    @Test
+    void wrongShapesAreRejectedBeforeTheRuntime() {
+        for (Shape bad : new Shape[] {Shape.of(2, 32, 32), Shape.of(2, 3, 32, 32), Shape.of(2, 1, 64, 64),
+                Shape.of(0, 1, 32, 32), Shape.of(1, 1, 32, 32, 1), Shape.of(1024)}) {
+            assertThatThrownBy(() -> session.predict(Tensor.zeros(bad)))
+                    .as("input %s", bad)
+                    .isInstanceOf(ShapeMismatchException.class)
+                    .hasMessageContaining(bad.toString())
+                    .hasMessageContaining("[N >= 1, 1, 32, 32]");
+        }
+        // The session is still usable afterwards.
+        assertThat(session.predict(TestData.images(Shape.of(1, 1, 32, 32), 1)).shape()).isEqualTo(Shape.of(1, 10));
+    }
+
+    @Test
+    void truncatedFileIsReportedAsCorruptNamingTheFile() throws Exception {
+        byte[] bytes = OnnxExporter.export(NETWORK, PARAMS, ExportMetadata.forNetwork(NETWORK));
+        Path file = dir.resolve("truncated.onnx");
+        Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> new OnnxBackend().openFile(file, Device.cpu()))
+                .isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("corrupt");
+    }
+
+    @Test
+    void damagedWeightsAreCaughtByTheDigest() throws Exception {
+        byte[] bytes = OnnxExporter.export(NETWORK, PARAMS, ExportMetadata.forNetwork(NETWORK));
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(bytes);
+        byte[] weights = model.getGraph().getInitializer(4).getRawData().toByteArray();
+        int at = indexOf(bytes, weights) + weights.length / 2;
+        bytes[at] ^= 0x01; // one bit of one float: still valid protobuf, different weights
+        Path file = dir.resolve("damaged.onnx");
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> OnnxModelInfo.read(file))
+                .isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("do not match the digest");
+    }
+
+    @Test
+    void nonOnnxFilesAreReportedNamingTheFile() throws Exception {
+        Path text = dir.resolve("notes.onnx");
+        Files.writeString(text, "this is not a model\n", StandardCharsets.UTF_8);
+        Path empty = dir.resolve("empty.onnx");
+        Files.write(empty, new byte[0]);
+        Path png = dir.resolve("image.onnx");
+        Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D',
+                'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0});
+        for (Path f : new Path[] {text, empty, png}) {
+            assertThatThrownBy(() -> new OnnxBackend().openFile(f, Device.cpu()))
+                    .as("file %s", f)
+                    .isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContaining(f.toString())
+                    .hasMessageContaining("not an ONNX model");
+        }
+        Path missing = dir.resolve("missing.onnx");
+        assertThatThrownBy(() -> OnnxModelInfo.read(missing))
+                .isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void operatorsOutsideVgg4jAreNamed() throws Exception {
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(
+                OnnxExporter.export(NETWORK, PARAMS, ExportMetadata.forNetwork(NETWORK)));
+        OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
+        g.getNodeBuilder(1).setOpType("Sigmoid");
+        Path file = dir.resolve("sigmoid.onnx");
+        Files.write(file, model.toBuilder().setGraph(g).build().toByteArray());
+        assertThatThrownBy(() -> new OnnxBackend().openFile(file, Device.cpu()))
+                .isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("vgg_block_1.1")
+                .hasMessageContaining("Sigmoid is not a vgg4j layer");
+    }
+
+    @Test
+    void gpuWithoutCudaIsAClearDeviceError() {
+        assumeFalse(OrtRuntime.hasCuda(), "this ONNX Runtime build has CUDA; the no-CUDA error cannot happen here");
+        OnnxBackend backend = new OnnxBackend();
+        assertThatThrownBy(() -> backend.open(NETWORK, PARAMS, Device.gpu(0)))
+                .isInstanceOf(DeviceUnavailableException.class)
+                .hasMessageContaining("gpu:0")
+                .hasMessageContaining("no CUDA execution provider")
+                .hasMessageContaining("-Pcuda");
+        assertThat(backend.devices()).containsExactly(Device.cpu());
+        assertThat(backend.capabilities().gpu()).isFalse();
+        try (OnnxSession auto = backend.open(NETWORK, PARAMS, Device.auto())) {
+            assertThat(auto.device()).isEqualTo(Device.cpu());
+        }
+    }
+
+    @Test
+    void trainingAndClosedSessionsAreRefusedWithTheReason() {
+        OnnxSession s = new OnnxBackend().open(NETWORK, PARAMS, Device.cpu());
+        assertThatThrownBy(() -> s.trainer((TrainingSpec) null))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("inference-only");
+        s.close();
+        s.close(); // idempotent
+        assertThatThrownBy(() -> s.predict(Tensor.zeros(Shape.of(1, 1, 32, 32))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("weights not found in the file");
+    }
+}
