@@ -1,0 +1,221 @@
+package org.vgg4j.backend.tensorflow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.tensorflow.engine.TfNDManager;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import org.tensorflow.internal.c_api.TF_Status;
+
+/**
+ * The TensorFlow kernels the backend runs, in NHWC/HWIO layout, with every result owned by one manager (a session's or
+ * a step's, so that closing it frees the step's native memory at once). Callers validate shapes first.
+ */
+final class Kernels {
+    private static final long[] ONES = {1, 1, 1, 1};
+
+    private final TfNDManager manager;
+    private final TF_Status status;
+    private final Precision precision;
+
+    Kernels(TfNDManager manager, TF_Status status, Precision precision) {
+        this.manager = manager;
+        this.status = status;
+        this.precision = precision;
+    }
+
+    TfNDManager manager() {
+        return manager;
+    }
+
+    Precision precision() {
+        return precision;
+    }
+
+    private TfOp op(String name) {
+        return TfOp.of(manager, status, name);
+    }
+
+    // ---- host <-> engine ------------------------------------------------------------------------------------------
+
+    /** An engine array of the session's precision holding {@code values} with {@code shape}. */
+    NDArray array(float[] values, long... shape) {
+        ai.djl.ndarray.types.Shape s = new ai.djl.ndarray.types.Shape(shape);
+        if (precision == Precision.FLOAT64) {
+            double[] d = new double[values.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = values[i];
+            }
+            return manager.create(DoubleBuffer.wrap(d), s);
+        }
+        return manager.create(FloatBuffer.wrap(values), s);
+    }
+
+    /** A scalar of the session's precision. */
+    NDArray scalar(double value) {
+        return precision == Precision.FLOAT64 ? manager.create(value) : manager.create((float) value);
+    }
+
+    /** An int32 vector (shapes, labels). */
+    NDArray int32(int... values) {
+        return manager.create(IntBuffer.wrap(values), new ai.djl.ndarray.types.Shape(values.length));
+    }
+
+    /** The values of {@code a} as float32 (waits for pending kernels). */
+    static float[] floats(NDArray a) {
+        if (a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64) {
+            double[] d = a.toDoubleArray();
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+        return a.toFloatArray();
+    }
+
+    /** The values of {@code a} as float64 (waits for pending kernels). */
+    static double[] doubles(NDArray a) {
+        if (a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64) {
+            return a.toDoubleArray();
+        }
+        float[] f = a.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    // ---- convolution ----------------------------------------------------------------------------------------------
+
+    /** Convolution geometry in TensorFlow's terms. */
+    record ConvGeometry(int stride, int padding, int kernel) {
+        String paddingMode() {
+            if (padding == 0) {
+                return "VALID";
+            }
+            return stride == 1 && 2 * padding == kernel - 1 ? "SAME" : "EXPLICIT";
+        }
+
+        long[] strides() {
+            return new long[] {1, stride, stride, 1};
+        }
+
+        long[] explicitPaddings() {
+            return new long[] {0, 0, padding, padding, padding, padding, 0, 0};
+        }
+
+        TfOp apply(TfOp op) {
+            op.attr("strides", strides()).attr("padding", paddingMode()).attr("data_format", "NHWC")
+                    .attr("dilations", ONES);
+            if (paddingMode().equals("EXPLICIT")) {
+                op.attr("explicit_paddings", explicitPaddings());
+            }
+            return op;
+        }
+    }
+
+    /** {@code relu?(conv(x, w) + b)} in one fused kernel. */
+    NDArray convBiasRelu(NDArray x, NDArray w, NDArray b, ConvGeometry g, boolean relu) {
+        TfOp op = op("_FusedConv2D").input(x).input(w).inputList(b).attr("num_args", 1L)
+                .attr("fused_ops", relu ? new String[] {"BiasAdd", "Relu"} : new String[] {"BiasAdd"});
+        return g.apply(op).run();
+    }
+
+    /** Gradient of a convolution with respect to its filter (HWIO). */
+    NDArray convFilterGrad(NDArray x, long[] filterShape, NDArray dz, ConvGeometry g) {
+        NDArray sizes = int32(toInts(filterShape));
+        return g.apply(op("Conv2DBackpropFilter").input(x).input(sizes).input(dz)).run();
+    }
+
+    /** Gradient of a convolution with respect to its input (NHWC). */
+    NDArray convInputGrad(long[] inputShape, NDArray w, NDArray dz, ConvGeometry g) {
+        NDArray sizes = int32(toInts(inputShape));
+        return g.apply(op("Conv2DBackpropInput").input(sizes).input(w).input(dz)).run();
+    }
+
+    // ---- pooling, activations ---------------------------------------------------------------------------------------
+
+    NDArray maxPool(NDArray x, int kernel, int stride) {
+        return op("MaxPool").input(x).attr("ksize", 1L, kernel, kernel, 1).attr("strides", 1L, stride, stride, 1)
+                .attr("padding", "VALID").attr("data_format", "NHWC").run();
+    }
+
+    NDArray maxPoolGrad(NDArray x, NDArray y, NDArray dy, int kernel, int stride) {
+        return op("MaxPoolGrad").input(x).input(y).input(dy).attr("ksize", 1L, kernel, kernel, 1)
+                .attr("strides", 1L, stride, stride, 1).attr("padding", "VALID").attr("data_format", "NHWC").run();
+    }
+
+    NDArray relu(NDArray x) {
+        return op("Relu").input(x).run();
+    }
+
+    /** {@code dy} where {@code features > 0}, else 0 ({@code features} may be the ReLU's input or output). */
+    NDArray reluGrad(NDArray dy, NDArray features) {
+        return op("ReluGrad").input(dy).input(features).run();
+    }
+
+    NDArray biasAddGrad(NDArray dz) {
+        return op("BiasAddGrad").input(dz).attr("data_format", "NHWC").run();
+    }
+
+    NDArray mul(NDArray a, NDArray b) {
+        return op("Mul").input(a).input(b).run();
+    }
+
+    NDArray add(NDArray a, NDArray b) {
+        return op("AddV2").input(a).input(b).run();
+    }
+
+    NDArray sub(NDArray a, NDArray b) {
+        return op("Sub").input(a).input(b).run();
+    }
+
+    NDArray div(NDArray a, NDArray b) {
+        return op("RealDiv").input(a).input(b).run();
+    }
+
+    NDArray sqrt(NDArray a) {
+        return op("Sqrt").input(a).run();
+    }
+
+    NDArray zeros(long... shape) {
+        return manager.zeros(new ai.djl.ndarray.types.Shape(shape), precision.dataType());
+    }
+
+    NDArray reshape(NDArray x, long... shape) {
+        return op("Reshape").input(x).input(int32(toInts(shape))).run();
+    }
+
+    // ---- dense -------------------------------------------------------------------------------------------------------
+
+    /** {@code relu?(x W^T + b)} with W [out, in], in one fused kernel. */
+    NDArray linear(NDArray x, NDArray w, NDArray b, boolean relu) {
+        if (precision != Precision.FLOAT32) {
+            // _FusedMatMul has no float64 kernel.
+            NDArray y = op("BiasAdd").input(matMul(x, w, false, true)).input(b).attr("data_format", "NHWC").run();
+            return relu ? relu(y) : y;
+        }
+        return op("_FusedMatMul").input(x).input(w).inputList(b).attr("num_args", 1L).attr("transpose_a", false)
+                .attr("transpose_b", true)
+                .attr("fused_ops", relu ? new String[] {"BiasAdd", "Relu"} : new String[] {"BiasAdd"}).run();
+    }
+
+    NDArray matMul(NDArray a, NDArray b, boolean transposeA, boolean transposeB) {
+        return op("MatMul").input(a).input(b).attr("transpose_a", transposeA).attr("transpose_b", transposeB).run();
+    }
+
+    /** Per-sample softmax cross-entropy and its gradient: {@code [loss [N], backprop [N, K]]}. */
+    NDArray[] softmaxCrossEntropy(NDArray logits, NDArray labels) {
+        return op("SparseSoftmaxCrossEntropyWithLogits").input(logits).input(labels).run(2);
+    }
+
+    private static int[] toInts(long[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Math.toIntExact(v[i]);
+        }
+        return out;
+    }
+}

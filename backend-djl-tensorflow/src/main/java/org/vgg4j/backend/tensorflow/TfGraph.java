@@ -1,0 +1,261 @@
+package org.vgg4j.backend.tensorflow;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.vgg4j.core.LayerNode;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.layer.Conv2d;
+import org.vgg4j.core.layer.Dropout;
+import org.vgg4j.core.layer.Flatten;
+import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.Linear;
+import org.vgg4j.core.layer.MaxPool2d;
+import org.vgg4j.core.layer.Relu;
+
+/**
+ * A core {@link Network} compiled to TensorFlow kernels: an immutable list of {@link Stage}s with explicit forward and
+ * backward passes in NHWC layout, and the engine layout of every parameter.
+ *
+ * <p>Layout: activations are NHWC from the input on; a flatten is a plain reshape of NHWC data, and the first linear
+ * layer after it keeps its weight columns in NHWC order ({@link ParamLayout.Kind#FC_AFTER_FLATTEN}), so the network
+ * computes exactly what the NCHW network computes without transposing any activation.
+ */
+final class TfGraph {
+    private final Network network;
+    private final List<Stage> stages;
+    private final List<ParamLayout> layouts;
+
+    private TfGraph(Network network, List<Stage> stages, List<ParamLayout> layouts) {
+        this.network = network;
+        this.stages = List.copyOf(stages);
+        this.layouts = List.copyOf(layouts);
+    }
+
+    /** Compiles {@code network}; every layer in core is supported. */
+    static TfGraph compile(Network network) {
+        List<LayerNode> leaves = network.leaves(1);
+        List<Stage> stages = new ArrayList<>();
+        List<ParamLayout> layouts = new ArrayList<>();
+        Shape in = network.sampleShape().prepend(1);
+        int[] flattenedChw = null;
+        for (int i = 0; i < leaves.size(); i++) {
+            LayerNode node = leaves.get(i);
+            Layer layer = node.layer();
+            boolean nextIsRelu = i + 1 < leaves.size() && leaves.get(i + 1).layer() instanceof Relu;
+            Shape out = node.outputShape();
+            if (layer instanceof Conv2d) {
+                Shape afterRelu = nextIsRelu ? leaves.get(i + 1).outputShape() : out;
+                stages.add(new Stage(Stage.Kind.CONV, node.path(), layer, nextIsRelu, in, afterRelu));
+                layouts.add(ParamLayout.conv(node.path() + ".weight", layer.parameters().get(0).shape()));
+                layouts.add(ParamLayout.plain(node.path() + ".bias", layer.parameters().get(1).shape()));
+                if (nextIsRelu) {
+                    i++;
+                }
+                out = afterRelu;
+            } else if (layer instanceof Linear) {
+                Shape weightShape = layer.parameters().get(0).shape();
+                stages.add(new Stage(Stage.Kind.LINEAR, node.path(), layer, nextIsRelu, in, out));
+                if (flattenedChw != null) {
+                    layouts.add(ParamLayout.fcAfterFlatten(node.path() + ".weight", weightShape, flattenedChw[0],
+                            flattenedChw[1], flattenedChw[2]));
+                    flattenedChw = null;
+                } else {
+                    layouts.add(ParamLayout.plain(node.path() + ".weight", weightShape));
+                }
+                layouts.add(ParamLayout.plain(node.path() + ".bias", layer.parameters().get(1).shape()));
+                if (nextIsRelu) {
+                    i++;
+                }
+            } else if (layer instanceof Relu) {
+                stages.add(new Stage(Stage.Kind.RELU, node.path(), layer, false, in, out));
+            } else if (layer instanceof MaxPool2d) {
+                stages.add(new Stage(Stage.Kind.MAX_POOL, node.path(), layer, false, in, out));
+            } else if (layer instanceof Flatten) {
+                stages.add(new Stage(Stage.Kind.FLATTEN, node.path(), layer, false, in, out));
+                if (in.rank() == 4) {
+                    flattenedChw = new int[] {in.dim(1), in.dim(2), in.dim(3)};
+                } else if (in.rank() != 2) {
+                    throw new IllegalArgumentException("the tensorflow backend flattens rank-4 (NCHW) or rank-2 input "
+                            + "only; layer '" + node.path() + "' gets " + in);
+                }
+            } else if (layer instanceof Dropout) {
+                stages.add(new Stage(Stage.Kind.DROPOUT, node.path(), layer, false, in, out));
+            } else {
+                throw new IllegalArgumentException("layer '" + node.path() + "' (" + layer.describe()
+                        + ") is not supported by the tensorflow backend");
+            }
+            in = out;
+        }
+        // The NHWC column order of a linear weight is only right if that linear layer sees the flatten's output as is.
+        if (flattenedChw != null) {
+            throw new IllegalArgumentException("a flatten of an image-shaped tensor must be followed by a linear layer "
+                    + "in the tensorflow backend (network '" + network.name() + "')");
+        }
+        return new TfGraph(network, stages, layouts);
+    }
+
+    Network network() {
+        return network;
+    }
+
+    int stageCount() {
+        return stages.size();
+    }
+
+    List<ParamLayout> layouts() {
+        return layouts;
+    }
+
+    /** What a forward pass keeps for the backward pass. */
+    static final class Saved {
+        final NDArray[] inputs;
+        final NDArray[] outputs;
+        final NDArray[] masks;
+        final int batch;
+
+        Saved(int stages, int batch) {
+            inputs = new NDArray[stages];
+            outputs = new NDArray[stages];
+            masks = new NDArray[stages];
+            this.batch = batch;
+        }
+    }
+
+    /**
+     * Logits [N, classes] for {@code x} (NHWC, already validated); in training mode applies dropout with masks drawn from
+     * {@code rng} and records in {@code saved} what {@link #backward} needs.
+     */
+    NDArray forward(Kernels k, Map<String, NDArray> params, NDArray x, int batch, boolean training,
+            SplittableRandom rng, Saved saved) {
+        NDArray h = x;
+        for (int i = 0; i < stages.size(); i++) {
+            Stage s = stages.get(i);
+            if (saved != null) {
+                saved.inputs[i] = h;
+            }
+            h = forwardStage(k, params, s, h, batch, training, rng, saved, i);
+            if (saved != null) {
+                saved.outputs[i] = h;
+            }
+        }
+        return h;
+    }
+
+    private NDArray forwardStage(Kernels k, Map<String, NDArray> params, Stage s, NDArray h, int batch,
+            boolean training, SplittableRandom rng, Saved saved, int index) {
+        switch (s.kind()) {
+            case CONV: {
+                Conv2d c = (Conv2d) s.layer();
+                return k.convBiasRelu(h, params.get(s.weight()), params.get(s.bias()), geometry(c), s.fusedRelu());
+            }
+            case LINEAR:
+                return k.linear(h, params.get(s.weight()), params.get(s.bias()), s.fusedRelu());
+            case RELU:
+                return k.relu(h);
+            case MAX_POOL: {
+                MaxPool2d m = (MaxPool2d) s.layer();
+                return k.maxPool(h, m.kernelSize(), m.stride());
+            }
+            case FLATTEN:
+                return s.input().rank() == 2 ? h : k.reshape(h, batch, s.output().dim(1));
+            case DROPOUT: {
+                double p = ((Dropout) s.layer()).p();
+                if (!training || p == 0) {
+                    return h;
+                }
+                long[] shape = Stage.engineShape(s.input(), batch);
+                int n = Math.toIntExact(Shape.of(toInts(shape)).elementCount());
+                float keep = (float) (1.0 / (1.0 - p));
+                float[] mask = new float[n];
+                for (int j = 0; j < n; j++) {
+                    mask[j] = rng.nextDouble() < p ? 0f : keep;
+                }
+                NDArray m = k.array(mask, shape);
+                if (saved != null) {
+                    saved.masks[index] = m;
+                }
+                return k.mul(h, m);
+            }
+            default:
+                throw new IllegalStateException("unknown stage " + s.kind());
+        }
+    }
+
+    /**
+     * Gradients (engine layout, by parameter name) of the loss whose gradient with respect to the logits is
+     * {@code dLogits}, given the forward pass recorded in {@code saved}.
+     */
+    Map<String, NDArray> backward(Kernels k, Map<String, NDArray> params, NDArray dLogits, Saved saved) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        NDArray dy = dLogits;
+        int firstWithParams = firstStageWithParameters();
+        for (int i = stages.size() - 1; i >= 0 && i >= firstWithParams; i--) {
+            Stage s = stages.get(i);
+            boolean needInput = i > firstWithParams;
+            dy = backwardStage(k, params, s, i, dy, saved, grads, needInput);
+        }
+        return grads;
+    }
+
+    private int firstStageWithParameters() {
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i).kind() == Stage.Kind.CONV || stages.get(i).kind() == Stage.Kind.LINEAR) {
+                return i;
+            }
+        }
+        return stages.size();
+    }
+
+    private NDArray backwardStage(Kernels k, Map<String, NDArray> params, Stage s, int i, NDArray dy, Saved saved,
+            Map<String, NDArray> grads, boolean needInput) {
+        NDArray x = saved.inputs[i];
+        NDArray y = saved.outputs[i];
+        switch (s.kind()) {
+            case CONV: {
+                Conv2d c = (Conv2d) s.layer();
+                Kernels.ConvGeometry g = geometry(c);
+                NDArray dz = s.fusedRelu() ? k.reluGrad(dy, y) : dy;
+                NDArray w = params.get(s.weight());
+                long[] filterShape = {c.kernelSize(), c.kernelSize(), c.inChannels(), c.outChannels()};
+                grads.put(s.bias(), k.biasAddGrad(dz));
+                grads.put(s.weight(), k.convFilterGrad(x, filterShape, dz, g));
+                return needInput ? k.convInputGrad(Stage.engineShape(s.input(), saved.batch), w, dz, g) : null;
+            }
+            case LINEAR: {
+                NDArray dz = s.fusedRelu() ? k.reluGrad(dy, y) : dy;
+                grads.put(s.bias(), k.biasAddGrad(dz));
+                grads.put(s.weight(), k.matMul(dz, x, true, false));
+                return needInput ? k.matMul(dz, params.get(s.weight()), false, false) : null;
+            }
+            case RELU:
+                return k.reluGrad(dy, y);
+            case MAX_POOL: {
+                MaxPool2d m = (MaxPool2d) s.layer();
+                return k.maxPoolGrad(x, y, dy, m.kernelSize(), m.stride());
+            }
+            case FLATTEN:
+                return s.input().rank() == 2 ? dy : k.reshape(dy, Stage.engineShape(s.input(), saved.batch));
+            case DROPOUT:
+                return saved.masks[i] == null ? dy : k.mul(dy, saved.masks[i]);
+            default:
+                throw new IllegalStateException("unknown stage " + s.kind());
+        }
+    }
+
+    private static Kernels.ConvGeometry geometry(Conv2d c) {
+        return new Kernels.ConvGeometry(c.stride(), c.padding(), c.kernelSize());
+    }
+
+    private static int[] toInts(long[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Math.toIntExact(v[i]);
+        }
+        return out;
+    }
+}

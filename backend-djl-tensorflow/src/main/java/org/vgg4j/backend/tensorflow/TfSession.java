@@ -1,0 +1,182 @@
+package org.vgg4j.backend.tensorflow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.tensorflow.engine.TfNDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.tensorflow.internal.c_api.TFE_Executor;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.internal.c_api.global.tensorflow;
+import org.vgg4j.core.Device;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.optim.SoftmaxCrossEntropy;
+import org.vgg4j.core.optim.TrainingSpec;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.InputChecks;
+import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.spi.Trainer;
+
+/**
+ * A network on TensorFlow: parameters held as engine tensors in NHWC/HWIO layout by a session-wide DJL manager, every
+ * call's temporaries in a sub-manager closed before the call returns. Not thread-safe.
+ */
+final class TfSession implements Session {
+    private final TfGraph graph;
+    private final Device device;
+    private final Precision precision;
+    private final TfNDManager manager;
+    private final TF_Status status;
+    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private boolean closed;
+
+    TfSession(TfGraph graph, Parameters parameters, Device device, Precision precision, TfNDManager manager) {
+        this.graph = graph;
+        this.device = device;
+        this.precision = precision;
+        this.manager = manager;
+        this.status = TF_Status.newStatus();
+        loadParameters(parameters);
+    }
+
+    @Override
+    public Network network() {
+        return graph.network();
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    /** The precision this session computes in. */
+    Precision precision() {
+        return precision;
+    }
+
+    TfGraph graph() {
+        return graph;
+    }
+
+    Map<String, NDArray> params() {
+        return params;
+    }
+
+    @Override
+    public Tensor predict(Tensor images) {
+        ensureOpen();
+        InputChecks.checkImages(network(), images);
+        Shape out = network().outputShape(images.shape());
+        return inStep(k -> {
+            NDArray x = input(k, images);
+            NDArray logits = graph.forward(k, params, x, images.shape().dim(0), false, null, null);
+            return Tensor.wrap(out, Kernels.floats(logits));
+        });
+    }
+
+    /** Uploads NCHW images as an NHWC engine tensor. */
+    NDArray input(Kernels k, Tensor images) {
+        Shape s = images.shape();
+        if (s.rank() == 4) {
+            float[] nhwc = Layouts.nchwToNhwc(images.toArray(), s.dim(0), s.dim(1), s.dim(2), s.dim(3));
+            return k.array(nhwc, s.dim(0), s.dim(2), s.dim(3), s.dim(1));
+        }
+        return k.array(images.toArray(), s.toLongArray());
+    }
+
+    @Override
+    public Parameters parameters() {
+        ensureOpen();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try {
+            for (ParamLayout layout : graph.layouts()) {
+                out.put(layout.name(), layout.toCore(Kernels.floats(params.get(layout.name()))));
+            }
+        } catch (RuntimeException e) {
+            recover();
+            throw e;
+        }
+        return Parameters.of(out);
+    }
+
+    @Override
+    public void loadParameters(Parameters parameters) {
+        ensureOpen();
+        Parameters conformed = parameters.conformTo(network());
+        Kernels k = sessionKernels();
+        Map<String, NDArray> fresh = new LinkedHashMap<>();
+        for (ParamLayout layout : graph.layouts()) {
+            fresh.put(layout.name(), k.array(layout.toEngine(conformed.get(layout.name())),
+                    layout.engineShape().toLongArray()));
+        }
+        params.values().forEach(NDArray::close);
+        params.clear();
+        params.putAll(fresh);
+    }
+
+    @Override
+    public Trainer trainer(TrainingSpec spec) {
+        ensureOpen();
+        if (!(spec.loss() instanceof SoftmaxCrossEntropy)) {
+            throw new UnsupportedOperationException("the tensorflow backend trains with softmax cross-entropy only, "
+                    + "not " + spec.loss());
+        }
+        return new TfTrainer(this, spec);
+    }
+
+    /** Kernels whose results belong to the session (parameters, optimizer state). */
+    Kernels sessionKernels() {
+        return new Kernels(manager, status, precision);
+    }
+
+    /**
+     * Runs {@code body} with kernels whose results belong to a fresh sub-manager, closed afterwards so that the call's
+     * native memory is released; arrays that must outlive the call are attached to the session's manager by the body.
+     */
+    <T> T inStep(Function<Kernels, T> body) {
+        ensureOpen();
+        try (TfNDManager step = (TfNDManager) manager.newSubManager()) {
+            return body.apply(new Kernels(step, status, precision));
+        } catch (RuntimeException e) {
+            recover();
+            throw e;
+        }
+    }
+
+    TfNDManager manager() {
+        return manager;
+    }
+
+    /**
+     * After an engine error (which validation should have prevented): waits for the asynchronous executor and clears
+     * its error so that later calls are not cancelled.
+     */
+    private void recover() {
+        TFE_Executor executor = tensorflow.TFE_ContextGetExecutorForThread(manager.getEagerSession());
+        try (TF_Status s = TF_Status.newStatus()) {
+            tensorflow.TFE_ExecutorWaitForAllPendingNodes(executor, s);
+            tensorflow.TFE_ExecutorClearError(executor);
+        } finally {
+            tensorflow.TFE_DeleteExecutor(executor);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new Vgg4jException("this tensorflow session is closed; open a new one");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            params.clear();
+            manager.close();
+            status.close();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.vgg4j.backend.tensorflow;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.optim.TrainingSpec;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.GradientResult;
+import org.vgg4j.core.spi.InputChecks;
+import org.vgg4j.core.spi.StepResult;
+import org.vgg4j.core.spi.Trainer;
+
+/**
+ * Training steps on TensorFlow kernels: forward (dropout masks drawn from the spec's seed), softmax cross-entropy,
+ * explicit backward pass, optimizer update; each step's temporaries live in one sub-manager closed at its end.
+ */
+final class TfTrainer implements Trainer {
+    private final TfSession session;
+    private final TfOptimizer optimizer;
+    private final SplittableRandom rng;
+
+    TfTrainer(TfSession session, TrainingSpec spec) {
+        this.session = session;
+        this.optimizer = new TfOptimizer(spec.optimizer(), session.graph().layouts(), session.manager());
+        this.rng = new SplittableRandom(spec.seed());
+    }
+
+    /** Loss, correct count and gradients of one batch, as engine arrays owned by the step. */
+    private record Pass(NDArray losses, NDArray logits, Map<String, NDArray> grads) {
+    }
+
+    private Pass pass(Kernels k, Tensor images, int[] labels) {
+        int batch = images.shape().dim(0);
+        NDArray x = session.input(k, images);
+        TfGraph graph = session.graph();
+        TfGraph.Saved saved = new TfGraph.Saved(stageCount(graph), batch);
+        NDArray logits = graph.forward(k, session.params(), x, batch, true, rng, saved);
+        NDArray[] ce = k.softmaxCrossEntropy(logits, k.int32(labels));
+        NDArray dLogits = k.mul(ce[1], k.scalar(1.0 / batch));
+        Map<String, NDArray> grads = graph.backward(k, session.params(), dLogits, saved);
+        return new Pass(ce[0], logits, grads);
+    }
+
+    private static int stageCount(TfGraph graph) {
+        return graph.stageCount();
+    }
+
+    @Override
+    public StepResult step(Tensor images, int[] labels) {
+        InputChecks.checkBatch(session.network(), images, labels);
+        return session.inStep(k -> {
+            Pass p = pass(k, images, labels);
+            optimizer.update(k, session.params(), p.grads());
+            double loss = mean(Kernels.doubles(p.losses()));
+            int correct = correct(Kernels.floats(p.logits()), labels);
+            return new StepResult(loss, correct, labels.length);
+        });
+    }
+
+    @Override
+    public GradientResult gradients(Tensor images, int[] labels) {
+        InputChecks.checkBatch(session.network(), images, labels);
+        return session.inStep(k -> {
+            Pass p = pass(k, images, labels);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (ParamLayout layout : session.graph().layouts()) {
+                out.put(layout.name(), layout.toCore(Kernels.floats(p.grads().get(layout.name()))));
+            }
+            return new GradientResult(mean(Kernels.doubles(p.losses())), Parameters.of(out));
+        });
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        return optimizer.state();
+    }
+
+    @Override
+    public void restoreOptimizerState(OptimizerState state) {
+        optimizer.restore(session.sessionKernels(), state, session.network());
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double d : v) {
+            s += d;
+        }
+        return s / v.length;
+    }
+
+    static int correct(float[] logits, int[] labels) {
+        int classes = logits.length / labels.length;
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int j = 1; j < classes; j++) {
+                if (logits[i * classes + j] > logits[i * classes + best]) {
+                    best = j;
+                }
+            }
+            if (best == labels[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+}

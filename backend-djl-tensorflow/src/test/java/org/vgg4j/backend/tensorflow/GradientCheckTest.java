@@ -1,0 +1,112 @@
+package org.vgg4j.backend.tensorflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vgg4j.core.Device;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.ParameterSpec;
+import org.vgg4j.core.optim.TrainingSpec;
+import org.vgg4j.core.param.Initializer;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.GradientResult;
+import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.testing.ReferenceForward;
+import org.vgg4j.core.testing.TestData;
+
+/**
+ * The backend's gradients (TensorFlow's backward kernels chained by the backend) against central finite differences of
+ * the plain-Java float64 reference loss, for every parameter of every kind.
+ */
+class GradientCheckTest {
+    /**
+     * Finite-difference step; the actual step is recomputed after rounding the perturbed weight to float32. Small enough
+     * that no ReLU or max-pool decision flips for these seeds (at 1e-4 one pre-activation of tinyVgg crosses zero and
+     * the finite difference, not the backend, is wrong), large enough that float64 round-off (~1e-11) is negligible.
+     */
+    private static final double H = 1e-5;
+
+    @Test
+    void tinyVggGradientsMatchFiniteDifferencesInFloat64() {
+        double worst = check(TestData.tinyVgg(0), 4, Precision.FLOAT64);
+        assertThat(worst).isLessThanOrEqualTo(1e-4);
+    }
+
+    @Test
+    void oddNetworkGradientsMatchFiniteDifferencesInFloat64() {
+        double worst = check(TfTesting.oddNetwork(0), 3, Precision.FLOAT64);
+        assertThat(worst).isLessThanOrEqualTo(1e-4);
+    }
+
+    @Test
+    void tinyVggGradientsMatchFiniteDifferencesInFloat32() {
+        // float32 kernels: bounded by float32 rounding of activations and sums, not by the method.
+        double worst = check(TestData.tinyVgg(0), 4, Precision.FLOAT32);
+        assertThat(worst).isLessThanOrEqualTo(1e-4);
+    }
+
+    /** Returns the largest relative error over all parameter tensors (to each tensor's largest FD gradient). */
+    private static double check(Network network, int batch, Precision precision) {
+        Parameters params = Parameters.initialize(network, Initializer.PYTORCH_DEFAULT, 3);
+        Tensor images = TestData.images(network.sampleShape().prepend(batch), 5);
+        int[] labels = TestData.labels(batch, network.numClasses(), 6);
+        GradientResult result;
+        try (Session s = TfTesting.backend().open(network, params, Device.cpu(), precision)) {
+            result = s.trainer(TrainingSpec.adam(1e-3, 0)).gradients(images, labels);
+        }
+        double referenceLoss = ReferenceForward.crossEntropy(ReferenceForward.logits(network, params, images), labels);
+        System.out.printf("%s %s: loss backend %.10f reference %.10f%n", network.name(), precision, result.loss(),
+                referenceLoss);
+        assertThat(Math.abs(result.loss() - referenceLoss) / referenceLoss).isLessThan(
+                precision == Precision.FLOAT64 ? 1e-12 : 1e-6);
+        double worst = 0;
+        Map<String, Double> errors = new LinkedHashMap<>();
+        for (ParameterSpec spec : network.parameterSpecs()) {
+            Tensor analytic = result.gradients().get(spec.name());
+            double[] numeric = finiteDifferences(network, params, spec.name(), images, labels);
+            double largest = 0;
+            double maxDiff = 0;
+            for (int i = 0; i < numeric.length; i++) {
+                largest = Math.max(largest, Math.abs(numeric[i]));
+                maxDiff = Math.max(maxDiff, Math.abs(numeric[i] - analytic.get(i)));
+            }
+
+            assertThat(largest).as("gradient of %s should not vanish", spec.name()).isGreaterThan(0);
+            double rel = maxDiff / largest;
+            errors.put(spec.name(), rel);
+            worst = Math.max(worst, rel);
+        }
+        errors.forEach((k, v) -> System.out.printf("  %-24s max rel error %.3e%n", k, v));
+        System.out.printf("%s %s: worst relative gradient error %.3e%n", network.name(), precision, worst);
+        return worst;
+    }
+
+    private static double[] finiteDifferences(Network network, Parameters params, String name, Tensor images,
+            int[] labels) {
+        float[] w = params.get(name).toArray();
+        double[] out = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            float plus = (float) (w[i] + H);
+            float minus = (float) (w[i] - H);
+            double lossPlus = loss(network, with(params, name, w, i, plus), images, labels);
+            double lossMinus = loss(network, with(params, name, w, i, minus), images, labels);
+            out[i] = (lossPlus - lossMinus) / ((double) plus - (double) minus);
+        }
+        return out;
+    }
+
+    private static Parameters with(Parameters params, String name, float[] w, int index, float value) {
+        float[] copy = w.clone();
+        copy[index] = value;
+        Map<String, Tensor> map = new LinkedHashMap<>(params.asMap());
+        map.put(name, Tensor.wrap(params.get(name).shape(), copy));
+        return Parameters.of(map);
+    }
+
+    private static double loss(Network network, Parameters params, Tensor images, int[] labels) {
+        return ReferenceForward.crossEntropy(ReferenceForward.logits(network, params, images), labels);
+    }
+}
