@@ -15,7 +15,9 @@ import java.util.Objects;
 public final class Resizer {
     /** PIL's fixed-point precision for 8-bit images: {@code 32 - 8 - 2} bits. */
     private static final int PRECISION_BITS = 22;
+    private static final int HALF = 1 << (PRECISION_BITS - 1);
     private static final float[] UNIT_SCALE = new float[256];
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -84,9 +86,11 @@ public final class Resizer {
      */
     public void resize(byte[] src, int srcOffset, float[] dst, int dstOffset) {
         if (mode == ResizeMode.PIL) {
-            byte[] out = new byte[outRows * outCols];
+            Scratch s = SCRATCH.get();
+            byte[] out = s.bytes(outRows * outCols);
             resizeBytes(src, srcOffset, out, 0);
-            for (int i = 0; i < out.length; i++) {
+            int n = outRows * outCols;
+            for (int i = 0; i < n; i++) {
                 dst[dstOffset + i] = UNIT_SCALE[out[i] & 0xFF];
             }
         } else {
@@ -99,25 +103,26 @@ public final class Resizer {
      * image torchvision's {@code Resize} gives for a PIL image of mode "L".
      */
     public void resizeBytes(byte[] src, int srcOffset, byte[] dst, int dstOffset) {
+        Scratch scratch = SCRATCH.get();
         byte[] rowsDone;
         int rowsOffset;
         if (horizontal == null) {
             rowsDone = src;
             rowsOffset = srcOffset;
         } else {
-            rowsDone = new byte[inRows * outCols];
+            rowsDone = scratch.rows(inRows * outCols);
             rowsOffset = 0;
             Axis h = horizontal;
             for (int y = 0; y < inRows; y++) {
                 int rowIn = srcOffset + y * inCols;
                 int rowOut = y * outCols;
                 for (int x = 0; x < outCols; x++) {
-                    int min = h.min[x];
+                    int min = rowIn + h.min[x];
                     int n = h.count[x];
                     int k = x * h.ksize;
-                    int acc = 1 << (PRECISION_BITS - 1);
+                    int acc = HALF;
                     for (int i = 0; i < n; i++) {
-                        acc += (src[rowIn + min + i] & 0xFF) * h.fixed[k + i];
+                        acc += (src[min + i] & 0xFF) * h.fixed[k + i];
                     }
                     rowsDone[rowOut + x] = clip8(acc);
                 }
@@ -128,17 +133,25 @@ public final class Resizer {
             return;
         }
         Axis v = vertical;
+        int[] acc = scratch.acc(outCols);
         for (int y = 0; y < outRows; y++) {
+            java.util.Arrays.fill(acc, 0, outCols, HALF);
             int min = v.min[y];
             int n = v.count[y];
             int k = y * v.ksize;
+            for (int i = 0; i < n; i++) {
+                int w = v.fixed[k + i];
+                if (w == 0) {
+                    continue;
+                }
+                int row = rowsOffset + (min + i) * outCols;
+                for (int x = 0; x < outCols; x++) {
+                    acc[x] += (rowsDone[row + x] & 0xFF) * w;
+                }
+            }
             int rowOut = dstOffset + y * outCols;
             for (int x = 0; x < outCols; x++) {
-                int acc = 1 << (PRECISION_BITS - 1);
-                for (int i = 0; i < n; i++) {
-                    acc += (rowsDone[rowsOffset + (min + i) * outCols + x] & 0xFF) * v.fixed[k + i];
-                }
-                dst[rowOut + x] = clip8(acc);
+                dst[rowOut + x] = clip8(acc[x]);
             }
         }
     }
@@ -171,18 +184,51 @@ public final class Resizer {
             return;
         }
         Axis v = vertical;
+        double[] acc = new double[outCols];
         for (int y = 0; y < outRows; y++) {
+            java.util.Arrays.fill(acc, 0.0);
             int min = v.min[y];
             int n = v.count[y];
             int k = y * v.ksize;
+            for (int i = 0; i < n; i++) {
+                double w = v.weights[k + i];
+                int row = (min + i) * outCols;
+                for (int x = 0; x < outCols; x++) {
+                    acc[x] += rowsDone[row + x] * w;
+                }
+            }
             int rowOut = dstOffset + y * outCols;
             for (int x = 0; x < outCols; x++) {
-                double acc = 0;
-                for (int i = 0; i < n; i++) {
-                    acc += rowsDone[(min + i) * outCols + x] * v.weights[k + i];
-                }
-                dst[rowOut + x] = (float) Math.min(1.0, Math.max(0.0, acc));
+                dst[rowOut + x] = (float) Math.min(1.0, Math.max(0.0, acc[x]));
             }
+        }
+    }
+
+    /** Per-thread work buffers, grown on demand, so resizing allocates nothing per image. */
+    private static final class Scratch {
+        private byte[] rows = new byte[0];
+        private byte[] bytes = new byte[0];
+        private int[] acc = new int[0];
+
+        byte[] rows(int n) {
+            if (rows.length < n) {
+                rows = new byte[n];
+            }
+            return rows;
+        }
+
+        byte[] bytes(int n) {
+            if (bytes.length < n) {
+                bytes = new byte[n];
+            }
+            return bytes;
+        }
+
+        int[] acc(int n) {
+            if (acc.length < n) {
+                acc = new int[n];
+            }
+            return acc;
         }
     }
 
