@@ -54,6 +54,23 @@ public record DatasetSpec(String name, String displayName, List<String> classNam
         return new DatasetSpec(name, name, classNames, Map.of(), List.of(), List.of(), null);
     }
 
+    /**
+     * The built-in data set called {@code name}: {@code fashion-mnist} or {@code mnist} (case and {@code -}/{@code _}
+     * ignored).
+     *
+     * @throws IllegalArgumentException naming the known data sets when there is no such data set
+     */
+    public static DatasetSpec named(String name) {
+        String key = name.toLowerCase(java.util.Locale.ROOT).replace("_", "").replace("-", "");
+        for (DatasetSpec s : List.of(FashionMnist.SPEC, Mnist.SPEC)) {
+            if (s.name().replace("-", "").equals(key)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown data set '" + name + "'; known: " + FashionMnist.SPEC.name()
+                + ", " + Mnist.SPEC.name() + " (other data sets in the same format: DatasetSpec.custom)");
+    }
+
     /** Number of classes. */
     public int numClasses() {
         return classNames.size();

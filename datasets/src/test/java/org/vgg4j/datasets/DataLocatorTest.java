@@ -191,6 +191,10 @@ class DataLocatorTest {
             }
         }
         assertThat(Mnist.SPEC.mirrors().get(0).toString()).isEqualTo("https://ossci-datasets.s3.amazonaws.com/mnist/");
+        assertThat(DatasetSpec.named("Fashion_MNIST")).isSameAs(FashionMnist.SPEC);
+        assertThat(DatasetSpec.named("mnist")).isSameAs(Mnist.SPEC);
+        assertThatThrownBy(() -> DatasetSpec.named("cifar10")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("known: fashion-mnist, mnist");
         assertThat(DataLocation.Origin.values()).extracting(Enum::name).containsExactly("EXPLICIT_DIR",
                 "ENVIRONMENT", "USER_CACHE", "SYSTEM_PACKAGE", "DOWNLOADED");
     }
