@@ -1,0 +1,174 @@
+package org.vgg4j.backend.pytorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.vgg4j.core.LayerNode;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.layer.Conv2d;
+import org.vgg4j.core.layer.Dropout;
+import org.vgg4j.core.layer.Flatten;
+import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.Linear;
+import org.vgg4j.core.layer.MaxPool2d;
+import org.vgg4j.core.layer.ParameterSpec;
+import org.vgg4j.core.layer.Relu;
+import org.vgg4j.core.layer.Sequential;
+
+/**
+ * A core {@link Network} compiled to a flat list of libtorch operations (functional style: the weights are passed in
+ * as arrays indexed like {@link Network#parameterSpecs()}), so one forward pass is one JNI call per layer and autograd
+ * sees exactly PyTorch's {@code conv2d}, {@code relu}, {@code max_pool2d}, {@code linear} and {@code dropout}.
+ */
+final class CompiledNetwork {
+
+    /** One compiled layer. */
+    private interface Op {
+        NDArray apply(NDArray x, NDArray[] params, boolean training);
+    }
+
+    /**
+     * A convolution. {@code padOut > 0} marks a layer whose input gradient libtorch's CPU kernel (oneDNN 3.7.1 in
+     * libtorch 2.7.1) computes wrongly, with non-deterministic garbage, when the output channels are not a multiple of
+     * the kernel's channel block (16 with AVX-512, 8 with AVX2): in training it convolves with {@code padOut} extra
+     * all-zero filters and slices them off again, which gives exact gradients (see the README).
+     */
+    private record ConvOp(int weight, int bias, Shape stride, Shape padding, int padOut) implements Op {
+        private static final Shape DILATION = new Shape(1, 1);
+
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            NDArray w = params[weight];
+            NDArray b = params[bias];
+            if (!training || padOut == 0) {
+                return x.getNDArrayInternal().convolution(x, w, b, stride, padding, DILATION, 1).singletonOrThrow();
+            }
+            NDManager scope = x.getManager();
+            Shape ws = w.getShape();
+            NDArray wPadded = w.concat(scope.zeros(new Shape(padOut, ws.get(1), ws.get(2), ws.get(3))), 0);
+            wPadded.attach(scope);
+            NDArray bPadded = b.concat(scope.zeros(new Shape(padOut)), 0);
+            bPadded.attach(scope);
+            NDArray y = x.getNDArrayInternal().convolution(x, wPadded, bPadded, stride, padding, DILATION, 1)
+                    .singletonOrThrow();
+            return y.get(new NDIndex(":, 0:" + ws.get(0)));
+        }
+    }
+
+    private record LinearOp(int weight, int bias) implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            return x.getNDArrayInternal().linear(x, params[weight], params[bias]).singletonOrThrow();
+        }
+    }
+
+    private record PoolOp(Shape kernel, Shape stride) implements Op {
+        private static final Shape NO_PADDING = new Shape(0, 0);
+
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            return x.getNDArrayInternal().maxPool(kernel, stride, NO_PADDING, false);
+        }
+    }
+
+    private record ReluOp() implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            return x.getNDArrayInternal().relu();
+        }
+    }
+
+    private record FlattenOp() implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            return x.reshape(x.getShape().get(0), -1);
+        }
+    }
+
+    private record DropoutOp(float p) implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            return training ? x.getNDArrayInternal().dropout(x, p, true).singletonOrThrow() : x;
+        }
+    }
+
+    private final List<Op> ops;
+
+    private CompiledNetwork(List<Op> ops) {
+        this.ops = List.copyOf(ops);
+    }
+
+    /** Channel multiple that keeps libtorch's CPU convolution backward exact (see {@link ConvOp}). */
+    static final int SAFE_CHANNEL_BLOCK = 16;
+
+    /**
+     * Compiles every leaf layer of {@code network}; dropout with p = 0 compiles to nothing.
+     *
+     * @param cpu true when the session runs on the CPU, where the oneDNN work-around of {@link ConvOp} is needed
+     */
+    static CompiledNetwork compile(Network network, boolean cpu) {
+        Map<String, Integer> index = new HashMap<>();
+        List<ParameterSpec> specs = network.parameterSpecs();
+        for (int i = 0; i < specs.size(); i++) {
+            index.put(specs.get(i).name(), i);
+        }
+        List<Op> ops = new ArrayList<>();
+        boolean inputNeedsGradient = false;
+        for (LayerNode node : network.leaves(1)) {
+            Layer layer = node.layer();
+            String path = node.path();
+            if (layer instanceof Conv2d c) {
+                int rest = c.outChannels() % SAFE_CHANNEL_BLOCK;
+                int padOut = cpu && inputNeedsGradient && rest != 0 ? SAFE_CHANNEL_BLOCK - rest : 0;
+                ops.add(new ConvOp(index.get(path + ".weight"), index.get(path + ".bias"),
+                        new Shape(c.stride(), c.stride()), new Shape(c.padding(), c.padding()), padOut));
+                inputNeedsGradient = true;
+            } else if (layer instanceof Linear) {
+                ops.add(new LinearOp(index.get(path + ".weight"), index.get(path + ".bias")));
+                inputNeedsGradient = true;
+            } else if (layer instanceof MaxPool2d m) {
+                ops.add(new PoolOp(new Shape(m.kernelSize(), m.kernelSize()), new Shape(m.stride(), m.stride())));
+            } else if (layer instanceof Relu) {
+                ops.add(new ReluOp());
+            } else if (layer instanceof Flatten) {
+                ops.add(new FlattenOp());
+            } else if (layer instanceof Dropout d) {
+                if (d.p() > 0) {
+                    ops.add(new DropoutOp((float) d.p()));
+                }
+            } else if (layer instanceof Sequential) {
+                throw new IllegalStateException("leaves() returned a container at '" + path + "'");
+            } else {
+                throw new UnsupportedOperationException("the pytorch backend cannot compile layer '" + path + "': "
+                        + layer.describe());
+            }
+        }
+        return new CompiledNetwork(ops);
+    }
+
+    /**
+     * Runs the network on {@code input}. Every result is attached to {@code input}'s manager. In inference mode each
+     * intermediate is freed as soon as the next layer has consumed it, so peak memory is two activations.
+     */
+    NDArray forward(NDArray input, NDArray[] params, boolean training) {
+        NDArray x = input;
+        for (Op op : ops) {
+            NDArray y = op.apply(x, params, training);
+            if (!training && x != input && y != x) {
+                x.close();
+            }
+            x = y;
+        }
+        return x;
+    }
+
+    /** Number of convolutions compiled with the zero-filter padding of {@link ConvOp}. */
+    long paddedConvolutions() {
+        return ops.stream().filter(o -> o instanceof ConvOp c && c.padOut() > 0).count();
+    }
+}

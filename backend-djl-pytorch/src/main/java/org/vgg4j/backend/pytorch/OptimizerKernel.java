@@ -1,0 +1,118 @@
+package org.vgg4j.backend.pytorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.ParameterSpec;
+import org.vgg4j.core.optim.Adam;
+import org.vgg4j.core.optim.OptimizerSpec;
+import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.optim.Sgd;
+import org.vgg4j.core.param.ParameterMismatchException;
+import org.vgg4j.core.param.Parameters;
+
+/**
+ * An optimizer's in-place update of libtorch weight arrays and its per-parameter state slots (named like PyTorch's:
+ * {@code exp_avg}, {@code exp_avg_sq}, {@code momentum_buffer}), which live on the session's device and are exported
+ * and restored as host tensors.
+ */
+abstract class OptimizerKernel {
+    private final NDManager stateManager;
+    private final Network network;
+    private final List<ParameterSpec> specs;
+    private final Map<String, NDArray[]> slots = new LinkedHashMap<>();
+
+    OptimizerKernel(NDManager stateManager, Network network, List<String> slotNames) {
+        this.stateManager = stateManager;
+        this.network = network;
+        this.specs = network.parameterSpecs();
+        for (String name : slotNames) {
+            slots.put(name, new NDArray[specs.size()]);
+        }
+    }
+
+    /** The kernel for {@code spec}, with its state arrays attached to {@code stateManager}. */
+    static OptimizerKernel forSpec(OptimizerSpec spec, NDManager stateManager, Network network) {
+        if (spec instanceof Adam a) {
+            return new AdamKernel(a, stateManager, network);
+        } else if (spec instanceof Sgd s) {
+            return new SgdKernel(s, stateManager, network);
+        }
+        throw new UnsupportedOperationException("the pytorch backend does not implement optimizer " + spec);
+    }
+
+    /** Updates {@code params} in place from {@code grads}; {@code step} is the 1-based number of this update. */
+    abstract void update(NDArray[] params, NDArray[] grads, long step);
+
+    /** The state array of {@code slot} for parameter {@code i}, created as zeros on first use. */
+    final NDArray slot(String slot, int i) {
+        NDArray[] arrays = slots.get(slot);
+        if (arrays[i] == null) {
+            arrays[i] = stateManager.zeros(NdArrays.djlShape(specs.get(i).shape()));
+        }
+        return arrays[i];
+    }
+
+    /** Host copies of every slot that has been created; empty before the first update. */
+    final OptimizerState export(long step) {
+        if (step == 0) {
+            return OptimizerState.initial();
+        }
+        Map<String, Parameters> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (int i = 0; i < specs.size(); i++) {
+                tensors.put(specs.get(i).name(), NdArrays.toTensor(slot(e.getKey(), i), specs.get(i).shape()));
+            }
+            out.put(e.getKey(), Parameters.of(tensors));
+        }
+        return new OptimizerState(step, out);
+    }
+
+    /**
+     * Replaces the state by {@code state} after checking it: no unknown slot, and every slot this optimizer needs
+     * present with exactly the network's tensors (unless the state is the initial one).
+     */
+    final void restore(OptimizerState state, String optimizerName) {
+        if (state.step() < 0) {
+            throw new IllegalArgumentException("optimizer state has a negative step count " + state.step());
+        }
+        for (String name : state.slots().keySet()) {
+            if (!slots.containsKey(name)) {
+                throw new ParameterMismatchException("optimizer state slot '" + name + "' does not belong to "
+                        + optimizerName + " (expected slots " + slots.keySet() + "); was it saved by another "
+                        + "optimizer?");
+            }
+        }
+        Map<String, Parameters> checked = new LinkedHashMap<>();
+        if (state.step() > 0) {
+            for (String name : slots.keySet()) {
+                Parameters p = state.slots().get(name);
+                if (p == null) {
+                    throw new ParameterMismatchException("optimizer state after " + state.step() + " steps lacks "
+                            + optimizerName + "'s slot '" + name + "'");
+                }
+                try {
+                    checked.put(name, p.conformTo(network));
+                } catch (ParameterMismatchException e) {
+                    throw new ParameterMismatchException("optimizer state slot '" + name + "': " + e.getMessage());
+                }
+            }
+        }
+        for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
+            NDArray[] arrays = e.getValue();
+            Parameters p = checked.get(e.getKey());
+            for (int i = 0; i < arrays.length; i++) {
+                NDArray fresh = p == null ? null : NdArrays.toNd(stateManager, p.get(specs.get(i).name()));
+                if (arrays[i] != null) {
+                    arrays[i].close();
+                }
+                arrays[i] = fresh;
+            }
+        }
+    }
+}

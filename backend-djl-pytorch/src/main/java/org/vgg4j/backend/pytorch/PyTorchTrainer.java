@@ -1,0 +1,160 @@
+package org.vgg4j.backend.pytorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.optim.SoftmaxCrossEntropy;
+import org.vgg4j.core.optim.TrainingSpec;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.GradientResult;
+import org.vgg4j.core.spi.InputChecks;
+import org.vgg4j.core.spi.StepResult;
+import org.vgg4j.core.spi.Trainer;
+
+/**
+ * Training on a {@link PyTorchSession}'s weights: forward in training mode (dropout active), mean softmax
+ * cross-entropy, libtorch autograd, and an in-place optimizer update; every temporary of a step lives in a sub-manager
+ * closed before the step returns.
+ *
+ * <p>Dropout masks come from libtorch's global generator, re-seeded before each step from the spec's seed and the
+ * step number, so a step's mask depends only on (seed, step) and {@link #gradients} sees the same mask as the
+ * {@link #step} that follows it on the same batch. Sessions and trainers are not thread-safe, and only one trainer per
+ * process may be inside a step at a time (libtorch's grad mode and generator are global).
+ */
+final class PyTorchTrainer implements Trainer {
+    private final PyTorchSession session;
+    private final Network network;
+    private final TrainingSpec spec;
+    private final NDManager stateManager;
+    private final OptimizerKernel kernel;
+    private final boolean stochastic;
+    private final int classes;
+    private long steps;
+
+    PyTorchTrainer(PyTorchSession session, TrainingSpec spec) {
+        this.session = session;
+        this.network = session.network();
+        this.spec = Objects.requireNonNull(spec, "spec");
+        if (!(spec.loss() instanceof SoftmaxCrossEntropy)) {
+            throw new UnsupportedOperationException("the pytorch backend implements only softmax cross-entropy, not "
+                    + spec.loss());
+        }
+        this.stateManager = session.manager().newSubManager();
+        this.kernel = OptimizerKernel.forSpec(spec.optimizer(), stateManager, network);
+        this.stochastic = network.hasActiveDropout();
+        this.classes = network.numClasses();
+    }
+
+    @Override
+    public StepResult step(Tensor images, int[] labels) {
+        session.checkOpen();
+        InputChecks.checkBatch(network, images, labels);
+        try (NDManager scope = session.manager().newSubManager()) {
+            Pass pass = forwardBackward(scope, images, labels);
+            kernel.update(session.params(), pass.grads, steps + 1);
+            steps++;
+            return new StepResult(pass.loss, pass.correct, labels.length);
+        }
+    }
+
+    @Override
+    public GradientResult gradients(Tensor images, int[] labels) {
+        session.checkOpen();
+        InputChecks.checkBatch(network, images, labels);
+        try (NDManager scope = session.manager().newSubManager()) {
+            Pass pass = forwardBackward(scope, images, labels);
+            Map<String, Tensor> grads = new LinkedHashMap<>();
+            for (int i = 0; i < pass.grads.length; i++) {
+                var spec = session.specs().get(i);
+                grads.put(spec.name(), NdArrays.toTensor(pass.grads[i], spec.shape()));
+            }
+            return new GradientResult(pass.loss, Parameters.of(grads));
+        }
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        session.checkOpen();
+        return kernel.export(steps);
+    }
+
+    @Override
+    public void restoreOptimizerState(OptimizerState state) {
+        session.checkOpen();
+        Objects.requireNonNull(state, "state");
+        kernel.restore(state, spec.optimizer().getClass().getSimpleName());
+        steps = state.step();
+    }
+
+    /** Loss, correct count and gradients (attached to the step's scope) of one batch. */
+    private record Pass(double loss, int correct, NDArray[] grads) {
+    }
+
+    private Pass forwardBackward(NDManager scope, Tensor images, int[] labels) {
+        NDArray[] params = session.params();
+        for (NDArray p : params) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+        if (stochastic) {
+            JniUtils.setSeed(stepSeed(spec.seed(), steps));
+        }
+        int n = labels.length;
+        float[] oneHot = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            oneHot[i * classes + labels[i]] = 1f;
+        }
+        float loss;
+        float[] logits;
+        try (GradientCollector collector = session.engine().newGradientCollector()) {
+            NDArray x = NdArrays.toNd(scope, images);
+            NDArray out = session.program().forward(x, params, true);
+            NDArray target = scope.create(FloatBuffer.wrap(oneHot), new ai.djl.ndarray.types.Shape(n, classes),
+                    DataType.FLOAT32);
+            // Mean softmax cross-entropy, as PyTorch's nll_loss(log_softmax(x)) computes it: -sum(picked) / n.
+            NDArray lossArray = out.logSoftmax(1).mul(target).sum().div(-n);
+            collector.backward(lossArray);
+            loss = lossArray.getFloat();
+            logits = out.toFloatArray();
+        }
+        NDArray[] grads = new NDArray[params.length];
+        for (int i = 0; i < params.length; i++) {
+            grads[i] = params[i].getGradient();
+            grads[i].attach(scope);
+        }
+        return new Pass(loss, countCorrect(logits, labels), grads);
+    }
+
+    private int countCorrect(float[] logits, int[] labels) {
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int j = 1; j < classes; j++) {
+                if (logits[i * classes + j] > logits[i * classes + best]) {
+                    best = j;
+                }
+            }
+            if (best == labels[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** A well-mixed seed for step {@code step} of a run seeded with {@code seed} (SplitMix64's finaliser). */
+    static long stepSeed(long seed, long step) {
+        long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,74 @@
+package org.vgg4j.backend.pytorch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vgg4j.core.Device;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.optim.TrainingSpec;
+import org.vgg4j.core.param.Initializer;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.GradientResult;
+import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.testing.ReferenceForward;
+import org.vgg4j.core.testing.TestData;
+
+/** libtorch's autograd gradients equal central finite differences of the float64 reference loss. */
+class GradientCheckTest {
+    private static final double H = 1e-4;
+
+    @Test
+    void gradientsMatchCentralFiniteDifferencesOfTheReference() {
+        check(TestData.tinyVgg(0));
+    }
+
+    static void check(Network net) {
+        Parameters params = Parameters.initialize(net, Initializer.PYTORCH_DEFAULT, 3);
+        Tensor images = TestData.images(net.sampleShape().prepend(4), 4);
+        int[] labels = TestData.labels(4, 10, 5);
+        GradientResult result;
+        try (Session s = PyTorchTesting.backend().open(net, params, Device.cpu())) {
+            result = s.trainer(TrainingSpec.adam(1e-3, 1)).gradients(images, labels);
+            // gradients() must not update anything
+            assertThat(s.parameters().maxAbsDiff(params)).isZero();
+        }
+        double refLoss = ReferenceForward.crossEntropy(ReferenceForward.logits(net, params, images), labels);
+        System.out.printf("loss: backend %.9f, float64 reference %.9f%n", result.loss(), refLoss);
+        assertThat(result.loss()).isCloseTo(refLoss, org.assertj.core.data.Offset.offset(1e-6 * refLoss));
+
+        double worst = 0;
+        for (String name : params.names()) {
+            Tensor backend = result.gradients().get(name);
+            float[] p = params.get(name).toArray();
+            double maxFd = 0;
+            double maxErr = 0;
+            for (int i = 0; i < p.length; i++) {
+                float plus = (float) (p[i] + H);
+                float minus = (float) (p[i] - H);
+                double lp = loss(net, params, name, p, i, plus, images, labels);
+                double lm = loss(net, params, name, p, i, minus, images, labels);
+                double fd = (lp - lm) / ((double) plus - minus);
+                maxFd = Math.max(maxFd, Math.abs(fd));
+                maxErr = Math.max(maxErr, Math.abs(fd - backend.get(i)));
+            }
+            double rel = maxErr / maxFd;
+            System.out.printf("gradient %-22s max |fd| %.3e  max err %.3e  relative %.3e%n", name, maxFd, maxErr, rel);
+            assertThat(maxFd).as("finite differences of %s are not all zero", name).isGreaterThan(0);
+            worst = Math.max(worst, rel);
+        }
+        System.out.printf("gradient check, tiny-vgg: worst relative error %.3e%n", worst);
+        assertThat(worst).isLessThanOrEqualTo(1e-4);
+    }
+
+    private static double loss(Network net, Parameters params, String name, float[] values, int i, float v,
+            Tensor images, int[] labels) {
+        float[] copy = values.clone();
+        copy[i] = v;
+        Map<String, Tensor> map = new LinkedHashMap<>(params.asMap());
+        map.put(name, Tensor.wrap(params.get(name).shape(), copy));
+        return ReferenceForward.crossEntropy(ReferenceForward.logits(net, Parameters.of(map), images), labels);
+    }
+}
