@@ -24,6 +24,11 @@ public final class DataLoader implements BatchSource {
     private final boolean shuffle;
     private final int prefetch;
     private final Resizer resizer;
+    /** The last order computed, so {@link #batch} does not reshuffle for every batch. */
+    private volatile EpochOrder lastOrder;
+
+    private record EpochOrder(int epoch, int[] order) {
+    }
 
     private DataLoader(Builder b) {
         this.data = b.limit < 0 ? b.data : b.data.limit(b.limit);
@@ -97,7 +102,12 @@ public final class DataLoader implements BatchSource {
 
     /** Batch {@code index} of epoch {@code epoch}, computed on the calling thread. */
     public Batch batch(int epoch, int index) {
-        return makeBatch(order(epoch), index);
+        EpochOrder cached = lastOrder;
+        if (cached == null || cached.epoch() != epoch) {
+            cached = new EpochOrder(epoch, order(epoch));
+            lastOrder = cached;
+        }
+        return makeBatch(cached.order(), index);
     }
 
     @Override
