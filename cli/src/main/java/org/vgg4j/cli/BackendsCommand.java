@@ -25,7 +25,6 @@ public final class BackendsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Backends backends = Backends.discover();
-        String chosen = null;
         for (BackendStatus s : backends.list()) {
             out.printf(Locale.ROOT, "%-11s priority %3d  %s%n", s.name(), s.priority(),
                     s.availability().available() ? "available" : "UNAVAILABLE");
@@ -40,9 +39,6 @@ public final class BackendsCommand implements Callable<Integer> {
                 }
                 out.printf(Locale.ROOT, "            devices: %s%n",
                         b.devices().stream().map(Object::toString).collect(Collectors.joining(", ")));
-                if (chosen == null) {
-                    chosen = s.name();
-                }
             }
         }
         if (backends.list().isEmpty()) {
@@ -50,8 +46,9 @@ public final class BackendsCommand implements Callable<Integer> {
             return 1;
         }
         out.println();
-        out.println("--backend auto picks: " + (chosen == null ? "none (no backend can run here)" : chosen)
-                + " (override with --backend, -D" + Backends.PROPERTY + " or $" + Backends.ENV + ")");
-        return chosen == null ? 1 : 0;
+        String chosen = backends.select().name();
+        out.println("--backend auto picks: " + chosen + " (override with --backend, -D" + Backends.PROPERTY + " or $"
+                + Backends.ENV + ")");
+        return 0;
     }
 }

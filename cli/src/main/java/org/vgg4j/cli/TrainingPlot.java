@@ -54,7 +54,7 @@ final class TrainingPlot implements TrainingListener {
     void draw() {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("vgg4j training")
                 .xAxisTitle("epoch").yAxisTitle("").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
