@@ -10,6 +10,7 @@ import java.util.Map;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
+import org.vgg4j.core.ShapeMismatchException;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.optim.TrainingSpec;
@@ -79,6 +80,7 @@ public final class OnnxSession implements Session {
     public Tensor predict(Tensor images) {
         OrtSession s = open();
         InputChecks.checkImages(network, images);
+        checkFixedBatch(images.shape());
         Shape outShape = network.outputShape(images.shape());
         try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), images.buffer(),
                 images.shape().toLongArray());
@@ -127,6 +129,16 @@ public final class OnnxSession implements Session {
             OrtSession s = session;
             session = null;
             OrtRuntime.close(s);
+        }
+    }
+
+    /** Models written with a fixed batch size (not by vgg4j) take exactly that many samples. */
+    private void checkFixedBatch(Shape input) {
+        String batch = info.batchDimension();
+        if (!batch.isEmpty() && batch.chars().allMatch(Character::isDigit) && Long.parseLong(batch) > 0
+                && input.dim(0) != Long.parseLong(batch)) {
+            throw new ShapeMismatchException(info.inputName(), "[" + batch + ", "
+                    + network.sampleShape().toString().substring(1) + " (this model has a fixed batch size)", input);
         }
     }
 

@@ -1,12 +1,24 @@
 package org.vgg4j.backend.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.ShapeMismatchException;
+import org.vgg4j.core.layer.Linear;
+import org.vgg4j.core.layer.Relu;
+import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.testing.TestData;
@@ -65,5 +77,69 @@ class OnnxFileRoundTripTest {
             assertThat(s.predict(images).maxAbsDiff(expected)).isZero();
             assertThat(before.maxAbsDiff(expected)).isGreaterThan(1e-3);
         }
+    }
+
+    @Test
+    void aForeignChainModelIsRebuiltAndServed(@TempDir Path dir) throws Exception {
+        // Written by hand as another tool might: unnamed nodes, Gemm with transB = 0 (weight stored [in, out]),
+        // weights in float_data, a fixed batch of 2, no vgg4j metadata.
+        float[] w = {1, -2, 3, 0.5f, 0, -1, 2, 1, -0.5f, 0.25f, 4, -3}; // [in 4, out 3]
+        float[] b = {0.1f, -0.2f, 0.3f};
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("foreign")
+                .addInput(value("x", 2, 4))
+                .addOutput(value("y", 2, 3))
+                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("W").addDims(4).addDims(3)
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setRawData(littleEndian(w)))
+                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("B").addDims(3)
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .addFloatData(b[0]).addFloatData(b[1]).addFloatData(b[2]))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gemm").addInput("x").addInput("W").addInput("B")
+                        .addOutput("h"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("h").addOutput("y"))
+                .build();
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("by-hand")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+        Path file = dir.resolve("foreign.onnx");
+        Files.write(file, model.toByteArray());
+
+        try (OnnxSession s = new OnnxBackend().openFile(file, Device.cpu())) {
+            assertThat(s.network().root()).isEqualTo(Sequential.of(new Linear(4, 3), new Relu()));
+            assertThat(s.network().sampleShape()).isEqualTo(Shape.of(4));
+            assertThat(s.classNames()).containsExactly("0", "1", "2");
+            assertThat(s.parameters().get("0.weight").shape()).isEqualTo(Shape.of(3, 4));
+            assertThatThrownBy(() -> s.predict(Tensor.zeros(Shape.of(1, 4))))
+                    .isInstanceOf(ShapeMismatchException.class).hasMessageContaining("fixed batch size");
+            float[] x = {1, 2, 3, 4, -1, 0.5f, 2, -2};
+            float[] y = s.predict(Tensor.of(Shape.of(2, 4), x)).toArray();
+            for (int n = 0; n < 2; n++) {
+                for (int o = 0; o < 3; o++) {
+                    double expected = b[o];
+                    for (int i = 0; i < 4; i++) {
+                        expected += x[n * 4 + i] * w[i * 3 + o];
+                    }
+                    assertThat((double) y[n * 3 + o]).isCloseTo(Math.max(0, expected),
+                            within(1e-5));
+                }
+            }
+        }
+    }
+
+    private static OnnxMl.ValueInfoProto value(String name, int... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (int d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+    }
+
+    private static ByteString littleEndian(float[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            buf.putFloat(v);
+        }
+        return ByteString.copyFrom(buf.array());
     }
 }
