@@ -17,11 +17,18 @@ final class Kernels {
     private final TfNDManager manager;
     private final TF_Status status;
     private final Precision precision;
+    private final boolean onednnPool;
 
-    Kernels(TfNDManager manager, TF_Status status, Precision precision) {
+    Kernels(TfNDManager manager, TF_Status status, Precision precision, boolean onednnPool) {
         this.manager = manager;
         this.status = status;
         this.precision = precision;
+        this.onednnPool = onednnPool && precision == Precision.FLOAT32;
+    }
+
+    /** Whether training passes use oneDNN's max pooling (float32 on a oneDNN CPU build only). */
+    boolean onednnPool() {
+        return onednnPool;
     }
 
     TfNDManager manager() {
@@ -140,6 +147,23 @@ final class Kernels {
     NDArray maxPool(NDArray x, int kernel, int stride) {
         return op("MaxPool").input(x).attr("ksize", 1L, kernel, kernel, 1).attr("strides", 1L, stride, stride, 1)
                 .attr("padding", "VALID").attr("data_format", "NHWC").run();
+    }
+
+    /**
+     * oneDNN's max pooling, which also returns the workspace its gradient reuses: {@code [y, workspace]}. TensorFlow
+     * registers it under the kernel label {@code MklNameChangeOp}; its eager mode never rewrites {@code MaxPool} to it.
+     */
+    NDArray[] mklMaxPool(NDArray x, int kernel, int stride) {
+        return op("_MklNativeMaxPool").input(x).attr("ksize", 1L, kernel, kernel, 1)
+                .attr("strides", 1L, stride, stride, 1).attr("padding", "VALID").attr("data_format", "NHWC")
+                .attr("workspace_enabled", true).attr("_kernel", "MklNameChangeOp").run(2);
+    }
+
+    /** oneDNN's max-pool gradient from the forward pass's output and workspace. */
+    NDArray mklMaxPoolGrad(NDArray x, NDArray y, NDArray dy, NDArray workspace, int kernel, int stride) {
+        return op("_MklNativeMaxPoolGrad").input(x).input(y).input(dy).input(workspace)
+                .attr("ksize", 1L, kernel, kernel, 1).attr("strides", 1L, stride, stride, 1).attr("padding", "VALID")
+                .attr("data_format", "NHWC").attr("workspace_enabled", true).attr("_kernel", "MklNameChangeOp").run();
     }
 
     NDArray maxPoolGrad(NDArray x, NDArray y, NDArray dy, int kernel, int stride) {

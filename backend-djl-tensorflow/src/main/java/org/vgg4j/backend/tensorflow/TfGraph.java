@@ -26,6 +26,7 @@ import org.vgg4j.core.layer.Relu;
  * computes exactly what the NCHW network computes without transposing any activation.
  */
 final class TfGraph {
+
     private final Network network;
     private final List<Stage> stages;
     private final List<ParamLayout> layouts;
@@ -159,6 +160,11 @@ final class TfGraph {
                 return k.relu(h);
             case MAX_POOL: {
                 MaxPool2d m = (MaxPool2d) s.layer();
+                if (saved != null && k.onednnPool()) {
+                    NDArray[] ya = k.mklMaxPool(h, m.kernelSize(), m.stride());
+                    saved.masks[index] = ya[1];
+                    return ya[0];
+                }
                 return k.maxPool(h, m.kernelSize(), m.stride());
             }
             case FLATTEN:
@@ -236,6 +242,9 @@ final class TfGraph {
                 return k.reluGrad(dy, y);
             case MAX_POOL: {
                 MaxPool2d m = (MaxPool2d) s.layer();
+                if (saved.masks[i] != null) {
+                    return k.mklMaxPoolGrad(x, y, dy, saved.masks[i], m.kernelSize(), m.stride());
+                }
                 return k.maxPoolGrad(x, y, dy, m.kernelSize(), m.stride());
             }
             case FLATTEN:

@@ -117,6 +117,7 @@ final class TfOp {
 
     /** Executes the kernel and returns its {@code outputs} results, owned by the manager. */
     NDArray[] run(int outputs) {
+        long start = OpProfile.ENABLED ? System.nanoTime() : 0;
         try (PointerPointer<TFE_TensorHandle> retvals = new PointerPointer<>(Math.max(1, outputs));
                 IntPointer count = new IntPointer(1)) {
             count.put(outputs);
@@ -127,6 +128,9 @@ final class TfOp {
             for (int i = 0; i < n; i++) {
                 TFE_TensorHandle h = retvals.get(TFE_TensorHandle.class, i).withDeallocator();
                 out[i] = VggTfAccess.wrap(manager, h);
+            }
+            if (OpProfile.ENABLED) {
+                OpProfile.record(name, manager.getEagerSession(), start);
             }
             return out;
         } finally {

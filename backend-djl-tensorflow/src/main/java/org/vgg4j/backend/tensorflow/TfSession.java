@@ -30,11 +30,14 @@ final class TfSession implements Session {
     private final Precision precision;
     private final TfNDManager manager;
     private final TF_Status status;
+    private final boolean onednnPool;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private boolean closed;
 
-    TfSession(TfGraph graph, Parameters parameters, Device device, Precision precision, TfNDManager manager) {
+    TfSession(TfGraph graph, Parameters parameters, Device device, Precision precision, TfNDManager manager,
+            boolean onednnPool) {
         this.graph = graph;
+        this.onednnPool = onednnPool;
         this.device = device;
         this.precision = precision;
         this.manager = manager;
@@ -129,7 +132,7 @@ final class TfSession implements Session {
 
     /** Kernels whose results belong to the session (parameters, optimizer state). */
     Kernels sessionKernels() {
-        return new Kernels(manager, status, precision);
+        return new Kernels(manager, status, precision, onednnPool);
     }
 
     /**
@@ -139,7 +142,9 @@ final class TfSession implements Session {
     <T> T inStep(Function<Kernels, T> body) {
         ensureOpen();
         try (TfNDManager step = (TfNDManager) manager.newSubManager()) {
-            return body.apply(new Kernels(step, status, precision));
+            T result = body.apply(new Kernels(step, status, precision, onednnPool));
+            finishPending();
+            return result;
         } catch (RuntimeException e) {
             recover();
             throw e;
@@ -148,6 +153,23 @@ final class TfSession implements Session {
 
     TfNDManager manager() {
         return manager;
+    }
+
+    /**
+     * Waits until every kernel this call queued (DJL runs TensorFlow's eager context asynchronously) has run, so that
+     * the call's memory is really released when it returns and an engine error is reported by the call that caused it.
+     */
+    private void finishPending() {
+        TFE_Executor executor = tensorflow.TFE_ContextGetExecutorForThread(manager.getEagerSession());
+        try {
+            tensorflow.TFE_ExecutorWaitForAllPendingNodes(executor, status);
+            if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK) {
+                String message = tensorflow.TF_Message(status).getString();
+                throw new TensorflowOpException("a TensorFlow kernel failed: " + message);
+            }
+        } finally {
+            tensorflow.TFE_DeleteExecutor(executor);
+        }
     }
 
     /**
