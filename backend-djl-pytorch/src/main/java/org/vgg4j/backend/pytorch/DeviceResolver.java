@@ -14,9 +14,11 @@ import org.vgg4j.core.DeviceUnavailableException;
  */
 final class DeviceResolver {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceResolver.class);
-    static final String GPU_HINT = "To train on a GPU, run on a machine with an NVIDIA GPU and a CUDA build of "
-            + "libtorch 2.7.1 (CUDA 12.8): build with -Pcuda and point PYTORCH_LIBRARY_PATH at its lib directory "
-            + "with PYTORCH_FLAVOR=cu128 (see backend-djl-pytorch/README.md); otherwise use --device cpu or auto.";
+    static final String GPU_HINT = "To use a GPU, run on a machine with an NVIDIA GPU and set PYTORCH_LIBRARY_PATH to "
+            + "the lib directory of a CUDA 12.8 build of libtorch 2.7.1 (e.g. pip's torch==2.7.1+cu128) with "
+            + "PYTORCH_FLAVOR=cu128 and PYTORCH_VERSION=2.7.1 (no CUDA libtorch 2.7.1 is on Maven Central; build with "
+            + "-Pcuda for the other engines' GPU natives; see backend-djl-pytorch/README.md). Otherwise use --device "
+            + "cpu or auto.";
 
     private final EngineStatus status;
 

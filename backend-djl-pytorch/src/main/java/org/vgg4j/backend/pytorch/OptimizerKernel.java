@@ -81,12 +81,10 @@ abstract class OptimizerKernel {
         if (state.step() < 0) {
             throw new IllegalArgumentException("optimizer state has a negative step count " + state.step());
         }
-        for (String name : state.slots().keySet()) {
-            if (!slots.containsKey(name)) {
-                throw new ParameterMismatchException("optimizer state slot '" + name + "' does not belong to "
-                        + optimizerName + " (expected slots " + slots.keySet() + "); was it saved by another "
-                        + "optimizer?");
-            }
+        List<String> foreign = state.slots().keySet().stream().filter(n -> !slots.containsKey(n)).sorted().toList();
+        if (!foreign.isEmpty()) {
+            throw new ParameterMismatchException("optimizer state slots " + foreign + " do not belong to "
+                    + optimizerName + " (expected slots " + slots.keySet() + "); was it saved by another optimizer?");
         }
         Map<String, Parameters> checked = new LinkedHashMap<>();
         if (state.step() > 0) {

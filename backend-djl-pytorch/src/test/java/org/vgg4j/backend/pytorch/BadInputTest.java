@@ -114,7 +114,7 @@ class BadInputTest {
         Backend b = PyTorchTesting.backend();
         assertThatThrownBy(() -> b.open(net, params, Device.gpu()))
                 .isInstanceOf(DeviceUnavailableException.class).hasMessageContaining("gpu:0")
-                .hasMessageContaining("CPU build").hasMessageContaining("-Pcuda");
+                .hasMessageContaining("CPU build").hasMessageContaining("PYTORCH_LIBRARY_PATH");
         assertThatThrownBy(() -> b.open(net, params, Device.gpu(3)))
                 .isInstanceOf(DeviceUnavailableException.class).hasMessageContaining("gpu:3");
         try (Session auto = b.open(net, params, Device.auto())) {
@@ -130,7 +130,7 @@ class BadInputTest {
         OptimizerState adamState = trainer.optimizerState();
         Trainer sgd = session.trainer(new TrainingSpec(new Sgd(0.1, 0.9, 0), TrainingSpec.adam(1e-3, 0).loss(), 0));
         assertThatThrownBy(() -> sgd.restoreOptimizerState(adamState)).isInstanceOf(ParameterMismatchException.class)
-                .hasMessageContaining("'exp_avg'");
+                .hasMessageContaining("[exp_avg, exp_avg_sq]").hasMessageContaining("momentum_buffer");
         Map<String, Tensor> shortSlot = new LinkedHashMap<>(adamState.slots().get(Adam.EXP_AVG).asMap());
         shortSlot.remove("fc.1.weight");
         OptimizerState broken = new OptimizerState(1, Map.of(Adam.EXP_AVG, Parameters.of(shortSlot),
