@@ -208,6 +208,21 @@ final class Kernels {
         return manager.zeros(new ai.djl.ndarray.types.Shape(shape), precision.dataType());
     }
 
+    /** The 1-D concatenation of {@code parts} (each flattened). */
+    NDArray concatFlat(NDArray... parts) {
+        NDArray[] flat = new NDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            flat[i] = reshape(parts[i], -1);
+        }
+        return op("ConcatV2").inputList(flat).input(manager.create(0)).run();
+    }
+
+    /** Splits a 1-D tensor into consecutive pieces of {@code sizes} elements (views of its buffer where aligned). */
+    NDArray[] split(NDArray flat, int... sizes) {
+        return op("SplitV").input(flat).input(int32(sizes)).input(manager.create(0)).attr("num_split", (long) sizes.length)
+                .run(sizes.length);
+    }
+
     NDArray reshape(NDArray x, long... shape) {
         return op("Reshape").input(x).input(int32(toInts(shape))).run();
     }

@@ -3,10 +3,10 @@ package org.vgg4j.backend.tensorflow;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.optim.Adam;
@@ -17,112 +17,116 @@ import org.vgg4j.core.param.Parameters;
 
 /**
  * Adam or SGD with PyTorch's exact update rules (see {@link Adam} and {@link Sgd}), written as element-wise TensorFlow
- * kernels on the engine-layout parameters; keeps its state slots ({@code exp_avg}, {@code exp_avg_sq} or
- * {@code momentum_buffer}) in the session's manager.
+ * kernels. All parameters are updated at once as one flat vector (gradients and parameters concatenated, the result
+ * split back into per-layer views), so an update costs ~15 kernel dispatches instead of ~13 per parameter tensor; the
+ * state slots ({@code exp_avg}, {@code exp_avg_sq} or {@code momentum_buffer}) are kept flat in the session's manager
+ * and converted to per-parameter core-layout tensors only for snapshots.
  */
 final class TfOptimizer implements AutoCloseable {
     private final OptimizerSpec spec;
     private final List<ParamLayout> layouts;
     private final NDManager owner;
-    /** slot name -> parameter name -> state tensor (engine layout); empty before the first step, as in PyTorch. */
-    private final Map<String, Map<String, NDArray>> slots = new HashMap<>();
+    private final int[] sizes;
+    private final int total;
+    /** slot name -> flat state vector (engine layout); empty before the first step, as in PyTorch. */
+    private final Map<String, NDArray> slots = new LinkedHashMap<>();
     private long step;
 
     TfOptimizer(OptimizerSpec spec, List<ParamLayout> layouts, NDManager owner) {
         this.spec = spec;
         this.layouts = layouts;
         this.owner = owner;
+        this.sizes = new int[layouts.size()];
+        int sum = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = Math.toIntExact(layouts.get(i).engineShape().elementCount());
+            sum = Math.addExact(sum, sizes[i]);
+        }
+        this.total = sum;
     }
 
     private List<String> slotNames() {
-        return spec instanceof Adam ? List.of(Adam.EXP_AVG, Adam.EXP_AVG_SQ) : List.of(Sgd.MOMENTUM_BUFFER);
+        if (spec instanceof Adam) {
+            return List.of(Adam.EXP_AVG, Adam.EXP_AVG_SQ);
+        }
+        return ((Sgd) spec).momentum() > 0 ? List.of(Sgd.MOMENTUM_BUFFER) : List.of();
     }
 
     /**
-     * Updates {@code params} in place (each array replaced by its new value, owned by the session) from
-     * {@code grads}; every temporary belongs to {@code k}'s step manager.
+     * Updates {@code params} (each array replaced by its new value, owned by the session) from {@code grads}; every
+     * temporary belongs to {@code k}'s step manager.
      */
     void update(Kernels k, Map<String, NDArray> params, Map<String, NDArray> grads) {
         step++;
+        NDArray[] ps = new NDArray[layouts.size()];
+        NDArray[] gs = new NDArray[layouts.size()];
+        for (int i = 0; i < ps.length; i++) {
+            ps[i] = params.get(layouts.get(i).name());
+            gs[i] = grads.get(layouts.get(i).name());
+        }
+        NDArray p = k.concatFlat(ps);
+        NDArray g = k.concatFlat(gs);
+        if (spec.weightDecay() > 0) {
+            g = k.add(g, k.mul(p, k.scalar(spec.weightDecay())));
+        }
+        NDArray updated;
         if (spec instanceof Adam a) {
-            adam(k, a, params, grads);
+            updated = adam(k, a, p, g);
         } else if (spec instanceof Sgd s) {
-            sgd(k, s, params, grads);
+            updated = sgd(k, s, p, g);
         } else {
             throw new IllegalStateException("unknown optimizer " + spec);
         }
+        NDArray[] pieces = k.split(updated, sizes);
+        for (int i = 0; i < pieces.length; i++) {
+            ParamLayout layout = layouts.get(i);
+            NDArray value = k.reshape(pieces[i], layout.engineShape().toLongArray());
+            value.attach(owner);
+            NDArray old = params.put(layout.name(), value);
+            if (old != null) {
+                old.close();
+            }
+        }
     }
 
-    private void adam(Kernels k, Adam a, Map<String, NDArray> params, Map<String, NDArray> grads) {
-        Map<String, NDArray> m = slot(k, Adam.EXP_AVG, params);
-        Map<String, NDArray> v = slot(k, Adam.EXP_AVG_SQ, params);
+    private NDArray adam(Kernels k, Adam a, NDArray p, NDArray g) {
         double bc1 = 1 - Math.pow(a.beta1(), step);
         double bc2 = 1 - Math.pow(a.beta2(), step);
-        NDArray beta1 = k.scalar(a.beta1());
-        NDArray oneMinusBeta1 = k.scalar(1 - a.beta1());
-        NDArray beta2 = k.scalar(a.beta2());
-        NDArray oneMinusBeta2 = k.scalar(1 - a.beta2());
-        NDArray invSqrtBc2 = k.scalar(1 / Math.sqrt(bc2));
-        NDArray eps = k.scalar(a.epsilon());
-        NDArray stepSize = k.scalar(a.learningRate() / bc1);
-        NDArray decay = a.weightDecay() > 0 ? k.scalar(a.weightDecay()) : null;
-        for (ParamLayout layout : layouts) {
-            String name = layout.name();
-            NDArray p = params.get(name);
-            NDArray g = grads.get(name);
-            if (decay != null) {
-                g = k.add(g, k.mul(p, decay));
-            }
-            NDArray m1 = k.add(k.mul(m.get(name), beta1), k.mul(g, oneMinusBeta1));
-            NDArray v1 = k.add(k.mul(v.get(name), beta2), k.mul(k.mul(g, g), oneMinusBeta2));
-            NDArray denom = k.add(k.mul(k.sqrt(v1), invSqrtBc2), eps);
-            NDArray p1 = k.sub(p, k.div(k.mul(m1, stepSize), denom));
-            replace(m, name, m1);
-            replace(v, name, v1);
-            replace(params, name, p1);
-        }
+        NDArray m = k.add(k.mul(slot(k, Adam.EXP_AVG), k.scalar(a.beta1())), k.mul(g, k.scalar(1 - a.beta1())));
+        NDArray v = k.add(k.mul(slot(k, Adam.EXP_AVG_SQ), k.scalar(a.beta2())),
+                k.mul(k.mul(g, g), k.scalar(1 - a.beta2())));
+        // p - (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), as PyTorch computes it.
+        NDArray denom = k.add(k.mul(k.sqrt(v), k.scalar(1 / Math.sqrt(bc2))), k.scalar(a.epsilon()));
+        NDArray updated = k.sub(p, k.div(k.mul(m, k.scalar(a.learningRate() / bc1)), denom));
+        replaceSlot(Adam.EXP_AVG, m);
+        replaceSlot(Adam.EXP_AVG_SQ, v);
+        return updated;
     }
 
-    private void sgd(Kernels k, Sgd s, Map<String, NDArray> params, Map<String, NDArray> grads) {
-        NDArray lr = k.scalar(s.learningRate());
-        NDArray decay = s.weightDecay() > 0 ? k.scalar(s.weightDecay()) : null;
-        Map<String, NDArray> buf = s.momentum() > 0 ? slot(k, Sgd.MOMENTUM_BUFFER, params) : null;
-        NDArray momentum = s.momentum() > 0 ? k.scalar(s.momentum()) : null;
-        for (ParamLayout layout : layouts) {
-            String name = layout.name();
-            NDArray p = params.get(name);
-            NDArray g = grads.get(name);
-            if (decay != null) {
-                g = k.add(g, k.mul(p, decay));
-            }
-            if (buf != null) {
-                // PyTorch starts the buffer as a copy of the first gradient: 0 * momentum + g is the same.
-                NDArray b1 = k.add(k.mul(buf.get(name), momentum), g);
-                replace(buf, name, b1);
-                g = b1;
-            }
-            replace(params, name, k.sub(p, k.mul(g, lr)));
+    private NDArray sgd(Kernels k, Sgd s, NDArray p, NDArray g) {
+        if (s.momentum() > 0) {
+            // PyTorch starts the buffer as a copy of the first gradient: 0 * momentum + g is the same.
+            NDArray b = k.add(k.mul(slot(k, Sgd.MOMENTUM_BUFFER), k.scalar(s.momentum())), g);
+            replaceSlot(Sgd.MOMENTUM_BUFFER, b);
+            g = b;
         }
+        return k.sub(p, k.mul(g, k.scalar(s.learningRate())));
     }
 
-    /** The slot's tensors, created as zeros (owned by the session) on first use. */
-    private Map<String, NDArray> slot(Kernels k, String slotName, Map<String, NDArray> params) {
-        Map<String, NDArray> slot = slots.get(slotName);
+    /** The flat slot, created as zeros (owned by the session) on first use. */
+    private NDArray slot(Kernels k, String name) {
+        NDArray slot = slots.get(name);
         if (slot == null) {
-            slot = new LinkedHashMap<>();
-            for (ParamLayout layout : layouts) {
-                NDArray z = k.zeros(layout.engineShape().toLongArray());
-                z.attach(owner);
-                slot.put(layout.name(), z);
-            }
-            slots.put(slotName, slot);
+            slot = k.zeros(total);
+            slot.attach(owner);
+            slots.put(name, slot);
         }
         return slot;
     }
 
-    private void replace(Map<String, NDArray> map, String name, NDArray value) {
+    private void replaceSlot(String name, NDArray value) {
         value.attach(owner);
-        NDArray old = map.put(name, value);
+        NDArray old = slots.put(name, value);
         if (old != null) {
             old.close();
         }
@@ -130,18 +134,20 @@ final class TfOptimizer implements AutoCloseable {
 
     /** A host snapshot in the core layout. */
     OptimizerState state() {
-        if (step == 0 || slots.isEmpty()) {
-            return new OptimizerState(step, Map.of());
-        }
         Map<String, Parameters> out = new LinkedHashMap<>();
         for (String slotName : slotNames()) {
-            Map<String, NDArray> slot = slots.get(slotName);
+            NDArray slot = slots.get(slotName);
             if (slot == null) {
                 continue;
             }
+            float[] flat = Kernels.floats(slot);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (ParamLayout layout : layouts) {
-                tensors.put(layout.name(), layout.toCore(Kernels.floats(slot.get(layout.name()))));
+            int offset = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                float[] piece = new float[sizes[i]];
+                System.arraycopy(flat, offset, piece, 0, sizes[i]);
+                offset += sizes[i];
+                tensors.put(layouts.get(i).name(), layouts.get(i).toCore(piece));
             }
             out.put(slotName, Parameters.of(tensors));
         }
@@ -149,33 +155,35 @@ final class TfOptimizer implements AutoCloseable {
     }
 
     /** Restores a snapshot after checking its step, slot names, tensor names and shapes. */
-    void restore(Kernels sessionKernels, OptimizerState state, org.vgg4j.core.Network network) {
+    void restore(Kernels sessionKernels, OptimizerState state, Network network) {
         if (state.step() < 0) {
             throw new Vgg4jException("optimizer state has a negative step count " + state.step());
         }
         List<String> expected = slotNames();
-        List<String> unexpected = new ArrayList<>();
-        for (String name : state.slots().keySet()) {
-            if (!expected.contains(name)) {
-                unexpected.add(name);
-            }
-        }
-        boolean momentumFree = spec instanceof Sgd s && s.momentum() == 0;
-        if (!unexpected.isEmpty() || (!state.slots().isEmpty() && !state.slots().keySet().containsAll(expected)
-                && !momentumFree)) {
+        boolean fits = state.slots().isEmpty() ? true : state.slots().keySet().equals(new java.util.HashSet<>(expected));
+        if (!fits) {
             throw new Vgg4jException("optimizer state with slots " + state.slots().keySet() + " does not fit "
                     + spec.getClass().getSimpleName() + ", which keeps " + expected + " (step " + state.step() + ")");
         }
-        Map<String, Map<String, NDArray>> restored = new HashMap<>();
-        for (Map.Entry<String, Parameters> e : state.slots().entrySet()) {
-            Parameters conformed = e.getValue().conformTo(network);
-            Map<String, NDArray> slot = new LinkedHashMap<>();
-            for (ParamLayout layout : layouts) {
-                NDArray a = sessionKernels.array(layout.toEngine(conformed.get(layout.name())),
-                        layout.engineShape().toLongArray());
-                slot.put(layout.name(), a);
+        Map<String, NDArray> restored = new LinkedHashMap<>();
+        List<NDArray> created = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Parameters> e : state.slots().entrySet()) {
+                Parameters conformed = e.getValue().conformTo(network);
+                float[] flat = new float[total];
+                int offset = 0;
+                for (int i = 0; i < sizes.length; i++) {
+                    float[] piece = layouts.get(i).toEngine(conformed.get(layouts.get(i).name()));
+                    System.arraycopy(piece, 0, flat, offset, sizes[i]);
+                    offset += sizes[i];
+                }
+                NDArray a = sessionKernels.array(flat, total);
+                created.add(a);
+                restored.put(e.getKey(), a);
             }
-            restored.put(e.getKey(), slot);
+        } catch (RuntimeException e) {
+            created.forEach(NDArray::close);
+            throw e;
         }
         close();
         slots.putAll(restored);
@@ -185,9 +193,7 @@ final class TfOptimizer implements AutoCloseable {
     /** Frees the state tensors. */
     @Override
     public void close() {
-        for (Map<String, NDArray> slot : slots.values()) {
-            slot.values().forEach(NDArray::close);
-        }
+        slots.values().forEach(NDArray::close);
         slots.clear();
     }
 }
