@@ -16,7 +16,7 @@ import org.vgg4j.models.vgg.VggVariant;
 
 /**
  * Training-step time of the tensorflow backend against the pytorch backend in one JVM, on the same network,
- * parameters and batch, rounds interleaved so that both see the same machine load. Run through compare-pytorch.sh.
+ * parameters and batch, rounds interleaved so that both see the same machine load. Run through run-with-pytorch.sh.
  */
 public final class CompareWithPytorch {
     public static void main(String[] args) {
