@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
 import org.tribuo.util.onnx.ONNXRef;
@@ -72,6 +73,7 @@ public final class OnnxExporter {
 
     /** The model as an ONNX protobuf message. */
     static OnnxMl.ModelProto toModel(Network network, Parameters parameters, ExportMetadata metadata) {
+        Objects.requireNonNull(metadata, "metadata: use ExportMetadata.forNetwork(network)");
         Parameters params = parameters.conformTo(network);
         int classes = network.numClasses();
         if (metadata.classNames().size() != classes) {

@@ -42,37 +42,12 @@ public final class OnnxModelFile {
      *                             match the recorded digest) or not a network vgg4j can rebuild
      */
     public static OnnxModelFile load(Path file) {
-        String source = file.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new OnnxFormatException("ONNX model file " + source + " does not exist");
-        } catch (IOException | OutOfMemoryError e) {
-            throw new OnnxFormatException("cannot read ONNX model file " + source + ": " + e, e);
-        }
-        return parse(bytes, source);
+        return parse(readBytes(file), file.toString());
     }
 
     /** Parses a serialized model; {@code source} names it in error messages. */
     public static OnnxModelFile parse(byte[] bytes, String source) {
-        if (bytes.length == 0) {
-            throw new OnnxFormatException(source + " is empty, not an ONNX model");
-        }
-        OnnxMl.ModelProto model;
-        try {
-            model = OnnxMl.ModelProto.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new OnnxFormatException(source + " is not an ONNX model or is corrupt (truncated or damaged): "
-                    + e.getMessage(), e);
-        }
-        if (model.getIrVersion() < 3 || !model.hasGraph() || model.getGraph().getNodeCount() == 0
-                || model.getGraph().getInputCount() == 0 || model.getGraph().getOutputCount() == 0) {
-            throw new OnnxFormatException(source + " is not an ONNX model: it parses as protobuf but has IR version "
-                    + model.getIrVersion() + ", " + (model.hasGraph() ? model.getGraph().getNodeCount() : 0)
-                    + " graph nodes, " + (model.hasGraph() ? model.getGraph().getInputCount() : 0) + " inputs and "
-                    + (model.hasGraph() ? model.getGraph().getOutputCount() : 0) + " outputs");
-        }
+        OnnxMl.ModelProto model = parseProto(bytes, source);
         OnnxModelInfo info = OnnxModelInfo.of(model, source);
         OnnxGraphImport.Imported imported = OnnxGraphImport.read(model, info, source);
         if (!info.parameterDigest().isEmpty()) {
@@ -92,6 +67,43 @@ public final class OnnxModelFile {
         OnnxMl.ModelProto model = OnnxExporter.toModel(network, conformed, metadata);
         String source = "in-memory export of " + network.name();
         return new OnnxModelFile(source, model.toByteArray(), OnnxModelInfo.of(model, source), network, conformed);
+    }
+
+    /** The bytes of {@code file}, or an error naming it. */
+    static byte[] readBytes(Path file) {
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) > Integer.MAX_VALUE - 8) {
+                throw new OnnxFormatException("ONNX model file " + file + " is larger than 2 GB, the protobuf limit "
+                        + "for a single-file model; vgg4j does not read models with external weight files");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new OnnxFormatException("ONNX model file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new OnnxFormatException("cannot read ONNX model file " + file + ": " + e, e);
+        }
+    }
+
+    /** Parses {@code bytes} as an ONNX model and checks it has the parts every model has, or names what is wrong. */
+    static OnnxMl.ModelProto parseProto(byte[] bytes, String source) {
+        if (bytes.length == 0) {
+            throw new OnnxFormatException(source + " is empty, not an ONNX model");
+        }
+        OnnxMl.ModelProto model;
+        try {
+            model = OnnxMl.ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxFormatException(source + " is not an ONNX model or is corrupt (truncated or damaged): "
+                    + e.getMessage(), e);
+        }
+        if (model.getIrVersion() < 3 || !model.hasGraph() || model.getGraph().getNodeCount() == 0
+                || model.getGraph().getInputCount() == 0 || model.getGraph().getOutputCount() == 0) {
+            throw new OnnxFormatException(source + " is not an ONNX model: it parses as protobuf but has IR version "
+                    + model.getIrVersion() + ", " + (model.hasGraph() ? model.getGraph().getNodeCount() : 0)
+                    + " graph nodes, " + (model.hasGraph() ? model.getGraph().getInputCount() : 0) + " inputs and "
+                    + (model.hasGraph() ? model.getGraph().getOutputCount() : 0) + " outputs");
+        }
+        return model;
     }
 
     /** The file or description the model was read from. */

@@ -36,12 +36,14 @@ public record OnnxModelInfo(String source, String producer, long irVersion, long
     }
 
     /**
-     * Reads the metadata of the ONNX model in {@code file}.
+     * Reads the metadata of the ONNX model in {@code file} without rebuilding its network or checking its weights
+     * (use {@link OnnxModelFile#load} for that), so it also describes models vgg4j cannot serve.
      *
-     * @throws OnnxFormatException naming the file if it is missing, unreadable, corrupt or not an ONNX model
+     * @throws OnnxFormatException naming the file if it is missing, unreadable, truncated or not an ONNX model
      */
     public static OnnxModelInfo read(Path file) {
-        return OnnxModelFile.load(file).info();
+        String source = file.toString();
+        return of(OnnxModelFile.parseProto(OnnxModelFile.readBytes(file), source), source);
     }
 
     /** The class names, one per logit. */
