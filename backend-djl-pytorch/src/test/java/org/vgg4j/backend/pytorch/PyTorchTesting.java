@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
+import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Flatten;
 import org.vgg4j.core.layer.Linear;
@@ -13,6 +14,7 @@ import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
 import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.testing.TestData;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.models.vgg.VggVariant;
@@ -34,6 +36,28 @@ final class PyTorchTesting {
     /** The d2l chapter's VGG-11 narrowed by 8 (conv 8..64 channels, FC 512) on {@code size}x{@code size} inputs. */
     static Network narrowVgg11(int size, double dropout) {
         return Vgg.build(VggConfig.d2l(VggVariant.VGG11).withRatio(8).withImageSize(size).withDropout(dropout));
+    }
+
+    /**
+     * A seeded, learnable batch of {@code n} 1x32x32 images: half-strength uniform noise plus, for label k, a bright
+     * 8x8 square in cell k of a 4x4 grid (labels uniform in [0, 10)); like real images, the classes have features.
+     */
+    static Tensor patternImages(int[] labels, long seed) {
+        Tensor noise = TestData.images(Shape.of(labels.length, 1, 32, 32), seed);
+        float[] d = noise.toArray();
+        for (int n = 0; n < labels.length; n++) {
+            int r0 = (labels[n] / 4) * 8;
+            int c0 = (labels[n] % 4) * 8;
+            for (int i = 0; i < 32 * 32; i++) {
+                d[n * 1024 + i] *= 0.5f;
+            }
+            for (int r = r0; r < r0 + 8; r++) {
+                for (int c = c0; c < c0 + 8; c++) {
+                    d[n * 1024 + r * 32 + c] += 0.5f;
+                }
+            }
+        }
+        return Tensor.wrap(noise.shape(), d);
     }
 
     /** A small conv net on 1x32x32 whose training step allocates a few MB, for the memory test. */
