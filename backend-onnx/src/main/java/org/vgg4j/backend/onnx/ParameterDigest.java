@@ -2,6 +2,7 @@ package org.vgg4j.backend.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,15 +38,15 @@ public final class ParameterDigest {
             }
             buf.flip();
             md.update(buf);
-            Tensor t = e.getValue();
-            int i = 0;
-            while (i < t.size()) {
-                buf.clear();
-                while (i < t.size() && buf.remaining() >= Float.BYTES) {
-                    buf.putFloat(t.get(i++));
-                }
-                buf.flip();
-                md.update(buf);
+            FloatBuffer values = e.getValue().buffer();
+            FloatBuffer view = buf.clear().asFloatBuffer();
+            while (values.hasRemaining()) {
+                int n = Math.min(view.capacity(), values.remaining());
+                FloatBuffer chunk = values.slice().limit(n);
+                view.clear();
+                view.put(chunk);
+                values.position(values.position() + n);
+                md.update(buf.array(), 0, n * Float.BYTES);
             }
         }
         return HexFormat.of().formatHex(md.digest());
