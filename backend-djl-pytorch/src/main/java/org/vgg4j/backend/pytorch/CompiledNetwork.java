@@ -33,30 +33,59 @@ final class CompiledNetwork {
     }
 
     /**
-     * A convolution. {@code padOut > 0} marks a layer whose input gradient libtorch's CPU kernel (oneDNN 3.7.1 in
-     * libtorch 2.7.1) computes wrongly, with non-deterministic garbage, when the output channels are not a multiple of
-     * the kernel's channel block (16 with AVX-512, 8 with AVX2): in training it convolves with {@code padOut} extra
-     * all-zero filters and slices them off again, which gives exact gradients (see the README).
+     * A convolution, with a work-around for libtorch 2.7.1's CPU convolution (oneDNN 3.7.1), which was measured to be
+     * wrong on this project's AVX-512 machines in two cases (see the README): the forward result when there are more
+     * than 16 input channels and their count is not a multiple of 16, and the input gradient when the output channels
+     * are not a multiple of 16 (non-deterministic garbage). {@code padIn} zero channels are appended to the input and
+     * zero columns to the filters (always), and in training {@code padOut} all-zero filters are appended and their
+     * outputs sliced off again; both leave the result and every gradient mathematically unchanged.
      */
-    private record ConvOp(int weight, int bias, Shape stride, Shape padding, int padOut) implements Op {
+    private record ConvOp(int weight, int bias, Shape stride, Shape padding, int padIn, int padOut) implements Op {
         private static final Shape DILATION = new Shape(1, 1);
 
         @Override
         public NDArray apply(NDArray x, NDArray[] params, boolean training) {
             NDArray w = params[weight];
             NDArray b = params[bias];
-            if (!training || padOut == 0) {
-                return x.getNDArrayInternal().convolution(x, w, b, stride, padding, DILATION, 1).singletonOrThrow();
+            int out = training ? padOut : 0;
+            if (padIn == 0 && out == 0) {
+                return conv(x, w, b);
             }
             NDManager scope = x.getManager();
+            List<NDArray> temporaries = new ArrayList<>();
             Shape ws = w.getShape();
-            NDArray wPadded = w.concat(scope.zeros(new Shape(padOut, ws.get(1), ws.get(2), ws.get(3))), 0);
-            wPadded.attach(scope);
-            NDArray bPadded = b.concat(scope.zeros(new Shape(padOut)), 0);
-            bPadded.attach(scope);
-            NDArray y = x.getNDArrayInternal().convolution(x, wPadded, bPadded, stride, padding, DILATION, 1)
-                    .singletonOrThrow();
-            return y.get(new NDIndex(":, 0:" + ws.get(0)));
+            if (padIn > 0) {
+                Shape xs = x.getShape();
+                x = keep(temporaries, x.concat(keep(temporaries,
+                        scope.zeros(new Shape(xs.get(0), padIn, xs.get(2), xs.get(3)))), 1));
+                w = keep(temporaries, w.concat(keep(temporaries,
+                        scope.zeros(new Shape(ws.get(0), padIn, ws.get(2), ws.get(3)))), 1));
+                w.attach(scope);
+            }
+            if (out > 0) {
+                w = keep(temporaries, w.concat(keep(temporaries,
+                        scope.zeros(new Shape(out, ws.get(1) + padIn, ws.get(2), ws.get(3)))), 0));
+                w.attach(scope);
+                b = keep(temporaries, b.concat(keep(temporaries, scope.zeros(new Shape(out))), 0));
+                b.attach(scope);
+            }
+            NDArray y = conv(x, w, b);
+            if (out > 0) {
+                y = y.get(new NDIndex(":, 0:" + ws.get(0)));
+            }
+            if (!training) {
+                temporaries.forEach(NDArray::close);
+            }
+            return y;
+        }
+
+        private NDArray conv(NDArray x, NDArray w, NDArray b) {
+            return x.getNDArrayInternal().convolution(x, w, b, stride, padding, DILATION, 1).singletonOrThrow();
+        }
+
+        private static NDArray keep(List<NDArray> temporaries, NDArray a) {
+            temporaries.add(a);
+            return a;
         }
     }
 
@@ -123,10 +152,12 @@ final class CompiledNetwork {
             Layer layer = node.layer();
             String path = node.path();
             if (layer instanceof Conv2d c) {
-                int rest = c.outChannels() % SAFE_CHANNEL_BLOCK;
-                int padOut = cpu && inputNeedsGradient && rest != 0 ? SAFE_CHANNEL_BLOCK - rest : 0;
+                int inRest = c.inChannels() % SAFE_CHANNEL_BLOCK;
+                int outRest = c.outChannels() % SAFE_CHANNEL_BLOCK;
+                int padIn = cpu && c.inChannels() > SAFE_CHANNEL_BLOCK && inRest != 0 ? SAFE_CHANNEL_BLOCK - inRest : 0;
+                int padOut = cpu && inputNeedsGradient && outRest != 0 ? SAFE_CHANNEL_BLOCK - outRest : 0;
                 ops.add(new ConvOp(index.get(path + ".weight"), index.get(path + ".bias"),
-                        new Shape(c.stride(), c.stride()), new Shape(c.padding(), c.padding()), padOut));
+                        new Shape(c.stride(), c.stride()), new Shape(c.padding(), c.padding()), padIn, padOut));
                 inputNeedsGradient = true;
             } else if (layer instanceof Linear) {
                 ops.add(new LinearOp(index.get(path + ".weight"), index.get(path + ".bias")));
@@ -167,8 +198,8 @@ final class CompiledNetwork {
         return x;
     }
 
-    /** Number of convolutions compiled with the zero-filter padding of {@link ConvOp}. */
+    /** Number of convolutions compiled with the zero-channel padding of {@link ConvOp}. */
     long paddedConvolutions() {
-        return ops.stream().filter(o -> o instanceof ConvOp c && c.padOut() > 0).count();
+        return ops.stream().filter(o -> o instanceof ConvOp c && (c.padIn() > 0 || c.padOut() > 0)).count();
     }
 }

@@ -25,6 +25,7 @@ class GradientCheckTest {
         check(TestData.tinyVgg(0));
     }
 
+    /** Asserts that the backend's gradients of {@code net} match central finite differences of the reference. */
     static void check(Network net) {
         Parameters params = Parameters.initialize(net, Initializer.PYTORCH_DEFAULT, 3);
         Tensor images = TestData.images(net.sampleShape().prepend(4), 4);
@@ -59,7 +60,7 @@ class GradientCheckTest {
             assertThat(maxFd).as("finite differences of %s are not all zero", name).isGreaterThan(0);
             worst = Math.max(worst, rel);
         }
-        System.out.printf("gradient check, tiny-vgg: worst relative error %.3e%n", worst);
+        System.out.printf("gradient check, %s: worst relative error %.3e%n", net.name(), worst);
         assertThat(worst).isLessThanOrEqualTo(1e-4);
     }
 
