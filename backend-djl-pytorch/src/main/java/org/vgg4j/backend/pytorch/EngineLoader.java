@@ -60,6 +60,7 @@ final class EngineLoader {
             flavor = "unknown";
         }
         try {
+            NativeEnvironment.enableHugePagesForLibtorch();
             Engine engine = Engine.getEngine(ENGINE_NAME);
             boolean cuda = flavor.toLowerCase(Locale.ROOT).startsWith("cu")
                     || engine.hasCapability(StandardCapabilities.CUDA);

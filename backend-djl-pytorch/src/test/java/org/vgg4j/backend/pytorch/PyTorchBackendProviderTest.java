@@ -36,6 +36,18 @@ class PyTorchBackendProviderTest {
         assertThat(provider.availability()).isEqualTo(a);
     }
 
+    /** libc's getenv, to see the native environment libtorch reads. */
+    private interface CLibrary extends com.sun.jna.Library {
+        String getenv(String name);
+    }
+
+    @Test
+    void libtorchAllocatesWithTransparentHugePages() {
+        assertThat(new PyTorchBackendProvider().availability().available()).isTrue();
+        CLibrary c = com.sun.jna.Native.load("c", CLibrary.class);
+        assertThat(c.getenv(NativeEnvironment.THP_VARIABLE)).isEqualTo("1");
+    }
+
     @Test
     void capabilitiesAndDevicesOnThisCpuMachine() {
         Backend b = PyTorchTesting.backend();
