@@ -29,7 +29,9 @@ final class PyTorchBackend implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, status.cudaNatives(), status.detail(), "");
+        return new Capabilities(true, status.cudaNatives(), status.detail(), status.cudaNatives() ? ""
+                : "CPU-only libtorch natives: no GPU (a CUDA libtorch 2.7.1 is found through PYTORCH_LIBRARY_PATH; "
+                        + "see the backend-djl-pytorch README)");
     }
 
     @Override
