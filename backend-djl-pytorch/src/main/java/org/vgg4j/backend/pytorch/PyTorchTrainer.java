@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
@@ -75,8 +76,8 @@ final class PyTorchTrainer implements Trainer {
             Pass pass = forwardBackward(scope, images, labels);
             Map<String, Tensor> grads = new LinkedHashMap<>();
             for (int i = 0; i < pass.grads.length; i++) {
-                var spec = session.specs().get(i);
-                grads.put(spec.name(), NdArrays.toTensor(pass.grads[i], spec.shape()));
+                ParameterSpec p = session.specs().get(i);
+                grads.put(p.name(), NdArrays.toTensor(pass.grads[i], p.shape()));
             }
             return new GradientResult(pass.loss, Parameters.of(grads));
         }
