@@ -223,6 +223,11 @@ final class Kernels {
                 .run(sizes.length);
     }
 
+    /** {@code x} with its axes permuted: result axis {@code i} is input axis {@code perm[i]}. */
+    NDArray transpose(NDArray x, int... perm) {
+        return op("Transpose").input(x).input(int32(perm)).run();
+    }
+
     NDArray reshape(NDArray x, long... shape) {
         return op("Reshape").input(x).input(int32(toInts(shape))).run();
     }

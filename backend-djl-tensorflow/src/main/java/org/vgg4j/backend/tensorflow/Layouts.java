@@ -56,6 +56,11 @@ final class Layouts {
         return dst;
     }
 
+    /** Activations [N, H, W, C] to [N, C, H, W] (a no-op for one channel). */
+    static float[] nhwcToNchw(float[] src, int n, int c, int h, int w) {
+        return c == 1 ? src : nhwcColumnsToNchw(src, n, c, h, w);
+    }
+
     /**
      * Columns of a linear weight [out, C*H*W] that follows a flatten, from PyTorch's NCHW feature order to the NHWC order
      * of TensorFlow's flattened activations (so no activation transpose is needed).

@@ -17,7 +17,14 @@ import org.vgg4j.core.layer.Layer;
 record Stage(Kind kind, String path, Layer layer, boolean fusedRelu, Shape input, Shape output) {
 
     /** What a stage computes. */
-    enum Kind { CONV, RELU, MAX_POOL, FLATTEN, LINEAR, DROPOUT }
+    enum Kind {
+        CONV, RELU, MAX_POOL,
+        /** A flatten whose consumer reads NHWC feature order (a following linear layer) or of rank-2 input. */
+        FLATTEN,
+        /** A flatten of image-shaped data that ends the network unconsumed by a linear layer: NCHW feature order. */
+        FLATTEN_NCHW,
+        LINEAR, DROPOUT
+    }
 
     String weight() {
         return path + ".weight";

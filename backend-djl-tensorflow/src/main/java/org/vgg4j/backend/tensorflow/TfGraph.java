@@ -23,7 +23,9 @@ import org.vgg4j.core.layer.Relu;
  *
  * <p>Layout: activations are NHWC from the input on; a flatten is a plain reshape of NHWC data, and the first linear
  * layer after it keeps its weight columns in NHWC order ({@link ParamLayout.Kind#FC_AFTER_FLATTEN}), so the network
- * computes exactly what the NCHW network computes without transposing any activation.
+ * computes exactly what the NCHW network computes without transposing any activation. The only exceptions are outputs
+ * that are not logits: a network that ends in an image-shaped activation is returned in NHWC (the session transposes it
+ * on the host), and a flatten that ends the network without a linear layer transposes to NCHW order on the engine.
  */
 final class TfGraph {
 
@@ -44,6 +46,7 @@ final class TfGraph {
         List<ParamLayout> layouts = new ArrayList<>();
         Shape in = network.sampleShape().prepend(1);
         int[] flattenedChw = null;
+        int flattenStage = -1;
         for (int i = 0; i < leaves.size(); i++) {
             LayerNode node = leaves.get(i);
             Layer layer = node.layer();
@@ -80,6 +83,7 @@ final class TfGraph {
                 stages.add(new Stage(Stage.Kind.FLATTEN, node.path(), layer, false, in, out));
                 if (in.rank() == 4) {
                     flattenedChw = new int[] {in.dim(1), in.dim(2), in.dim(3)};
+                    flattenStage = stages.size() - 1;
                 } else if (in.rank() != 2) {
                     throw new IllegalArgumentException("the tensorflow backend flattens rank-4 (NCHW) or rank-2 input "
                             + "only; layer '" + node.path() + "' gets " + in);
@@ -92,10 +96,12 @@ final class TfGraph {
             }
             in = out;
         }
-        // The NHWC column order of a linear weight is only right if that linear layer sees the flatten's output as is.
+        // A flatten that no linear layer consumes is (part of) the network's output, which callers read in core's NCHW
+        // feature order: that one flatten transposes (element-wise layers after it do not care about the order).
         if (flattenedChw != null) {
-            throw new IllegalArgumentException("a flatten of an image-shaped tensor must be followed by a linear layer "
-                    + "in the tensorflow backend (network '" + network.name() + "')");
+            Stage f = stages.get(flattenStage);
+            stages.set(flattenStage, new Stage(Stage.Kind.FLATTEN_NCHW, f.path(), f.layer(), false, f.input(),
+                    f.output()));
         }
         return new TfGraph(network, stages, layouts);
     }
@@ -169,6 +175,8 @@ final class TfGraph {
             }
             case FLATTEN:
                 return s.input().rank() == 2 ? h : k.reshape(h, batch, s.output().dim(1));
+            case FLATTEN_NCHW:
+                return k.reshape(k.transpose(h, 0, 3, 1, 2), batch, s.output().dim(1));
             case DROPOUT: {
                 double p = ((Dropout) s.layer()).p();
                 if (!training || p == 0) {
@@ -249,6 +257,10 @@ final class TfGraph {
             }
             case FLATTEN:
                 return s.input().rank() == 2 ? dy : k.reshape(dy, Stage.engineShape(s.input(), saved.batch));
+            case FLATTEN_NCHW: {
+                Shape in = s.input();
+                return k.transpose(k.reshape(dy, saved.batch, in.dim(1), in.dim(2), in.dim(3)), 0, 2, 3, 1);
+            }
             case DROPOUT:
                 return saved.masks[i] == null ? dy : k.mul(dy, saved.masks[i]);
             default:

@@ -75,8 +75,13 @@ final class TfSession implements Session {
         Shape out = network().outputShape(images.shape());
         return inStep(k -> {
             NDArray x = input(k, images);
-            NDArray logits = graph.forward(k, params, x, images.shape().dim(0), false, null, null);
-            return Tensor.wrap(out, Kernels.floats(logits));
+            NDArray y = graph.forward(k, params, x, images.shape().dim(0), false, null, null);
+            float[] values = Kernels.floats(y);
+            if (out.rank() == 4) {
+                // An image-shaped output (e.g. a VGG prefix) is NHWC on the engine; callers read core's NCHW.
+                values = Layouts.nhwcToNchw(values, out.dim(0), out.dim(1), out.dim(2), out.dim(3));
+            }
+            return Tensor.wrap(out, values);
         });
     }
 
@@ -126,6 +131,12 @@ final class TfSession implements Session {
         if (!(spec.loss() instanceof SoftmaxCrossEntropy)) {
             throw new UnsupportedOperationException("the tensorflow backend trains with softmax cross-entropy only, "
                     + "not " + spec.loss());
+        }
+        Shape logits = network().outputShape(network().sampleShape().prepend(1));
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException("network '" + network().name() + "' outputs " + logits
+                    + " per sample, but softmax cross-entropy training needs [N, classes] logits; end the network with "
+                    + "a Flatten and a Linear layer to train it (predict works as is)");
         }
         return new TfTrainer(this, spec);
     }

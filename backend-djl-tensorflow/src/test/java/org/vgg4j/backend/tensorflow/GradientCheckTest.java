@@ -56,7 +56,7 @@ class GradientCheckTest {
     }
 
     /** Returns the largest relative error over all parameter tensors (to each tensor's largest FD gradient). */
-    private static double check(Network network, int batch, Precision precision) {
+    static double check(Network network, int batch, Precision precision) {
         Parameters params = Parameters.initialize(network, Initializer.PYTORCH_DEFAULT, 3);
         Tensor images = TestData.images(network.sampleShape().prepend(batch), 5);
         int[] labels = TestData.labels(batch, network.numClasses(), 6);
