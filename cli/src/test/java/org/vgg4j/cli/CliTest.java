@@ -80,6 +80,51 @@ class CliTest {
         assertThat(dir.resolve("m.onnx")).doesNotExist();
     }
 
+    private Path checkpoint() {
+        org.vgg4j.models.vgg.VggConfig config = org.vgg4j.models.vgg.VggConfig.d2l(
+                org.vgg4j.models.vgg.VggVariant.VGG11).withRatio(8).withImageSize(32);
+        org.vgg4j.core.Network net = org.vgg4j.models.vgg.Vgg.build(config);
+        java.util.Map<String, String> map = new java.util.HashMap<>(ModelOptions.toMap(config));
+        map.put("dataset", "fashion-mnist");
+        return new org.vgg4j.core.train.CheckpointStore(dir.resolve("run/checkpoints")).save("epoch-001",
+                new org.vgg4j.core.train.Checkpoint(map, "pytorch", org.vgg4j.core.train.TrainingPosition.startOf(1),
+                        java.util.List.of(), org.vgg4j.core.param.Parameters.initialize(net,
+                                org.vgg4j.core.param.Initializer.PYTORCH_DEFAULT, 1),
+                        org.vgg4j.core.optim.OptimizerState.initial()));
+    }
+
+    @Test
+    void predictClassifiesImageFilesWithACheckpointAndWithItsOnnxExport() throws Exception {
+        checkpoint();
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(5, 5, 20, 15);
+        g.dispose();
+        Path png = dir.resolve("shoe.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        Result byCheckpoint = run("predict", "--checkpoint", dir.resolve("run").toString(), "--top-k", "10",
+                png.toString());
+        assertThat(byCheckpoint.exit()).as(byCheckpoint.err()).isZero();
+        assertThat(byCheckpoint.out()).startsWith(png + ":").contains("Ankle boot", "T-shirt/top");
+        Path onnx = dir.resolve("model.onnx");
+        Result export = run("export", "--checkpoint", dir.resolve("run").toString(), "--onnx", onnx.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).contains("input [N, 1, 32, 32], 10 classes");
+        Result byOnnx = run("predict", "--onnx", onnx.toString(), "--top-k", "10", png.toString());
+        assertThat(byOnnx.exit()).as(byOnnx.err()).isZero();
+        // Same model on two engines: the same most likely class (probabilities agree to ~1e-7, printed to 4 places).
+        assertThat(byOnnx.out().split("  ")[1]).isEqualTo(byCheckpoint.out().split("  ")[1]);
+        Path text = dir.resolve("notes.png");
+        Files.writeString(text, "not an image");
+        Result bad = run("predict", "--checkpoint", dir.resolve("run").toString(), text.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("notes.png").contains("not a PNG");
+        assertThat(run("predict", "--checkpoint", dir.resolve("run").toString()).err())
+                .contains("give image files or --index");
+    }
+
     @Test
     void versionAndHelpWork() {
         assertThat(run("--version").out()).contains("vgg4j");
