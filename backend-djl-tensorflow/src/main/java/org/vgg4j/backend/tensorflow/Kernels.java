@@ -96,13 +96,33 @@ final class Kernels {
 
     // ---- convolution ----------------------------------------------------------------------------------------------
 
-    /** Convolution geometry in TensorFlow's terms. */
+    /**
+     * Convolution geometry in TensorFlow's terms, which also picks the kernel implementation: TensorFlow's eager mode
+     * rewrites {@code Conv2D}, {@code _FusedConv2D} and their gradients to oneDNN for {@code SAME}/{@code VALID} padding
+     * but never for {@code EXPLICIT} padding ({@code MklEagerOpRewrite::RewriteConv2D}), which runs Eigen's kernels.
+     *
+     * <p>Only stride-1 convolutions (all of VGG's) take the oneDNN path. Strided ones always use {@code EXPLICIT}
+     * padding, even when it is zero: oneDNN's {@code Conv2DBackpropFilter} for a 1x1 filter with stride > 1 on an input
+     * whose last rows/columns no window covers ({@code (size - 1) % stride != 0}, e.g. 14x14 with stride 2) writes out
+     * of bounds and crashes the process (SIGSEGV in {@code dnnl_primitive_execute}, or glibc's "double free or
+     * corruption"); TensorFlow does not validate that case. A sweep of kernels 1/2/3/5, strides 1-3, padding up to
+     * k/2, sizes 6-16 and 1 or 3 channels found no other crash or wrong result, but strided convolutions are rare and
+     * cheap enough that all of them take the safe path.
+     */
     record ConvGeometry(int stride, int padding, int kernel) {
         String paddingMode() {
+            if (stride != 1) {
+                return "EXPLICIT";
+            }
             if (padding == 0) {
                 return "VALID";
             }
-            return stride == 1 && 2 * padding == kernel - 1 ? "SAME" : "EXPLICIT";
+            return 2 * padding == kernel - 1 ? "SAME" : "EXPLICIT";
+        }
+
+        /** Whether TensorFlow runs this convolution with oneDNN (float32 on a oneDNN CPU build). */
+        boolean onednn() {
+            return !paddingMode().equals("EXPLICIT");
         }
 
         long[] strides() {
