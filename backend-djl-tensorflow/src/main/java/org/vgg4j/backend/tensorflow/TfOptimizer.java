@@ -52,6 +52,11 @@ final class TfOptimizer implements AutoCloseable {
         return ((Sgd) spec).momentum() > 0 ? List.of(Sgd.MOMENTUM_BUFFER) : List.of();
     }
 
+    /** The number of updates applied so far (restored with the state), which numbers the next step's dropout masks. */
+    long step() {
+        return step;
+    }
+
     /**
      * Updates {@code params} (each array replaced by its new value, owned by the session) from {@code grads}; every
      * temporary belongs to {@code k}'s step manager.

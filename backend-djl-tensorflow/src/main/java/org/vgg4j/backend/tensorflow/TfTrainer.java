@@ -14,18 +14,23 @@ import org.vgg4j.core.spi.StepResult;
 import org.vgg4j.core.spi.Trainer;
 
 /**
- * Training steps on TensorFlow kernels: forward (dropout masks drawn from the spec's seed), softmax cross-entropy,
- * explicit backward pass, optimizer update; each step's temporaries live in one sub-manager closed at its end.
+ * Training steps on TensorFlow kernels: forward (with dropout), softmax cross-entropy, explicit backward pass, optimizer
+ * update; each step's temporaries live in one sub-manager closed at its end.
+ *
+ * <p>Dropout masks are a pure function of the spec's seed and the optimizer's step count (the number of updates so
+ * far, which {@link #restoreOptimizerState} restores): each pass draws them from a generator seeded with
+ * {@link #stepSeed}. So {@link #gradients} sees the masks of the {@link #step} that follows it, and a trainer resumed
+ * from a checkpoint continues with the masks, hence the losses, of the uninterrupted run.
  */
 final class TfTrainer implements Trainer {
     private final TfSession session;
     private final TfOptimizer optimizer;
-    private final SplittableRandom rng;
+    private final long seed;
 
     TfTrainer(TfSession session, TrainingSpec spec) {
         this.session = session;
         this.optimizer = new TfOptimizer(spec.optimizer(), session.graph().layouts(), session.manager());
-        this.rng = new SplittableRandom(spec.seed());
+        this.seed = spec.seed();
     }
 
     /** Loss, correct count and gradients of one batch, as engine arrays owned by the step. */
@@ -37,7 +42,8 @@ final class TfTrainer implements Trainer {
         NDArray x = session.input(k, images);
         TfGraph graph = session.graph();
         TfGraph.Saved saved = new TfGraph.Saved(stageCount(graph), batch);
-        NDArray logits = graph.forward(k, session.params(), x, batch, true, rng, saved);
+        SplittableRandom masks = new SplittableRandom(stepSeed(seed, optimizer.step()));
+        NDArray logits = graph.forward(k, session.params(), x, batch, true, masks, saved);
         NDArray[] ce = k.softmaxCrossEntropy(logits, k.int32(labels));
         NDArray dLogits = k.mul(ce[1], k.scalar(1.0 / batch));
         Map<String, NDArray> grads = graph.backward(k, session.params(), dLogits, saved);
@@ -81,6 +87,18 @@ final class TfTrainer implements Trainer {
     @Override
     public void restoreOptimizerState(OptimizerState state) {
         optimizer.restore(session.sessionKernels(), state, session.network());
+    }
+
+    /**
+     * The dropout seed of the step that follows {@code step} updates in a run seeded with {@code seed}: SplitMix64's
+     * finaliser of a mix of both (the pytorch backend's mix, without its sign mask), so neighbouring steps and seeds get
+     * unrelated streams.
+     */
+    static long stepSeed(long seed, long step) {
+        long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private static double mean(double[] v) {

@@ -30,6 +30,7 @@ import org.vgg4j.core.spi.GradientResult;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.StepResult;
 import org.vgg4j.core.spi.Trainer;
+import org.vgg4j.core.testing.ReferenceForward;
 import org.vgg4j.core.testing.TestData;
 
 /** The SPI contract: discovery, devices, parameters in and out, bad input, optimizer rules and state, memory. */
@@ -231,10 +232,14 @@ class SessionContractTest {
         try (Session s = TfTesting.backend().open(dropNet, p, Device.cpu())) {
             assertThat(s.predict(images).maxAbsDiff(s.predict(images))).isZero();
             Trainer t = s.trainer(TrainingSpec.adam(1e-3, 9));
+            // Masks depend on (seed, step) only: the same step count gives the same masks, the next one others.
             GradientResult a = t.gradients(images, labels);
+            t.restoreOptimizerState(new OptimizerState(1, Map.of()));
             GradientResult b = t.gradients(images, labels);
             assertThat(a.loss()).isNotEqualTo(b.loss());
             assertThat(a.gradients().get("fc.1.weight").maxAbsDiff(b.gradients().get("fc.1.weight"))).isPositive();
+            double noDropout = ReferenceForward.crossEntropy(ReferenceForward.logits(dropNet, p, images), labels);
+            assertThat(a.loss()).isNotCloseTo(noDropout, org.assertj.core.data.Offset.offset(1e-6));
         }
     }
 
