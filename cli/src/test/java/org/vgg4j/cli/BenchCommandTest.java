@@ -1,0 +1,125 @@
+package org.vgg4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vgg4j.cli.BenchCommand.CaseResult;
+import org.vgg4j.cli.BenchCommand.FlopCounter;
+import org.vgg4j.cli.BenchCommand.Workload;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.layer.Conv2d;
+import org.vgg4j.core.layer.Flatten;
+import org.vgg4j.core.layer.Linear;
+import org.vgg4j.core.layer.MaxPool2d;
+import org.vgg4j.core.layer.Relu;
+import org.vgg4j.core.layer.Sequential;
+
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static final Network TINY = new Network("tiny", Sequential.of(new Conv2d(1, 8, 3, 1, 1), new Relu(),
+            new MaxPool2d(2, 2), new Flatten(), new Linear(128, 10)), Shape.of(1, 8, 8));
+
+    @Test
+    void flopCounterCountsConvolutionsAndLinearLayersByHand() {
+        // conv 1->8, 3x3, on 8x8 (same padding): 2*1*9*8*64 = 9216; linear 128->10: 2*128*10 = 2560
+        assertThat(FlopCounter.forwardPerSample(TINY)).isEqualTo(9216 + 2560);
+        assertThat(FlopCounter.trainingStepPerSample(TINY)).isEqualTo(3 * (9216 + 2560));
+        assertThat(FlopCounter.gemm(1000)).isEqualTo(2_000_000_000L);
+        // narrow VGG-11 at 224x224, the 8 convolutions and 3 linear layers summed by hand (python one-liner)
+        assertThat(FlopCounter.forwardPerSample(BenchCommand.benchNetwork(224))).isEqualTo(242_182_144L);
+        assertThat(FlopCounter.forwardPerSample(BenchCommand.benchNetwork(32)))
+                .isLessThan(FlopCounter.forwardPerSample(BenchCommand.benchNetwork(96)));
+        assertThat(FlopCounter.forwardPerSample(BenchCommand.gemmNetwork(64))).isEqualTo(2 * 64 * 64);
+    }
+
+    @Test
+    void workloadsDefaultToTheIssuesBatches() {
+        assertThat(Workload.parse("32")).isEqualTo(new Workload(32, 128));
+        assertThat(Workload.parse("96")).isEqualTo(new Workload(96, 64));
+        assertThat(Workload.parse(" 224 ")).isEqualTo(new Workload(224, 64));
+        assertThat(Workload.parse("64:16")).isEqualTo(new Workload(64, 16));
+        assertThatThrownBy(() -> Workload.parse("64:x")).hasMessageContaining("SIZE:BATCH");
+        assertThatThrownBy(() -> Workload.parse("0")).hasMessageContaining(">= 1");
+    }
+
+    @Test
+    void resultLinesRoundTripAndMedianIsTheMiddle() {
+        CaseResult r = new CaseResult(List.of(5.0, 1.0, 3.0, 100.0), 2048, null);
+        CaseResult back = CaseResult.parse(r.toLine());
+        assertThat(back.millis()).containsExactly(5.0, 1.0, 3.0, 100.0);
+        assertThat(back.peakRssKb()).isEqualTo(2048);
+        assertThat(back.medianMillis()).isEqualTo(4.0);
+        assertThat(new CaseResult(List.of(9.0, 2.0, 4.0), -1, null).medianMillis()).isEqualTo(4.0);
+        CaseResult skip = CaseResult.parse(CaseResult.skipped("cannot train (inference only)").toLine());
+        assertThat(skip.ok()).isFalse();
+        assertThat(skip.skipReason()).isEqualTo("cannot train (inference only)");
+        assertThat(r.merge(skip)).isSameAs(r);
+        assertThat(r.merge(new CaseResult(List.of(7.0), 4096, null)).millis()).hasSize(5);
+        assertThatThrownBy(() -> CaseResult.parse("hello")).hasMessageContaining("not a result line");
+    }
+
+    @Test
+    void layerSpecDescribesEveryLayerForThePythonReference() {
+        assertThat(BenchCommand.layerSpec(TINY)).isEqualTo("conv:1:8:3:1:1,relu,pool:2:2,flatten,linear:128:10");
+        assertThat(BenchCommand.layerSpec(BenchCommand.benchNetwork(32))).startsWith("conv:1:8:3:1:1,relu,pool:2:2,")
+                .endsWith(",dropout:0.5,linear:512:10");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        Result sizes = run("bench", "--sizes", "32:x", "--no-python");
+        assertThat(sizes.exit()).isEqualTo(2);
+        assertThat(sizes.err()).contains("SIZE:BATCH");
+        Result backend = run("bench", "--backends", "mxnet", "--no-python");
+        assertThat(backend.exit()).isEqualTo(2);
+        assertThat(backend.err()).contains("unknown backend 'mxnet'", "onnx");
+        assertThat(run("bench", "--modes", "fly", "--no-python").err()).contains("use train and/or infer");
+    }
+
+    @Test
+    void benchRunsEachCaseInAChildJvmAndWritesTheTable() throws Exception {
+        Path table = dir.resolve("out/table.md");
+        Result r = run("bench", "--sizes", "32:4", "--backends", "onnx,pytorch", "--iterations", "2", "--warmup", "1",
+                "--threads", "1", "--gemm", "64", "--no-python", "--output", table.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        String md = Files.readString(table);
+        assertThat(md).contains("Measured matrix-multiply peak", "| backend | mode | size | batch | ms/step (median)");
+        assertThat(md).containsPattern("\\| pytorch \\| train \\| 32 \\| 4 \\| [0-9.]+ \\|");
+        assertThat(md).containsPattern("\\| onnx \\| infer \\| 32 \\| 4 \\| [0-9.]+ \\|");
+        assertThat(md).contains("| onnx | train | 32 | 4 | skipped: cannot train");
+        assertThat(r.out()).contains(md.lines().filter(l -> l.startsWith("| onnx | infer")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void nativePytorchReferenceRunsWhenAPythonWithTorchIsFound() throws Exception {
+        String python = BenchCommand.torchVersion("python3") != null ? "python3"
+                : BenchCommand.torchVersion("/usr/bin/python3") != null ? "/usr/bin/python3" : null;
+        assumeTrue(python != null, "no python3 with torch here");
+        Result r = run("bench", "--sizes", "32:4", "--backends", BenchCommand.NATIVE, "--iterations", "2",
+                "--warmup", "1", "--threads", "1", "--gemm", "64", "--python", python);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("\\| native-pytorch \\| train \\| 32 \\| 4 \\| [0-9.]+ \\|.*\\| 1.00x \\|")
+                .containsPattern("\\| native-pytorch \\| infer \\| 32 \\| 4 \\| [0-9.]+ \\|");
+    }
+}
