@@ -51,6 +51,8 @@ public final class BenchmarksMain {
             }
         }
         String[] jvmArgs = {
+            "-Dai.djl.offline=true",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-Dai.djl.pytorch.num_threads=" + threads,
             "-Dai.djl.tensorflow.num_intraop_threads=" + threads,
             "-Dvgg4j.onnx.threads=" + threads,

@@ -44,7 +44,8 @@ class TrainingDeterminismTest {
         Run second = train(backend, w, 11);
         Run otherSeed = train(backend, w, 12);
 
-        System.out.printf("%s losses %s / %s (seed 12: %s), weights max |diff| %s%n", name, first.losses,
+        System.out.printf("%s (%s engine threads) losses %s / %s (seed 12: %s), weights max |diff| %s%n", name,
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), first.losses,
                 second.losses, otherSeed.losses, first.weights.maxAbsDiff(second.weights));
         assertThat(bits(second.losses)).as("losses of two identical runs on %s", name).isEqualTo(bits(first.losses));
         for (String p : first.weights.names()) {
