@@ -322,11 +322,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The N x N x N matrix-multiply network of the peak measurement: a single {@link Linear} of N inputs and N
-     * outputs on samples of shape [N, 1, 1] (flattened first: not every backend accepts rank-1 samples), run on a
-     * batch of N.
+     * outputs on samples of shape [N] (every vgg4j backend accepts rank-1 samples), run on a batch of N.
      */
     public static Network gemmNetwork(int n) {
-        return new Network("gemm" + n, Sequential.of(new Flatten(), new Linear(n, n)), Shape.of(n, 1, 1));
+        return new Network("gemm" + n, Sequential.of(new Linear(n, n)), Shape.of(n));
     }
 
     /** The layers of {@code network} in the compact form the Python reference script reads. */
