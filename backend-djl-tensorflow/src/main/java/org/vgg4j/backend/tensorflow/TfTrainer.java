@@ -14,13 +14,13 @@ import org.vgg4j.core.spi.StepResult;
 import org.vgg4j.core.spi.Trainer;
 
 /**
- * Training steps on TensorFlow kernels: forward (with dropout), softmax cross-entropy, explicit backward pass, optimizer
- * update; each step's temporaries live in one sub-manager closed at its end.
+ * Training steps on TensorFlow kernels: forward (with dropout), softmax cross-entropy, explicit backward pass,
+ * optimizer update; each step's temporaries live in one sub-manager closed at its end.
  *
  * <p>Dropout masks are a pure function of the spec's seed and the optimizer's step count (the number of updates so
  * far, which {@link #restoreOptimizerState} restores): each pass draws them from a generator seeded with
- * {@link #stepSeed}. So {@link #gradients} sees the masks of the {@link #step} that follows it, and a trainer resumed
- * from a checkpoint continues with the masks, hence the losses, of the uninterrupted run.
+ * {@link #stepSeed}. So {@link #gradients} sees the masks of the {@link #step} that follows it, and a trainer
+ * resumed from a checkpoint continues with the masks, hence the losses, of the uninterrupted run.
  */
 final class TfTrainer implements Trainer {
     private final TfSession session;
@@ -91,8 +91,8 @@ final class TfTrainer implements Trainer {
 
     /**
      * The dropout seed of the step that follows {@code step} updates in a run seeded with {@code seed}: SplitMix64's
-     * finaliser of a mix of both (the pytorch backend's mix, without its sign mask), so neighbouring steps and seeds get
-     * unrelated streams.
+     * finaliser of a mix of both (the pytorch backend's mix, without its sign mask), so neighbouring steps and
+     * seeds get unrelated streams.
      */
     static long stepSeed(long seed, long step) {
         long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;

@@ -26,7 +26,8 @@ import org.vgg4j.core.testing.TestData;
 class DropoutResumeTest {
     private final Network network = TestData.tinyVgg(0.5);
     private final Parameters params = Parameters.initialize(network, Initializer.PYTORCH_DEFAULT, 31);
-    private final Tensor[] batches = {TestData.images(Shape.of(8, 1, 8, 8), 32), TestData.images(Shape.of(8, 1, 8, 8), 33)};
+    private final Tensor[] batches = {
+        TestData.images(Shape.of(8, 1, 8, 8), 32), TestData.images(Shape.of(8, 1, 8, 8), 33)};
     private final int[] labels = TestData.labels(8, network.numClasses(), 34);
 
     @Test
