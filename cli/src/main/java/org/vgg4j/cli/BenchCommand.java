@@ -173,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
                 for (String mode : modeList) {
                     for (String engine : engines) {
                         CaseResult r = launcher.run(engine, mode, w, warmup, iterations, net);
-                        String key = engine + "|" + mode + "|" + w;
+                        String key = key(engine, mode, w);
                         CaseResult merged = results.containsKey(key) ? results.get(key).merge(r) : r;
                         results.put(key, merged);
                         out.println("  " + (r.ok() ? String.format(Locale.ROOT, "%-16s %-5s %-8s %9.1f ms/step  rss %,d MB",
@@ -214,9 +214,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (Workload w : workloads) {
             Network net = benchNetwork(w.size());
             for (String mode : modeList) {
-                CaseResult reference = results.get(NATIVE + "|" + mode + "|" + w);
+                CaseResult reference = results.get(key(NATIVE, mode, w));
                 for (String engine : engines) {
-                    CaseResult r = results.get(engine + "|" + mode + "|" + w);
+                    CaseResult r = results.get(key(engine, mode, w));
                     if (r == null) {
                         continue;
                     }
@@ -238,7 +238,51 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        sb.append(targets(results, peak));
         return sb.toString();
+    }
+
+    /** The key of one case in the results map: {@code engine|mode|size|batch}. */
+    static String key(String engine, String mode, Workload w) {
+        return engine + "|" + mode + "|" + w.size() + "|" + w.batch();
+    }
+
+    /** Issue 6's targets, each checked against the rows that exist (none printed when the rows are missing). */
+    static String targets(Map<String, CaseResult> results, double peak) {
+        List<String> lines = new ArrayList<>();
+        ratioTarget(lines, results, "pytorch", NATIVE, "train", 224, 1.0);
+        ratioTarget(lines, results, "pytorch", NATIVE, "train", 32, 1.1);
+        ratioTarget(lines, results, "tensorflow", "pytorch", "train", 224, 1.5);
+        for (Map.Entry<String, CaseResult> e : results.entrySet()) {
+            String[] key = e.getKey().split("\\|");
+            if (key[0].equals("onnx") && key[1].equals("infer") && e.getValue().ok() && !Double.isNaN(peak)) {
+                int size = Integer.parseInt(key[2]);
+                int batch = Integer.parseInt(key[3]);
+                Network net = benchNetwork(size);
+                double gflops = FlopCounter.forwardPerSample(net) * (double) batch / (e.getValue().medianMillis() * 1e6);
+                double share = gflops / peak;
+                lines.add(String.format(Locale.ROOT, "- onnx inference at %dx%d >= 75%% of the matmul peak: %.0f%% -> %s",
+                        size, size, 100 * share, share >= 0.75 ? "met" : "NOT met"));
+            }
+        }
+        return lines.isEmpty() ? "" : "\nIssue 6 targets:\n" + String.join("\n", lines) + "\n";
+    }
+
+    private static void ratioTarget(List<String> lines, Map<String, CaseResult> results, String engine,
+            String reference, String mode, int size, double bound) {
+        for (Map.Entry<String, CaseResult> e : results.entrySet()) {
+            String[] key = e.getKey().split("\\|");
+            if (!key[0].equals(engine) || !key[1].equals(mode) || !key[2].equals(String.valueOf(size))) {
+                continue;
+            }
+            CaseResult ref = results.get(reference + "|" + mode + "|" + key[2] + "|" + key[3]);
+            if (ref == null || !ref.ok() || !e.getValue().ok()) {
+                continue;
+            }
+            double ratio = e.getValue().medianMillis() / ref.medianMillis();
+            lines.add(String.format(Locale.ROOT, "- %s %s step at %dx%d <= %.1fx %s: %.2fx -> %s", engine, mode, size,
+                    size, bound, reference, ratio, ratio <= bound ? "met" : "NOT met"));
+        }
     }
 
     private List<String> javaBackends(PrintWriter out) {

@@ -80,6 +80,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void issueTargetsAreJudgedFromTheRows() {
+        java.util.Map<String, CaseResult> rows = new java.util.LinkedHashMap<>();
+        Workload w224 = new Workload(224, 64);
+        Workload w32 = new Workload(32, 128);
+        rows.put(BenchCommand.key(BenchCommand.NATIVE, "train", w224), new CaseResult(List.of(100.0), 1, null));
+        rows.put(BenchCommand.key("pytorch", "train", w224), new CaseResult(List.of(105.0), 1, null));
+        rows.put(BenchCommand.key("tensorflow", "train", w224), new CaseResult(List.of(140.0), 1, null));
+        rows.put(BenchCommand.key(BenchCommand.NATIVE, "train", w32), new CaseResult(List.of(10.0), 1, null));
+        rows.put(BenchCommand.key("pytorch", "train", w32), new CaseResult(List.of(10.5), 1, null));
+        // 64 x 242,182,144 FLOP in 100 ms = 155.0 GFLOP/s; against a 200 GFLOP/s peak: 77 %
+        rows.put(BenchCommand.key("onnx", "infer", w224), new CaseResult(List.of(100.0), 1, null));
+        String text = BenchCommand.targets(rows, 200.0);
+        assertThat(text).contains("pytorch train step at 224x224 <= 1.0x native-pytorch: 1.05x -> NOT met",
+                "pytorch train step at 32x32 <= 1.1x native-pytorch: 1.05x -> met",
+                "tensorflow train step at 224x224 <= 1.5x pytorch: 1.33x -> met",
+                "onnx inference at 224x224 >= 75% of the matmul peak: 77% -> met");
+        assertThat(BenchCommand.targets(rows, 250.0)).contains("62% -> NOT met");
+        assertThat(BenchCommand.targets(new java.util.HashMap<>(), 1.0)).isEmpty();
+    }
+
+    @Test
     void layerSpecDescribesEveryLayerForThePythonReference() {
         assertThat(BenchCommand.layerSpec(TINY)).isEqualTo("conv:1:8:3:1:1,relu,pool:2:2,flatten,linear:128:10");
         assertThat(BenchCommand.layerSpec(BenchCommand.benchNetwork(32))).startsWith("conv:1:8:3:1:1,relu,pool:2:2,")
