@@ -142,9 +142,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new Vgg4jException("nothing to measure: no backend is available and native PyTorch is off");
         }
         Launcher launcher = new Launcher(interpreter.orElse(null), nThreads, seed, timeoutSeconds);
+        String startLoad = loadAverage();
         out.printf(Locale.ROOT, "vgg4j bench: %s; %d threads; %d warm-up + %d timed steps per case, %d round(s); "
                 + "%d processors, load average %s%n", String.join(", ", engines), nThreads, warmup, iterations, rounds,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                Runtime.getRuntime().availableProcessors(), startLoad);
 
         // 1. The machine's matrix-multiply peak: the best of every engine's N x N x N product.
         Map<String, Double> gemmRates = new LinkedHashMap<>();
@@ -184,9 +185,14 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        String table = table(workloads, modeList, engines, results, peak, peakEngine, gemmRates, nThreads);
+        String table = String.format(Locale.ROOT, "Machine: %d processors (%s), %d engine threads; load average %s "
+                + "at the start, %s at the end; %d warm-up + %d timed steps per case, %d round(s).%n%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), nThreads, startLoad, loadAverage(), warmup,
+                iterations, rounds)
+                + table(workloads, modeList, engines, results, peak, peakEngine, gemmRates, nThreads);
         out.println();
         out.print(table);
+        out.flush();
         if (output != null) {
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null) {
@@ -195,6 +201,7 @@ public final class BenchCommand implements Callable<Integer> {
             Files.writeString(output, table, StandardCharsets.UTF_8);
             out.println("table written to " + output);
         }
+        out.flush();
         return 0;
     }
 
@@ -348,6 +355,19 @@ public final class BenchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch");
+        }
+        return System.getProperty("os.arch");
     }
 
     private static String loadAverage() {
