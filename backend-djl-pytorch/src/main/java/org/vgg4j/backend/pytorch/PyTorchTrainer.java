@@ -17,9 +17,11 @@ import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.Accuracy;
 import org.vgg4j.core.spi.GradientResult;
 import org.vgg4j.core.spi.InputChecks;
 import org.vgg4j.core.spi.StepResult;
+import org.vgg4j.core.spi.StepSeeds;
 import org.vgg4j.core.spi.Trainer;
 
 /**
@@ -107,7 +109,7 @@ final class PyTorchTrainer implements Trainer {
             JniUtils.zeroGrad((PtNDArray) p);
         }
         if (stochastic) {
-            JniUtils.setSeed(stepSeed(spec.seed(), steps));
+            JniUtils.setSeed(StepSeeds.forStep(spec.seed(), steps));
         }
         int n = labels.length;
         float[] oneHot = new float[n * classes];
@@ -132,30 +134,6 @@ final class PyTorchTrainer implements Trainer {
             grads[i] = params[i].getGradient();
             grads[i].attach(scope);
         }
-        return new Pass(loss, countCorrect(logits, labels), grads);
-    }
-
-    private int countCorrect(float[] logits, int[] labels) {
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int j = 1; j < classes; j++) {
-                if (logits[i * classes + j] > logits[i * classes + best]) {
-                    best = j;
-                }
-            }
-            if (best == labels[i]) {
-                correct++;
-            }
-        }
-        return correct;
-    }
-
-    /** A well-mixed seed for step {@code step} of a run seeded with {@code seed} (SplitMix64's finaliser). */
-    static long stepSeed(long seed, long step) {
-        long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+        return new Pass(loss, Accuracy.countCorrect(logits, labels), grads);
     }
 }

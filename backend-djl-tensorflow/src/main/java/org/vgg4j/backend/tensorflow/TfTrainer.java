@@ -8,9 +8,11 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.Accuracy;
 import org.vgg4j.core.spi.GradientResult;
 import org.vgg4j.core.spi.InputChecks;
 import org.vgg4j.core.spi.StepResult;
+import org.vgg4j.core.spi.StepSeeds;
 import org.vgg4j.core.spi.Trainer;
 
 /**
@@ -19,7 +21,7 @@ import org.vgg4j.core.spi.Trainer;
  *
  * <p>Dropout masks are a pure function of the spec's seed and the optimizer's step count (the number of updates so
  * far, which {@link #restoreOptimizerState} restores): each pass draws them from a generator seeded with
- * {@link #stepSeed}. So {@link #gradients} sees the masks of the {@link #step} that follows it, and a trainer
+ * {@link StepSeeds#forStep}. So {@link #gradients} sees the masks of the {@link #step} that follows it, and a trainer
  * resumed from a checkpoint continues with the masks, hence the losses, of the uninterrupted run.
  */
 final class TfTrainer implements Trainer {
@@ -42,7 +44,7 @@ final class TfTrainer implements Trainer {
         NDArray x = session.input(k, images);
         TfGraph graph = session.graph();
         TfGraph.Saved saved = new TfGraph.Saved(stageCount(graph), batch);
-        SplittableRandom masks = new SplittableRandom(stepSeed(seed, optimizer.step()));
+        SplittableRandom masks = new SplittableRandom(StepSeeds.forStep(seed, optimizer.step()));
         NDArray logits = graph.forward(k, session.params(), x, batch, true, masks, saved);
         NDArray[] ce = k.softmaxCrossEntropy(logits, k.int32(labels));
         NDArray dLogits = k.mul(ce[1], k.scalar(1.0 / batch));
@@ -61,7 +63,7 @@ final class TfTrainer implements Trainer {
             Pass p = pass(k, images, labels);
             optimizer.update(k, session.params(), p.grads());
             double loss = mean(Kernels.doubles(p.losses()));
-            int correct = correct(Kernels.floats(p.logits()), labels);
+            int correct = Accuracy.countCorrect(Kernels.floats(p.logits()), labels);
             return new StepResult(loss, correct, labels.length);
         });
     }
@@ -89,18 +91,6 @@ final class TfTrainer implements Trainer {
         optimizer.restore(session.sessionKernels(), state, session.network());
     }
 
-    /**
-     * The dropout seed of the step that follows {@code step} updates in a run seeded with {@code seed}: SplitMix64's
-     * finaliser of a mix of both (the pytorch backend's mix, without its sign mask), so neighbouring steps and
-     * seeds get unrelated streams.
-     */
-    static long stepSeed(long seed, long step) {
-        long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
     private static double mean(double[] v) {
         double s = 0;
         for (double d : v) {
@@ -109,20 +99,4 @@ final class TfTrainer implements Trainer {
         return s / v.length;
     }
 
-    static int correct(float[] logits, int[] labels) {
-        int classes = logits.length / labels.length;
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int j = 1; j < classes; j++) {
-                if (logits[i * classes + j] > logits[i * classes + best]) {
-                    best = j;
-                }
-            }
-            if (best == labels[i]) {
-                correct++;
-            }
-        }
-        return correct;
-    }
 }
