@@ -24,8 +24,13 @@ public final class AgreementTable implements TestExecutionListener {
      * @param against   what it was compared with (reference, another backend)
      * @param value     the measured difference
      * @param tolerance the bound it had to meet
+     * @param atLeast   true if the value had to reach the bound (an accuracy), false if it had to stay below it
      */
-    record Row(String check, String model, String backend, String against, double value, double tolerance) {
+    record Row(String check, String model, String backend, String against, double value, double tolerance,
+            boolean atLeast) {
+        boolean ok() {
+            return atLeast ? value >= tolerance : value <= tolerance;
+        }
     }
 
     private static final List<Row> ROWS = new ArrayList<>();
@@ -33,17 +38,25 @@ public final class AgreementTable implements TestExecutionListener {
     /** Records one comparison (thread-safe). */
     static synchronized void record(String check, String model, String backend, String against, double value,
             double tolerance) {
-        ROWS.add(new Row(check, model, backend, against, value, tolerance));
+        ROWS.add(new Row(check, model, backend, against, value, tolerance, false));
+    }
+
+    /** Records a result that had to reach {@code bound}, such as an accuracy (thread-safe). */
+    static synchronized void recordAtLeast(String check, String model, String backend, String against, double value,
+            double bound) {
+        ROWS.add(new Row(check, model, backend, against, value, bound, true));
     }
 
     static synchronized String render() {
         StringBuilder sb = new StringBuilder();
         sb.append("\n## vgg4j cross-backend agreement (").append(ROWS.size()).append(" comparisons)\n\n");
-        sb.append("| check | model | backend | against | max difference | tolerance | ok |\n");
+        sb.append("| check | model | backend | against | measured | bound | ok |\n");
         sb.append("|---|---|---|---|---:|---:|---|\n");
         for (Row r : ROWS) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3g | %.0e | %s |%n", r.check(), r.model(),
-                    r.backend(), r.against(), r.value(), r.tolerance(), r.value() <= r.tolerance() ? "yes" : "NO"));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3g | %s | %s |%n", r.check(), r.model(),
+                    r.backend(), r.against(), r.value(), r.atLeast() ? String.format(Locale.ROOT, ">= %.2f",
+                            r.tolerance()) : String.format(Locale.ROOT, "<= %.0e", r.tolerance()),
+                    r.ok() ? "yes" : "NO"));
         }
         return sb.toString();
     }

@@ -38,8 +38,9 @@ class ConvergenceTest {
         List<String[]> rows = RealData.metrics(run);
         assertThat(rows).hasSize(2);
         double accuracy = Double.parseDouble(rows.get(1)[4]);
-        AgreementTable.record(String.format(java.util.Locale.ROOT, "test acc after 2 epochs at 32x32 (%.0f s)",
-                seconds), "vgg11-r8", backend.name(), "1 - accuracy vs 0.20", 1 - accuracy, 0.20);
+        AgreementTable.recordAtLeast(String.format(java.util.Locale.ROOT,
+                "test accuracy, 2 epochs of 60,000 at 32x32 (%.0f s)", seconds), "vgg11-r8", backend.name(),
+                "Fashion-MNIST test set", accuracy, 0.80);
         assertThat(accuracy).isGreaterThanOrEqualTo(0.80);
         assertThat(Double.parseDouble(rows.get(1)[1])).isLessThan(Double.parseDouble(rows.get(0)[1]));
         assertThat(r.out()).containsPattern("epoch 2, loss \\d\\.\\d{4}, train acc 0\\.\\d{3}, test acc 0\\.\\d{3}");
