@@ -108,6 +108,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         }
+        Backend backend = engine.backend();
+        Device device = engine.device();
+        if (!backend.capabilities().training()) {
+            throw new UnsupportedOperationException("backend '" + backend.name() + "' cannot train: "
+                    + backend.capabilities().limitations() + ". Use --backend pytorch or --backend tensorflow.");
+        }
         Path runDir = runDirectory(checkpoint);
 
         DataLocation location = data.locate();
@@ -125,12 +131,6 @@ public final class TrainCommand implements Callable<Integer> {
         DataLoader test = DataLoader.builder(testSet).batchSize(batch).imageSize(vgg.imageSize()).shuffle(false)
                 .limit(Integer.parseInt(config.get("test_limit"))).build();
 
-        Backend backend = engine.backend();
-        Device device = engine.device();
-        if (!backend.capabilities().training()) {
-            throw new UnsupportedOperationException("backend '" + backend.name() + "' cannot train: "
-                    + backend.capabilities().limitations() + ". Use --backend pytorch or --backend tensorflow.");
-        }
         Parameters params = checkpoint != null ? checkpoint.parameters()
                 : Parameters.initialize(network, Initializer.byName(config.get("init")), runSeed);
         List<EpochMetrics> previous = checkpoint == null ? List.of() : checkpoint.history();
@@ -226,7 +226,8 @@ public final class TrainCommand implements Callable<Integer> {
         return c.get("optimizer") + " lr " + c.get("lr") + ", init " + c.get("init") + ", seed " + c.get("seed");
     }
 
-    private Path runDirectory(Checkpoint checkpoint) throws java.io.IOException {
+    /** Where the run writes; created only when the first file is written, so a failed start leaves nothing. */
+    private Path runDirectory(Checkpoint checkpoint) {
         Path dir;
         if (checkpoint != null && output == null) {
             Path manifestDir = Files.isDirectory(resume) ? resume : resume.toAbsolutePath().getParent();
@@ -237,7 +238,6 @@ public final class TrainCommand implements Callable<Integer> {
             dir = Path.of("runs", model.config().variant().id() + "-r" + model.ratio + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        Files.createDirectories(dir);
         return dir;
     }
 

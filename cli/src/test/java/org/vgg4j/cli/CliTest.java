@@ -57,8 +57,30 @@ class CliTest {
     void unknownBackendListsWhatWasFound() {
         Result r = run("train", "--backend", "mxnet", "--epochs", "1", "--data-dir", dir.toString(),
                 "--no-download");
-        assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).doesNotContain("Exception");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("unknown backend 'mxnet'").contains("pytorch (available)")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void badTrainingOptionsFailBeforeAnythingIsWritten() {
+        Path run = dir.resolve("run");
+        Result epochs = run("train", "--epochs", "0", "--output", run.toString());
+        assertThat(epochs.exit()).isEqualTo(2);
+        assertThat(epochs.err()).contains("--epochs must be >= 1");
+        Result batch = run("train", "--batch-size", "0", "--output", run.toString());
+        assertThat(batch.exit()).isEqualTo(2);
+        assertThat(batch.err()).contains("--batch-size must be >= 1");
+        Result onnx = run("train", "--backend", "onnx", "--output", run.toString());
+        assertThat(onnx.exit()).isEqualTo(1);
+        assertThat(onnx.err()).contains("cannot train").contains("--backend pytorch");
+        Result gpu = run("train", "--device", "tpu", "--output", run.toString());
+        assertThat(gpu.exit()).isEqualTo(2);
+        assertThat(gpu.err()).contains("use cpu, gpu, gpu:N or auto");
+        Result resume = run("train", "--resume", dir.resolve("nothing").toString());
+        assertThat(resume.exit()).isEqualTo(1);
+        assertThat(resume.err()).contains("nothing");
+        assertThat(run).doesNotExist();
     }
 
     @Test
@@ -67,6 +89,7 @@ class CliTest {
                 dir.resolve("run").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("nowhere").doesNotContain("Exception");
+        assertThat(dir.resolve("run")).doesNotExist();
     }
 
     @Test
