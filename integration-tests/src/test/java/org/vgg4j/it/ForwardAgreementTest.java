@@ -46,7 +46,7 @@ class ForwardAgreementTest {
             }
             assertThat(logits.shape()).isEqualTo(Shape.of(2, 10));
             double diff = logits.maxAbsDiff(reference);
-            AgreementTable.record(String.format(java.util.Locale.ROOT, "logits (max |logit| %.2g)",
+            AgreementTable.record(String.format(java.util.Locale.ROOT, "logits (largest logit %.2g)",
                     reference.maxAbs()), net.name(), backend.name(), "reference (float64)", diff, TOLERANCE);
             assertThat(diff).as("%s vs reference on %s", backend.name(), net.name()).isLessThanOrEqualTo(TOLERANCE);
             if (first == null) {
