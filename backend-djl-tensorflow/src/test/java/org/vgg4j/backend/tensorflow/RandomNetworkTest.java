@@ -2,7 +2,6 @@ package org.vgg4j.backend.tensorflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,7 @@ import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Flatten;
-import org.vgg4j.core.layer.Layer;
 import org.vgg4j.core.layer.Linear;
-import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.layer.Relu;
 import org.vgg4j.core.layer.Sequential;
@@ -58,7 +55,7 @@ class RandomNetworkTest {
     @MethodSource("seeds")
     void randomNetworkAgreesWithReference(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        check(randomNetwork(rng, seed), 1 + rng.nextInt(4), seed);
+        check(TestData.randomNetwork(rng, seed), 1 + rng.nextInt(4), seed);
     }
 
     @Test
@@ -75,49 +72,6 @@ class RandomNetworkTest {
                     Shape.of(c[0], c[1], c[1]));
             check(net, c[3], c[1]);
         }
-    }
-
-    /** A network drawn like the cross-backend property test's, with a wider choice of kernels and strides. */
-    static Network randomNetwork(SplittableRandom rng, long seed) {
-        int channels = 1 + rng.nextInt(3);
-        int size = 6 + rng.nextInt(15);
-        List<Sequential.Child> children = new ArrayList<>();
-        int c = channels;
-        int s = size;
-        int blocks = 1 + rng.nextInt(3);
-        for (int b = 1; b <= blocks && s >= 2; b++) {
-            List<Layer> layers = new ArrayList<>();
-            int convs = 1 + rng.nextInt(2);
-            for (int i = 0; i < convs; i++) {
-                int[] kernels = {1, 2, 3, 3, 5};
-                int k = kernels[rng.nextInt(kernels.length)];
-                int pad = rng.nextInt(k / 2 + 1);
-                int stride = 1 + (rng.nextInt(3) == 0 ? 1 + rng.nextInt(2) : 0);
-                if (s + 2 * pad < k) {
-                    k = 1;
-                    pad = 0;
-                }
-                int out = 1 + rng.nextInt(6);
-                layers.add(new Conv2d(c, out, k, stride, pad));
-                if (rng.nextInt(4) != 0) {
-                    layers.add(new Relu());
-                }
-                s = (s + 2 * pad - k) / stride + 1;
-                c = out;
-            }
-            if (s >= 2) {
-                int pk = Math.min(s, 2 + rng.nextInt(2));
-                int ps = 1 + rng.nextInt(2);
-                layers.add(new MaxPool2d(pk, ps));
-                s = (s - pk) / ps + 1;
-            }
-            children.add(new Sequential.Child("block_" + b, Sequential.of(layers)));
-        }
-        int hidden = 4 + rng.nextInt(13);
-        int classes = 2 + rng.nextInt(9);
-        children.add(new Sequential.Child("fc", Sequential.of(new Flatten(), new Linear(c * s * s, hidden),
-                new Relu(), new Linear(hidden, classes))));
-        return new Network("random-" + seed, new Sequential(children), Shape.of(channels, size, size));
     }
 
     private static void check(Network net, int batch, long seed) {

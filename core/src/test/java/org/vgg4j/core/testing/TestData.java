@@ -1,5 +1,6 @@
 package org.vgg4j.core.testing;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.vgg4j.core.Network;
@@ -8,6 +9,7 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
+import org.vgg4j.core.layer.Layer;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
@@ -52,5 +54,53 @@ public final class TestData {
                 new Linear(16, 10));
         return new Network("tiny-vgg", new Sequential(List.of(new Sequential.Child("vgg_block_1", block1),
                 new Sequential.Child("vgg_block_2", block2), new Sequential.Child("fc", fc))), Shape.of(1, 8, 8));
+    }
+
+    /**
+     * A random small network for property tests, drawn from {@code rng}: 1-3 blocks of 1-2 convolutions (kernels 1, 2,
+     * 3 or 5, padding up to k/2, stride 1-3, 1-6 channels, ReLU most of the time) each followed by a max-pool (window
+     * 2-3, stride 1-2) while the image is at least 2x2, then a head Flatten-Linear-ReLU-Linear to 2-10 classes; inputs
+     * of 1-3 channels and 6-20 pixels.
+     */
+    public static Network randomNetwork(SplittableRandom rng, long seed) {
+        int channels = 1 + rng.nextInt(3);
+        int size = 6 + rng.nextInt(15);
+        List<Sequential.Child> children = new ArrayList<>();
+        int c = channels;
+        int s = size;
+        int blocks = 1 + rng.nextInt(3);
+        for (int b = 1; b <= blocks && s >= 2; b++) {
+            List<Layer> layers = new ArrayList<>();
+            int convs = 1 + rng.nextInt(2);
+            for (int i = 0; i < convs; i++) {
+                int[] kernels = {1, 2, 3, 3, 5};
+                int k = kernels[rng.nextInt(kernels.length)];
+                int pad = rng.nextInt(k / 2 + 1);
+                int stride = 1 + (rng.nextInt(3) == 0 ? 1 + rng.nextInt(2) : 0);
+                if (s + 2 * pad < k) {
+                    k = 1;
+                    pad = 0;
+                }
+                int out = 1 + rng.nextInt(6);
+                layers.add(new Conv2d(c, out, k, stride, pad));
+                if (rng.nextInt(4) != 0) {
+                    layers.add(new Relu());
+                }
+                s = (s + 2 * pad - k) / stride + 1;
+                c = out;
+            }
+            if (s >= 2) {
+                int pk = Math.min(s, 2 + rng.nextInt(2));
+                int ps = 1 + rng.nextInt(2);
+                layers.add(new MaxPool2d(pk, ps));
+                s = (s - pk) / ps + 1;
+            }
+            children.add(new Sequential.Child("block_" + b, Sequential.of(layers)));
+        }
+        int hidden = 4 + rng.nextInt(13);
+        int classes = 2 + rng.nextInt(9);
+        children.add(new Sequential.Child("fc", Sequential.of(new Flatten(), new Linear(c * s * s, hidden),
+                new Relu(), new Linear(hidden, classes))));
+        return new Network("random-" + seed, new Sequential(children), Shape.of(channels, size, size));
     }
 }
