@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vgg4j.cli.BenchCommand.CaseResult;
-import org.vgg4j.cli.BenchCommand.FlopCounter;
-import org.vgg4j.cli.BenchCommand.Workload;
+import org.vgg4j.cli.bench.CaseLauncher;
+import org.vgg4j.cli.bench.CaseResult;
+import org.vgg4j.cli.bench.CaseRunner;
+import org.vgg4j.cli.bench.FlopCounter;
+import org.vgg4j.cli.bench.Workload;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.layer.Conv2d;
@@ -47,10 +49,10 @@ class BenchCommandTest {
         assertThat(FlopCounter.trainingStepPerSample(TINY)).isEqualTo(3 * (9216 + 2560));
         assertThat(FlopCounter.gemm(1000)).isEqualTo(2_000_000_000L);
         // narrow VGG-11 at 224x224, the 8 convolutions and 3 linear layers summed by hand (python one-liner)
-        assertThat(FlopCounter.forwardPerSample(BenchCommand.benchNetwork(224))).isEqualTo(242_182_144L);
-        assertThat(FlopCounter.forwardPerSample(BenchCommand.benchNetwork(32)))
-                .isLessThan(FlopCounter.forwardPerSample(BenchCommand.benchNetwork(96)));
-        assertThat(FlopCounter.forwardPerSample(BenchCommand.gemmNetwork(64))).isEqualTo(2 * 64 * 64);
+        assertThat(FlopCounter.forwardPerSample(CaseRunner.benchNetwork(224))).isEqualTo(242_182_144L);
+        assertThat(FlopCounter.forwardPerSample(CaseRunner.benchNetwork(32)))
+                .isLessThan(FlopCounter.forwardPerSample(CaseRunner.benchNetwork(96)));
+        assertThat(FlopCounter.forwardPerSample(CaseRunner.gemmNetwork(64))).isEqualTo(2 * 64 * 64);
     }
 
     @Test
@@ -84,10 +86,10 @@ class BenchCommandTest {
         java.util.Map<String, CaseResult> rows = new java.util.LinkedHashMap<>();
         Workload w224 = new Workload(224, 64);
         Workload w32 = new Workload(32, 128);
-        rows.put(BenchCommand.key(BenchCommand.NATIVE, "train", w224), new CaseResult(List.of(100.0), 1, null));
+        rows.put(BenchCommand.key(CaseLauncher.NATIVE, "train", w224), new CaseResult(List.of(100.0), 1, null));
         rows.put(BenchCommand.key("pytorch", "train", w224), new CaseResult(List.of(105.0), 1, null));
         rows.put(BenchCommand.key("tensorflow", "train", w224), new CaseResult(List.of(140.0), 1, null));
-        rows.put(BenchCommand.key(BenchCommand.NATIVE, "train", w32), new CaseResult(List.of(10.0), 1, null));
+        rows.put(BenchCommand.key(CaseLauncher.NATIVE, "train", w32), new CaseResult(List.of(10.0), 1, null));
         rows.put(BenchCommand.key("pytorch", "train", w32), new CaseResult(List.of(10.5), 1, null));
         // 64 x 242,182,144 FLOP in 100 ms = 155.0 GFLOP/s; against a 200 GFLOP/s peak: 77 %
         rows.put(BenchCommand.key("onnx", "infer", w224), new CaseResult(List.of(100.0), 1, null));
@@ -102,8 +104,8 @@ class BenchCommandTest {
 
     @Test
     void layerSpecDescribesEveryLayerForThePythonReference() {
-        assertThat(BenchCommand.layerSpec(TINY)).isEqualTo("conv:1:8:3:1:1,relu,pool:2:2,flatten,linear:128:10");
-        assertThat(BenchCommand.layerSpec(BenchCommand.benchNetwork(32))).startsWith("conv:1:8:3:1:1,relu,pool:2:2,")
+        assertThat(CaseLauncher.layerSpec(TINY)).isEqualTo("conv:1:8:3:1:1,relu,pool:2:2,flatten,linear:128:10");
+        assertThat(CaseLauncher.layerSpec(CaseRunner.benchNetwork(32))).startsWith("conv:1:8:3:1:1,relu,pool:2:2,")
                 .endsWith(",dropout:0.5,linear:512:10");
     }
 
@@ -137,7 +139,7 @@ class BenchCommandTest {
         String python = BenchCommand.torchVersion("python3") != null ? "python3"
                 : BenchCommand.torchVersion("/usr/bin/python3") != null ? "/usr/bin/python3" : null;
         assumeTrue(python != null, "no python3 with torch here");
-        Result r = run("bench", "--sizes", "32:4", "--backends", BenchCommand.NATIVE, "--iterations", "2",
+        Result r = run("bench", "--sizes", "32:4", "--backends", CaseLauncher.NATIVE, "--iterations", "2",
                 "--warmup", "1", "--threads", "1", "--gemm", "64", "--python", python);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("\\| native-pytorch \\| train \\| 32 \\| 4 \\| [0-9.]+ \\|.*\\| 1.00x \\|")
