@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,14 +27,8 @@ class BenchCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static final Network TINY = new Network("tiny", Sequential.of(new Conv2d(1, 8, 3, 1, 1), new Relu(),
@@ -111,10 +103,10 @@ class BenchCommandTest {
 
     @Test
     void badOptionsAreUsageErrors() {
-        Result sizes = run("bench", "--sizes", "32:x", "--no-python");
+        CliRun sizes = run("bench", "--sizes", "32:x", "--no-python");
         assertThat(sizes.exit()).isEqualTo(2);
         assertThat(sizes.err()).contains("SIZE:BATCH");
-        Result backend = run("bench", "--backends", "mxnet", "--no-python");
+        CliRun backend = run("bench", "--backends", "mxnet", "--no-python");
         assertThat(backend.exit()).isEqualTo(2);
         assertThat(backend.err()).contains("unknown backend 'mxnet'", "onnx");
         assertThat(run("bench", "--modes", "fly", "--no-python").err()).contains("use train and/or infer");
@@ -123,7 +115,7 @@ class BenchCommandTest {
     @Test
     void benchRunsEachCaseInAChildJvmAndWritesTheTable() throws Exception {
         Path table = dir.resolve("out/table.md");
-        Result r = run("bench", "--sizes", "32:4", "--backends", "onnx,pytorch", "--iterations", "2", "--warmup", "1",
+        CliRun r = run("bench", "--sizes", "32:4", "--backends", "onnx,pytorch", "--iterations", "2", "--warmup", "1",
                 "--threads", "1", "--gemm", "64", "--no-python", "--output", table.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         String md = Files.readString(table);
@@ -139,7 +131,7 @@ class BenchCommandTest {
         String python = BenchCommand.torchVersion("python3") != null ? "python3"
                 : BenchCommand.torchVersion("/usr/bin/python3") != null ? "/usr/bin/python3" : null;
         assumeTrue(python != null, "no python3 with torch here");
-        Result r = run("bench", "--sizes", "32:4", "--backends", CaseLauncher.NATIVE, "--iterations", "2",
+        CliRun r = run("bench", "--sizes", "32:4", "--backends", CaseLauncher.NATIVE, "--iterations", "2",
                 "--warmup", "1", "--threads", "1", "--gemm", "64", "--python", python);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("\\| native-pytorch \\| train \\| 32 \\| 4 \\| [0-9.]+ \\|.*\\| 1.00x \\|")

@@ -2,8 +2,6 @@ package org.vgg4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,19 +11,13 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void summaryPrintsTheD2lShapeTableForFullVgg11() {
-        Result r = run("summary", "--ratio", "1");
+        CliRun r = run("summary", "--ratio", "1");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).containsSubsequence(
                 "vgg_block_1", "[1, 64, 112, 112]", "vgg_block_2", "[1, 128, 56, 56]", "vgg_block_3",
@@ -35,17 +27,17 @@ class CliTest {
 
     @Test
     void summaryInPytorchFormatPrintsTheNarrowModuleTree() {
-        Result r = run("summary", "--format", "pytorch");
+        CliRun r = run("summary", "--format", "pytorch");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("(0): Conv2d(1, 8, kernel_size=(3, 3)", "Linear(in_features=3136, out_features=512",
                 "Linear(in_features=512, out_features=10");
-        Result layers = run("summary", "--format", "layers");
+        CliRun layers = run("summary", "--format", "layers");
         assertThat(layers.out()).contains("vgg_block_1.0.weight", "[8, 1, 3, 3]", "fc.7.bias");
     }
 
     @Test
     void badModelOptionsAreUsageErrorsWithAClearMessage() {
-        Result r = run("summary", "--image-size", "100");
+        CliRun r = run("summary", "--image-size", "100");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("multiple of 32").doesNotContain("Exception");
         assertThat(run("summary", "--model", "resnet50").err()).contains("use vgg11, vgg13, vgg16 or vgg19");
@@ -55,7 +47,7 @@ class CliTest {
 
     @Test
     void unknownBackendListsWhatWasFound() {
-        Result r = run("train", "--backend", "mxnet", "--epochs", "1", "--data-dir", dir.toString(),
+        CliRun r = run("train", "--backend", "mxnet", "--epochs", "1", "--data-dir", dir.toString(),
                 "--no-download");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("unknown backend 'mxnet'").contains("pytorch (available)")
@@ -65,19 +57,19 @@ class CliTest {
     @Test
     void badTrainingOptionsFailBeforeAnythingIsWritten() {
         Path run = dir.resolve("run");
-        Result epochs = run("train", "--epochs", "0", "--output", run.toString());
+        CliRun epochs = run("train", "--epochs", "0", "--output", run.toString());
         assertThat(epochs.exit()).isEqualTo(2);
         assertThat(epochs.err()).contains("--epochs must be >= 1");
-        Result batch = run("train", "--batch-size", "0", "--output", run.toString());
+        CliRun batch = run("train", "--batch-size", "0", "--output", run.toString());
         assertThat(batch.exit()).isEqualTo(2);
         assertThat(batch.err()).contains("--batch-size must be >= 1");
-        Result onnx = run("train", "--backend", "onnx", "--output", run.toString());
+        CliRun onnx = run("train", "--backend", "onnx", "--output", run.toString());
         assertThat(onnx.exit()).isEqualTo(1);
         assertThat(onnx.err()).contains("cannot train").contains("--backend pytorch");
-        Result gpu = run("train", "--device", "tpu", "--output", run.toString());
+        CliRun gpu = run("train", "--device", "tpu", "--output", run.toString());
         assertThat(gpu.exit()).isEqualTo(2);
         assertThat(gpu.err()).contains("use cpu, gpu, gpu:N or auto");
-        Result resume = run("train", "--resume", dir.resolve("nothing").toString());
+        CliRun resume = run("train", "--resume", dir.resolve("nothing").toString());
         assertThat(resume.exit()).isEqualTo(1);
         assertThat(resume.err()).contains("nothing");
         assertThat(run).doesNotExist();
@@ -85,7 +77,7 @@ class CliTest {
 
     @Test
     void missingDataSaysHowToGetIt() {
-        Result r = run("train", "--data-dir", dir.resolve("nowhere").toString(), "--no-download", "--output",
+        CliRun r = run("train", "--data-dir", dir.resolve("nowhere").toString(), "--no-download", "--output",
                 dir.resolve("run").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("nowhere").doesNotContain("Exception");
@@ -94,7 +86,7 @@ class CliTest {
 
     @Test
     void missingOrCorruptCheckpointsAreReportedByName() throws Exception {
-        Result r = run("evaluate", "--checkpoint", dir.resolve("none.json").toString());
+        CliRun r = run("evaluate", "--checkpoint", dir.resolve("none.json").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("none.json").contains("does not exist");
         Files.writeString(dir.resolve("bad.json"), "{]");
@@ -127,21 +119,21 @@ class CliTest {
         g.dispose();
         Path png = dir.resolve("shoe.png");
         javax.imageio.ImageIO.write(img, "png", png.toFile());
-        Result byCheckpoint = run("predict", "--checkpoint", dir.resolve("run").toString(), "--top-k", "10",
+        CliRun byCheckpoint = run("predict", "--checkpoint", dir.resolve("run").toString(), "--top-k", "10",
                 png.toString());
         assertThat(byCheckpoint.exit()).as(byCheckpoint.err()).isZero();
         assertThat(byCheckpoint.out()).startsWith(png + ":").contains("Ankle boot", "T-shirt/top");
         Path onnx = dir.resolve("model.onnx");
-        Result export = run("export", "--checkpoint", dir.resolve("run").toString(), "--onnx", onnx.toString());
+        CliRun export = run("export", "--checkpoint", dir.resolve("run").toString(), "--onnx", onnx.toString());
         assertThat(export.exit()).as(export.err()).isZero();
         assertThat(export.out()).contains("input [N, 1, 32, 32], 10 classes");
-        Result byOnnx = run("predict", "--onnx", onnx.toString(), "--top-k", "10", png.toString());
+        CliRun byOnnx = run("predict", "--onnx", onnx.toString(), "--top-k", "10", png.toString());
         assertThat(byOnnx.exit()).as(byOnnx.err()).isZero();
         // Same model on two engines: the same most likely class (probabilities agree to ~1e-7, printed to 4 places).
         assertThat(byOnnx.out().split("  ")[1]).isEqualTo(byCheckpoint.out().split("  ")[1]);
         Path text = dir.resolve("notes.png");
         Files.writeString(text, "not an image");
-        Result bad = run("predict", "--checkpoint", dir.resolve("run").toString(), text.toString());
+        CliRun bad = run("predict", "--checkpoint", dir.resolve("run").toString(), text.toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("notes.png").contains("not a PNG");
         assertThat(run("predict", "--checkpoint", dir.resolve("run").toString()).err())

@@ -96,13 +96,8 @@ public final class ReferenceBackend implements Backend {
                     }
                     Map<String, Tensor> m = new LinkedHashMap<>(params.asMap());
                     m.put(biasName, Tensor.wrap(bias.shape(), b));
-                    int correct = 0;
-                    Tensor logits = ReferenceForward.logitsTensor(network, params, images);
-                    for (int i = 0; i < labels.length; i++) {
-                        if (org.vgg4j.core.train.Evaluator.argMax(logits, i, network.numClasses()) == labels[i]) {
-                            correct++;
-                        }
-                    }
+                    int correct = org.vgg4j.core.spi.Accuracy.countCorrect(
+                            ReferenceForward.logitsTensor(network, params, images).toArray(), labels);
                     params = Parameters.of(m);
                     steps++;
                     return new StepResult(g.loss(), correct, labels.length);

@@ -1,0 +1,21 @@
+package org.vgg4j.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/**
+ * Runs the {@code vgg4j} command in-process for tests and captures its exit code, standard output and standard error.
+ *
+ * @param exit exit code
+ * @param out  standard output
+ * @param err  standard error
+ */
+record CliRun(int exit, String out, String err) {
+
+    static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliRun(code, out.toString(), err.toString());
+    }
+}
