@@ -28,7 +28,10 @@ class InterruptTest {
     void ctrlCSavesACheckpointAndTheRunResumes() throws Exception {
         RealData.assumeInstalled();
         Path run = dir.resolve("run");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // A process started in the background of a non-interactive shell (as CI may start this build) inherits SIGINT
+        // ignored, and the JVM then keeps it ignored; coreutils' env resets it, as a terminal's Ctrl-C would find it.
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "org.vgg4j.cli.Main",
                 "train", "--image-size", "32", "--train-limit", "6400", "--test-limit", "500", "--epochs", "1",
                 "--progress", "lines", "--output", run.toString()));
