@@ -1,32 +1,54 @@
 package org.vgg4j.backend.onnx;
 
 /**
- * How ONNX Runtime sessions are configured: the number of intra-op threads (one operator split across cores); graph
- * optimizations are always all on ({@code ORT_ENABLE_ALL}: constant folding, node fusions, NCHWc layout transforms).
+ * How ONNX Runtime sessions are configured: the number of intra-op threads (one operator split across cores) and the
+ * channel block that CPU sessions pad convolutions to ({@link NchwcPadding}); graph optimizations are always all on
+ * ({@code ORT_ENABLE_ALL}: constant folding, node fusions, NCHWc layout transforms).
  *
  * @param intraOpThreads threads per operator, at least 1
+ * @param nchwcBlock     channel block of {@link NchwcPadding} for CPU sessions; 0 (or 1) leaves models as they are
  */
-public record OnnxRuntimeOptions(int intraOpThreads) {
+public record OnnxRuntimeOptions(int intraOpThreads, int nchwcBlock) {
     /** System property overriding the default thread count. */
     public static final String THREADS_PROPERTY = "vgg4j.onnx.threads";
+    /** System property overriding the default channel block ({@code 0} turns the padding off). */
+    public static final String NCHWC_BLOCK_PROPERTY = "vgg4j.onnx.nchwcBlock";
 
     public OnnxRuntimeOptions {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("ONNX Runtime needs at least 1 intra-op thread, got " + intraOpThreads);
         }
+        if (nchwcBlock < 0) {
+            throw new IllegalArgumentException("the NCHWc channel block must be >= 0 (0 turns padding off), got "
+                    + nchwcBlock);
+        }
     }
 
-    /** One thread per available processor, or the value of {@value #THREADS_PROPERTY} when set. */
+    /**
+     * One thread per available processor and this CPU's NCHWc block ({@link NchwcPadding#cpuBlock()}), or the values
+     * of {@value #THREADS_PROPERTY} and {@value #NCHWC_BLOCK_PROPERTY} when set.
+     */
     public static OnnxRuntimeOptions defaults() {
-        String configured = System.getProperty(THREADS_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            try {
-                return new OnnxRuntimeOptions(Integer.parseInt(configured.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + configured
-                        + " is not a number of threads", e);
-            }
+        int threads = intProperty(THREADS_PROPERTY, "a number of threads");
+        int block = intProperty(NCHWC_BLOCK_PROPERTY, "a number of channels (0 turns padding off)");
+        return new OnnxRuntimeOptions(threads >= 0 ? threads : Runtime.getRuntime().availableProcessors(),
+                block >= 0 ? block : NchwcPadding.cpuBlock());
+    }
+
+    /** The property's value, or -1 when it is not set. */
+    private static int intProperty(String name, String what) {
+        String configured = System.getProperty(name);
+        if (configured == null || configured.isBlank()) {
+            return -1;
         }
-        return new OnnxRuntimeOptions(Runtime.getRuntime().availableProcessors());
+        try {
+            int value = Integer.parseInt(configured.trim());
+            if (value < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + name + "=" + configured + " is not " + what, e);
+        }
     }
 }

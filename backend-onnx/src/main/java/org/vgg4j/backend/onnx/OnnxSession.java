@@ -18,6 +18,8 @@ import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.InputChecks;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A network served by ONNX Runtime: inference only. Holds one native ONNX Runtime session plus a host copy of the
@@ -27,6 +29,7 @@ import org.vgg4j.core.spi.Trainer;
  * closed before {@link #predict} returns.
  */
 public final class OnnxSession implements Session {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxSession.class);
     private final Network network;
     private final OnnxRuntimeOptions options;
     private final Device requested;
@@ -35,6 +38,7 @@ public final class OnnxSession implements Session {
     private OnnxModelInfo info;
     private OrtSession session;
     private Device device;
+    private final InputStaging staging = new InputStaging();
 
     OnnxSession(OnnxModelFile model, Device requested, OnnxRuntimeOptions options) {
         this.network = model.network();
@@ -44,7 +48,7 @@ public final class OnnxSession implements Session {
     }
 
     private void install(OnnxModelFile model) {
-        OrtRuntime.Created created = OrtRuntime.create(model.bytes(), requested, options, model.source());
+        OrtRuntime.Created created = OrtRuntime.create(runtimeModel(model), requested, options, model.source());
         OrtSession old = session;
         session = created.session();
         device = created.device();
@@ -54,6 +58,34 @@ public final class OnnxSession implements Session {
         if (old != null) {
             OrtRuntime.close(old);
         }
+    }
+
+    /**
+     * The bytes ONNX Runtime runs: unless a GPU was asked for, the model re-exported with {@link NchwcPadding} when
+     * that widens any convolution (same logits, faster on the CPU) and the re-export keeps the model's input and
+     * output names and batch dimension (a file written by another tool may name them differently); otherwise the
+     * model as given.
+     */
+    private byte[] runtimeModel(OnnxModelFile model) {
+        if (requested.kind() == Device.Kind.GPU) {
+            return model.bytes();
+        }
+        NchwcPadding.Padded padded = NchwcPadding.apply(model.network(), model.parameters(), options.nchwcBlock());
+        if (padded.widened() == 0) {
+            return model.bytes();
+        }
+        byte[] bytes = OnnxExporter.export(padded.network(), padded.parameters(), model.info().metadata());
+        OnnxModelInfo original = model.info();
+        OnnxModelInfo runtime = OnnxModelInfo.of(OnnxModelFile.parseProto(bytes, model.source()), model.source());
+        boolean sameInterface = runtime.inputName().equals(original.inputName())
+                && runtime.outputName().equals(original.outputName())
+                && runtime.batchDimension().equals(original.batchDimension());
+        if (!sameInterface) {
+            return model.bytes();
+        }
+        LOG.debug("{}: {} convolution(s) padded to the NCHWc block of {} channels for the CPU runtime", model.source(),
+                padded.widened(), options.nchwcBlock());
+        return bytes;
     }
 
     @Override
@@ -82,7 +114,7 @@ public final class OnnxSession implements Session {
         InputChecks.checkImages(network, images);
         checkFixedBatch(images.shape());
         Shape outShape = network.outputShape(images.shape());
-        try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), images.buffer(),
+        try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), staging.stage(images),
                 images.shape().toLongArray());
                 OrtSession.Result result = s.run(Map.of(info.inputName(), input))) {
             OnnxValue value = result.get(0);
@@ -128,6 +160,7 @@ public final class OnnxSession implements Session {
         if (session != null) {
             OrtSession s = session;
             session = null;
+            staging.release();
             OrtRuntime.close(s);
         }
     }
