@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark the training step and inference of the narrow VGG-11 on every backend and on native "
-                + "PyTorch; print ms/step, images/s, GFLOP/s, % of the measured matmul peak, ratio to PyTorch and "
+                + "PyTorch; print ms/step, images/s, GFLOP/s, %% of the measured matmul peak, ratio to PyTorch and "
                 + "peak memory.",
                 "Each case runs in its own child process (the same java and class path; python for native PyTorch)."})
 public final class BenchCommand implements Callable<Integer> {
