@@ -49,7 +49,12 @@ final class NchwcPadding {
      * {@code /proc/cpuinfo} lists {@code avx512f}), else 8 (AVX2).
      */
     static int cpuBlock() {
-        return hasAvx512() ? 16 : 8;
+        return CpuBlock.VALUE;
+    }
+
+    /** Reads {@code /proc/cpuinfo} once, on first use. */
+    private static final class CpuBlock {
+        static final int VALUE = hasAvx512() ? 16 : 8;
     }
 
     private static boolean hasAvx512() {

@@ -41,14 +41,15 @@ public record OnnxRuntimeOptions(int intraOpThreads, int nchwcBlock) {
         if (configured == null || configured.isBlank()) {
             return -1;
         }
+        int value;
         try {
-            int value = Integer.parseInt(configured.trim());
-            if (value < 0) {
-                throw new NumberFormatException("negative");
-            }
-            return value;
+            value = Integer.parseInt(configured.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("-D" + name + "=" + configured + " is not " + what, e);
         }
+        if (value < 0) {
+            throw new IllegalArgumentException("-D" + name + "=" + configured + " is not " + what);
+        }
+        return value;
     }
 }

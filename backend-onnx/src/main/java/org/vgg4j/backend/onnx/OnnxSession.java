@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
@@ -18,8 +20,6 @@ import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.InputChecks;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A network served by ONNX Runtime: inference only. Holds one native ONNX Runtime session plus a host copy of the
@@ -33,12 +33,12 @@ public final class OnnxSession implements Session {
     private final Network network;
     private final OnnxRuntimeOptions options;
     private final Device requested;
+    private final InputStaging staging = new InputStaging();
     private ExportMetadata metadata;
     private Parameters parameters;
     private OnnxModelInfo info;
     private OrtSession session;
     private Device device;
-    private final InputStaging staging = new InputStaging();
 
     OnnxSession(OnnxModelFile model, Device requested, OnnxRuntimeOptions options) {
         this.network = model.network();
