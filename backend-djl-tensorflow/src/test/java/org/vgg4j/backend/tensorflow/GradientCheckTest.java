@@ -14,6 +14,7 @@ import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.GradientResult;
 import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.testing.FiniteDifferences;
 import org.vgg4j.core.testing.ReferenceForward;
 import org.vgg4j.core.testing.TestData;
 
@@ -64,7 +65,7 @@ class GradientCheckTest {
         try (Session s = TfTesting.backend().open(network, params, Device.cpu(), precision)) {
             result = s.trainer(TrainingSpec.adam(1e-3, 0)).gradients(images, labels);
         }
-        double referenceLoss = ReferenceForward.crossEntropy(ReferenceForward.logits(network, params, images), labels);
+        double referenceLoss = ReferenceForward.loss(network, params, images, labels);
         System.out.printf("%s %s: loss backend %.10f reference %.10f%n", network.name(), precision, result.loss(),
                 referenceLoss);
         assertThat(Math.abs(result.loss() - referenceLoss) / referenceLoss).isLessThan(
@@ -93,27 +94,10 @@ class GradientCheckTest {
 
     private static double[] finiteDifferences(Network network, Parameters params, String name, Tensor images,
             int[] labels) {
-        float[] w = params.get(name).toArray();
-        double[] out = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            float plus = (float) (w[i] + H);
-            float minus = (float) (w[i] - H);
-            double lossPlus = loss(network, with(params, name, w, i, plus), images, labels);
-            double lossMinus = loss(network, with(params, name, w, i, minus), images, labels);
-            out[i] = (lossPlus - lossMinus) / ((double) plus - (double) minus);
+        double[] out = new double[params.get(name).size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = FiniteDifferences.centralDifference(network, params, name, i, H, images, labels);
         }
         return out;
-    }
-
-    private static Parameters with(Parameters params, String name, float[] w, int index, float value) {
-        float[] copy = w.clone();
-        copy[index] = value;
-        Map<String, Tensor> map = new LinkedHashMap<>(params.asMap());
-        map.put(name, Tensor.wrap(params.get(name).shape(), copy));
-        return Parameters.of(map);
-    }
-
-    private static double loss(Network network, Parameters params, Tensor images, int[] labels) {
-        return ReferenceForward.crossEntropy(ReferenceForward.logits(network, params, images), labels);
     }
 }

@@ -2,9 +2,7 @@ package org.vgg4j.backend.tensorflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,7 @@ import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.GradientResult;
 import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.testing.FiniteDifferences;
 import org.vgg4j.core.testing.ReferenceForward;
 import org.vgg4j.core.testing.TestData;
 
@@ -95,16 +94,15 @@ class RandomNetworkTest {
             worstVs64 = Math.max(worstVs64, g.gradients().get(spec.name()).maxAbsDiff(exact)
                     / Math.max(1e-6, exact.maxAbs()));
         }
-        double referenceLoss = ReferenceForward.crossEntropy(ReferenceForward.logits(net, params, images), labels);
+        double referenceLoss = ReferenceForward.loss(net, params, images, labels);
         SplittableRandom pick = new SplittableRandom(seed ^ 0x5DEECE66DL);
         double worst = 0;
         for (ParameterSpec spec : net.parameterSpecs()) {
             Tensor analytic = g.gradients().get(spec.name());
             double largest = Math.max(1e-6, analytic.maxAbs());
-            float[] w = params.get(spec.name()).toArray();
             for (int j = 0; j < SAMPLES_PER_TENSOR; j++) {
-                int i = pick.nextInt(w.length);
-                double numeric = centralDifference(net, params, spec.name(), w, i, images, labels);
+                int i = pick.nextInt(analytic.size());
+                double numeric = FiniteDifferences.centralDifference(net, params, spec.name(), i, H, images, labels);
                 worst = Math.max(worst, Math.abs(numeric - analytic.get(i)) / largest);
             }
         }
@@ -117,25 +115,5 @@ class RandomNetworkTest {
                 org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, referenceLoss)));
         assertThat(worstVs64).as("gradients of %s vs float64", what).isLessThanOrEqualTo(1e-4);
         assertThat(worst).as("gradients of %s vs finite differences", what).isLessThanOrEqualTo(1e-3);
-    }
-
-    private static double centralDifference(Network net, Parameters params, String name, float[] w, int i,
-            Tensor images, int[] labels) {
-        float plus = (float) (w[i] + H);
-        float minus = (float) (w[i] - H);
-        return (loss(net, with(params, name, w, i, plus), images, labels)
-                - loss(net, with(params, name, w, i, minus), images, labels)) / ((double) plus - (double) minus);
-    }
-
-    private static Parameters with(Parameters params, String name, float[] w, int index, float value) {
-        float[] copy = w.clone();
-        copy[index] = value;
-        Map<String, Tensor> map = new LinkedHashMap<>(params.asMap());
-        map.put(name, Tensor.wrap(params.get(name).shape(), copy));
-        return Parameters.of(map);
-    }
-
-    private static double loss(Network net, Parameters params, Tensor images, int[] labels) {
-        return ReferenceForward.crossEntropy(ReferenceForward.logits(net, params, images), labels);
     }
 }

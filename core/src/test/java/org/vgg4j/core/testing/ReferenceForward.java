@@ -46,6 +46,11 @@ public final class ReferenceForward {
         return Tensor.wrap(network.outputShape(images.shape()), f);
     }
 
+    /** Mean softmax cross-entropy of {@code network} with {@code params} on {@code images} against {@code labels}. */
+    public static double loss(Network network, Parameters params, Tensor images, int[] labels) {
+        return crossEntropy(logits(network, params, images), labels);
+    }
+
     /** Mean softmax cross-entropy of {@code logits} ([N, K] row-major) against {@code labels}. */
     public static double crossEntropy(double[] logits, int[] labels) {
         int n = labels.length;
