@@ -38,22 +38,9 @@ final class Layouts {
         return dst;
     }
 
-    /** Images [N, C, H, W] to [N, H, W, C]. */
+    /** Images [N, C, H, W] to [N, H, W, C] (a no-op for one channel): each sample is one row of C*H*W features. */
     static float[] nchwToNhwc(float[] src, int n, int c, int h, int w) {
-        if (c == 1) {
-            return src;
-        }
-        float[] dst = new float[src.length];
-        int plane = h * w;
-        for (int b = 0; b < n; b++) {
-            int base = b * c * plane;
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < plane; p++) {
-                    dst[base + p * c + ch] = src[base + ch * plane + p];
-                }
-            }
-        }
-        return dst;
+        return c == 1 ? src : nchwColumnsToNhwc(src, n, c, h, w);
     }
 
     /** Activations [N, H, W, C] to [N, C, H, W] (a no-op for one channel). */
