@@ -1,5 +1,7 @@
 package org.vgg4j.it;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -35,6 +37,12 @@ final class BackendsUnderTest {
 
     static Stream<Backend> stream() {
         return all().stream();
+    }
+
+    /** Skips the calling test, with the backend's stated limitation as the reason, unless {@code backend} trains. */
+    static void assumeTrains(Backend backend) {
+        assumeTrue(backend.capabilities().training(), () -> backend.name() + " does not train: "
+                + backend.capabilities().limitations());
     }
 
     /** The first (highest-priority) backend that trains: the anchor other trainable backends are compared with. */

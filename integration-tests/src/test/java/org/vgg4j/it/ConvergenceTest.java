@@ -1,7 +1,6 @@
 package org.vgg4j.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +25,7 @@ class ConvergenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void twoEpochsAt32PixelsReachEightyPercent(Backend backend) throws Exception {
-        assumeTrue(backend.capabilities().training(), () -> backend.name() + " does not train: "
-                + backend.capabilities().limitations());
+        BackendsUnderTest.assumeTrains(backend);
         RealData.assumeInstalled();
         Path run = dir.resolve(backend.name());
         long t0 = System.nanoTime();

@@ -2,7 +2,6 @@ package org.vgg4j.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +26,7 @@ class ResumeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void resumedRunMatchesUninterruptedRun(Backend backend) throws Exception {
-        assumeTrue(backend.capabilities().training(), () -> backend.name() + " does not train: "
-                + backend.capabilities().limitations());
+        BackendsUnderTest.assumeTrains(backend);
         RealData.assumeInstalled();
         String[] common = {"--backend", backend.name(), "--image-size", "32", "--train-limit", "2000",
             "--test-limit", "500", "--seed", "7", "--progress", "lines"};

@@ -1,7 +1,6 @@
 package org.vgg4j.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
 import java.util.stream.Stream;
@@ -37,8 +36,7 @@ class TrainingStepAgreementTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
     void oneAdamStepMatchesTheAnchorBackend(Backend backend, Network net) {
-        assumeTrue(backend.capabilities().training(), () -> backend.name() + " does not train: "
-                + backend.capabilities().limitations());
+        BackendsUnderTest.assumeTrains(backend);
         Backend anchor = BackendsUnderTest.trainingAnchor();
         Parameters params = Models.unitScale(net, 21);
         Tensor x1 = TestData.images(net.sampleShape().prepend(16), 22);
