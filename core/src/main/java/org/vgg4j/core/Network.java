@@ -75,7 +75,10 @@ public record Network(String name, Sequential root, Shape sampleShape) {
         return output;
     }
 
-    /** Every parameter in {@code state_dict} order with its full dotted name. */
+    /**
+     * Every tensor of the network's state, parameters and buffers, in {@code state_dict} order with its full dotted
+     * name: what a checkpoint holds and what {@link org.vgg4j.core.param.Parameters#conformTo} expects.
+     */
     public List<ParameterSpec> parameterSpecs() {
         List<ParameterSpec> out = new ArrayList<>();
         for (LayerNode node : leaves(1)) {
@@ -86,9 +89,17 @@ public record Network(String name, Sequential root, Shape sampleShape) {
         return out;
     }
 
-    /** Total number of scalar parameters. */
+    /**
+     * The trainable parameters only (PyTorch's {@code named_parameters()}), in {@code state_dict} order: what gradients,
+     * optimizer state and the agreement checks of training cover.
+     */
+    public List<ParameterSpec> trainableSpecs() {
+        return parameterSpecs().stream().filter(ParameterSpec::trainable).toList();
+    }
+
+    /** Total number of trainable scalars, as PyTorch counts {@code sum(p.numel() for p in model.parameters())}. */
     public long parameterCount() {
-        return parameterSpecs().stream().mapToLong(p -> p.shape().elementCount()).sum();
+        return trainableSpecs().stream().mapToLong(p -> p.shape().elementCount()).sum();
     }
 
     /** Whether any layer is a dropout with non-zero probability (training is then stochastic). */

@@ -38,10 +38,11 @@ final class Models {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
         for (ParameterSpec p : net.parameterSpecs()) {
             float[] v = new float[Math.toIntExact(p.shape().elementCount())];
-            double std = Math.sqrt(2.0 / p.fanIn());
+            // fan_in of a weight [out, in, ...] is its element count over out
+            boolean weight = p.name().endsWith(".weight");
+            double std = Math.sqrt(2.0 / (p.shape().elementCount() / p.shape().dim(0)));
             for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (p.role() == ParameterSpec.Role.WEIGHT ? rng.nextGaussian() * std
-                        : rng.nextDouble(-0.1, 0.1));
+                v[i] = (float) (weight ? rng.nextGaussian() * std : rng.nextDouble(-0.1, 0.1));
             }
             out.put(p.name(), Tensor.wrap(p.shape(), v));
         }

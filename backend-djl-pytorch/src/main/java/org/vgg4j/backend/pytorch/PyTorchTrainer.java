@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
@@ -27,7 +28,7 @@ import org.vgg4j.core.spi.Trainer;
 /**
  * Training on a {@link PyTorchSession}'s weights: forward in training mode (dropout active), mean softmax
  * cross-entropy, libtorch autograd, and an in-place optimizer update; every temporary of a step lives in a sub-manager
- * closed before the step returns.
+ * closed before the step returns, and the optimizer's state in another one, closed by {@link #close()}.
  *
  * <p>Dropout masks come from libtorch's global generator, re-seeded before each step from the spec's seed and the
  * step number, so a step's mask depends only on (seed, step) and {@link #gradients} sees the same mask as the
@@ -43,6 +44,7 @@ final class PyTorchTrainer implements Trainer {
     private final boolean stochastic;
     private final int classes;
     private long steps;
+    private boolean closed;
 
     PyTorchTrainer(PyTorchSession session, TrainingSpec spec) {
         this.session = session;
@@ -60,7 +62,7 @@ final class PyTorchTrainer implements Trainer {
 
     @Override
     public StepResult step(Tensor images, int[] labels) {
-        session.checkOpen();
+        checkOpen();
         InputChecks.checkBatch(network, images, labels);
         try (NDManager scope = session.manager().newSubManager()) {
             Pass pass = forwardBackward(scope, images, labels);
@@ -72,7 +74,7 @@ final class PyTorchTrainer implements Trainer {
 
     @Override
     public GradientResult gradients(Tensor images, int[] labels) {
-        session.checkOpen();
+        checkOpen();
         InputChecks.checkBatch(network, images, labels);
         try (NDManager scope = session.manager().newSubManager()) {
             Pass pass = forwardBackward(scope, images, labels);
@@ -87,16 +89,32 @@ final class PyTorchTrainer implements Trainer {
 
     @Override
     public OptimizerState optimizerState() {
-        session.checkOpen();
+        checkOpen();
         return kernel.export(steps);
     }
 
     @Override
     public void restoreOptimizerState(OptimizerState state) {
-        session.checkOpen();
+        checkOpen();
         Objects.requireNonNull(state, "state");
         kernel.restore(state, spec.optimizer().getClass().getSimpleName());
         steps = state.step();
+    }
+
+    /** Frees the optimizer's state arrays (they live in a sub-manager of the session's). */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            stateManager.close();
+        }
+    }
+
+    private void checkOpen() {
+        session.checkOpen();
+        if (closed) {
+            throw new Vgg4jException("this pytorch trainer is closed; get a new one with Session.trainer(...)");
+        }
     }
 
     /** Loss, correct count and gradients (attached to the step's scope) of one batch. */

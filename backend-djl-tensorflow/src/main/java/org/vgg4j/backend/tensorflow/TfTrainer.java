@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
@@ -28,6 +29,7 @@ final class TfTrainer implements Trainer {
     private final TfSession session;
     private final TfOptimizer optimizer;
     private final long seed;
+    private boolean closed;
 
     TfTrainer(TfSession session, TrainingSpec spec) {
         this.session = session;
@@ -58,6 +60,7 @@ final class TfTrainer implements Trainer {
 
     @Override
     public StepResult step(Tensor images, int[] labels) {
+        checkOpen();
         InputChecks.checkBatch(session.network(), images, labels);
         return session.inStep(k -> {
             Pass p = pass(k, images, labels);
@@ -70,6 +73,7 @@ final class TfTrainer implements Trainer {
 
     @Override
     public GradientResult gradients(Tensor images, int[] labels) {
+        checkOpen();
         InputChecks.checkBatch(session.network(), images, labels);
         return session.inStep(k -> {
             Pass p = pass(k, images, labels);
@@ -83,12 +87,29 @@ final class TfTrainer implements Trainer {
 
     @Override
     public OptimizerState optimizerState() {
+        checkOpen();
         return optimizer.state();
     }
 
     @Override
     public void restoreOptimizerState(OptimizerState state) {
+        checkOpen();
         optimizer.restore(session.sessionKernels(), state, session.network());
+    }
+
+    /** Frees the optimizer's state tensors. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            optimizer.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new Vgg4jException("this tensorflow trainer is closed; get a new one with Session.trainer(...)");
+        }
     }
 
     private static double mean(double[] v) {

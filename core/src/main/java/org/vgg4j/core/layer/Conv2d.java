@@ -36,19 +36,36 @@ public record Conv2d(int inChannels, int outChannels, int kernelSize, int stride
         return Shape.of(input.dim(0), outChannels, h, w);
     }
 
+    /**
+     * {@code weight} [out, in, k, k] and {@code bias} [out]: both U(-1/sqrt(fan_in), 1/sqrt(fan_in)) by PyTorch's
+     * default (fan_in = in * k * k); torchvision's VGG scheme draws the weight kaiming-normal with fan-out and ReLU
+     * gain, N(0, 2 / (out * k * k)), and sets the bias to 0.
+     */
     @Override
     public List<ParameterSpec> parameters() {
         int area = kernelSize * kernelSize;
+        Distribution pytorch = new Distribution.Uniform(1.0 / Math.sqrt(inChannels * area));
         return List.of(
-                new ParameterSpec("weight", Shape.of(outChannels, inChannels, kernelSize, kernelSize),
-                        ParameterSpec.Role.WEIGHT, this, inChannels * area, outChannels * area),
-                new ParameterSpec("bias", Shape.of(outChannels), ParameterSpec.Role.BIAS, this,
-                        inChannels * area, outChannels * area));
+                ParameterSpec.parameter("weight", Shape.of(outChannels, inChannels, kernelSize, kernelSize),
+                        new Initialization(pytorch, new Distribution.Normal(Math.sqrt(2.0 / (outChannels * area))))),
+                ParameterSpec.parameter("bias", Shape.of(outChannels),
+                        new Initialization(pytorch, new Distribution.Constant(0))));
     }
 
     @Override
     public String describe() {
         return "Conv2d(" + inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ", " + kernelSize
                 + "), stride=(" + stride + ", " + stride + "), padding=(" + padding + ", " + padding + "))";
+    }
+
+    @Override
+    public long forwardFlops(Shape input) {
+        Shape out = outputShape("", input);
+        return 2L * inChannels * kernelSize * kernelSize * out.elementCount();
+    }
+
+    @Override
+    public <R> R accept(LayerVisitor<R> visitor) {
+        return visitor.conv2d(this);
     }
 }

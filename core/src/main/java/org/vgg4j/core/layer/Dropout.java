@@ -23,4 +23,14 @@ public record Dropout(double p) implements Layer {
     public String describe() {
         return "Dropout(p=" + p + ", inplace=False)";
     }
+
+    @Override
+    public long forwardFlops(Shape input) {
+        return 0;
+    }
+
+    @Override
+    public <R> R accept(LayerVisitor<R> visitor) {
+        return visitor.dropout(this);
+    }
 }

@@ -20,4 +20,14 @@ public record Flatten() implements Layer {
     public String describe() {
         return "Flatten(start_dim=1, end_dim=-1)";
     }
+
+    @Override
+    public long forwardFlops(Shape input) {
+        return 0;
+    }
+
+    @Override
+    public <R> R accept(LayerVisitor<R> visitor) {
+        return visitor.flatten(this);
+    }
 }

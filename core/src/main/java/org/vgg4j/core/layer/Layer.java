@@ -4,9 +4,11 @@ import java.util.List;
 import org.vgg4j.core.Shape;
 
 /**
- * An immutable, engine-neutral layer specification that knows its output shape and the parameters it owns.
+ * An immutable, engine-neutral layer specification that knows its output shape, the tensors it owns (with their
+ * initialisation), its cost, and how to dispatch to a {@link LayerVisitor}.
  *
- * <p>Shapes include the batch dimension. Backends switch over the permitted records to compile a network.
+ * <p>Shapes include the batch dimension. Code that does something different per kind of layer implements a
+ * {@link LayerVisitor} instead of testing types, so that a new record makes the compiler list every such place.
  */
 public sealed interface Layer permits Conv2d, Relu, MaxPool2d, Flatten, Linear, Dropout, Sequential {
 
@@ -18,11 +20,24 @@ public sealed interface Layer permits Conv2d, Relu, MaxPool2d, Flatten, Linear, 
      */
     Shape outputShape(String path, Shape input);
 
-    /** The parameters this layer owns directly, with local names such as {@code weight}; empty for most layers. */
+    /**
+     * The tensors this layer owns directly, parameters and buffers, with local names such as {@code weight}, in
+     * PyTorch's {@code state_dict} order; empty for most layers.
+     */
     default List<ParameterSpec> parameters() {
         return List.of();
     }
 
+    /**
+     * Floating-point operations of one forward pass over {@code input} (batch included), counting a multiply and an
+     * add as two; by the benchmarks' convention only matrix products are counted (convolutions, linear layers), and
+     * element-wise or data-movement layers (ReLU, pooling, dropout, flatten) count 0, under 1 % of a VGG's total.
+     */
+    long forwardFlops(Shape input);
+
     /** A short description in the style of PyTorch's module {@code repr}, e.g. {@code Linear(in_features=3136, ...)}. */
     String describe();
+
+    /** Calls the method of {@code visitor} for this kind of layer. */
+    <R> R accept(LayerVisitor<R> visitor);
 }

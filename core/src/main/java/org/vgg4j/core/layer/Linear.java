@@ -23,17 +23,33 @@ public record Linear(int inFeatures, int outFeatures) implements Layer {
         return Shape.of(input.dim(0), outFeatures);
     }
 
+    /**
+     * {@code weight} [out, in] and {@code bias} [out]: both U(-1/sqrt(in), 1/sqrt(in)) by PyTorch's default;
+     * torchvision's VGG scheme draws the weight from N(0, 0.01^2) and sets the bias to 0.
+     */
     @Override
     public List<ParameterSpec> parameters() {
+        Distribution pytorch = new Distribution.Uniform(1.0 / Math.sqrt(inFeatures));
         return List.of(
-                new ParameterSpec("weight", Shape.of(outFeatures, inFeatures), ParameterSpec.Role.WEIGHT, this,
-                        inFeatures, outFeatures),
-                new ParameterSpec("bias", Shape.of(outFeatures), ParameterSpec.Role.BIAS, this, inFeatures,
-                        outFeatures));
+                ParameterSpec.parameter("weight", Shape.of(outFeatures, inFeatures),
+                        new Initialization(pytorch, new Distribution.Normal(0.01))),
+                ParameterSpec.parameter("bias", Shape.of(outFeatures),
+                        new Initialization(pytorch, new Distribution.Constant(0))));
     }
 
     @Override
     public String describe() {
         return "Linear(in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=True)";
+    }
+
+    @Override
+    public long forwardFlops(Shape input) {
+        Shape out = outputShape("", input);
+        return 2L * inFeatures * out.elementCount();
+    }
+
+    @Override
+    public <R> R accept(LayerVisitor<R> visitor) {
+        return visitor.linear(this);
     }
 }

@@ -27,4 +27,14 @@ public record MaxPool2d(int kernelSize, int stride) implements Layer {
     public String describe() {
         return "MaxPool2d(kernel_size=" + kernelSize + ", stride=" + stride + ", padding=0, dilation=1, ceil_mode=False)";
     }
+
+    @Override
+    public long forwardFlops(Shape input) {
+        return 0;
+    }
+
+    @Override
+    public <R> R accept(LayerVisitor<R> visitor) {
+        return visitor.maxPool2d(this);
+    }
 }

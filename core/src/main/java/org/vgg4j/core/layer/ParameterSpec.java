@@ -1,24 +1,44 @@
 package org.vgg4j.core.layer;
 
+import java.util.Objects;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Shape;
 
 /**
- * One parameter tensor a layer needs: its name, shape, role and the fan-in/fan-out that initializers use.
+ * One tensor of a layer's state, named as in PyTorch's {@code state_dict}: either a trainable parameter (PyTorch's
+ * {@code nn.Parameter}, which has a gradient and optimizer state) or a buffer (PyTorch's {@code register_buffer}, such
+ * as batch norm's running statistics: saved and loaded with the weights, never given a gradient or optimizer state).
  *
- * @param name   full name in the network ({@code vgg_block_1.0.weight}) or local name inside a layer ({@code weight})
- * @param shape  tensor shape (OIHW for convolution weights, [out, in] for linear weights)
- * @param role   weight or bias
- * @param owner  the layer that owns it
- * @param fanIn  inputs feeding one output unit
- * @param fanOut outputs fed by one input unit
+ * @param name      full name in the network ({@code vgg_block_1.0.weight}) or local name inside a layer ({@code weight})
+ * @param shape     tensor shape (OIHW for convolution weights, [out, in] for linear weights)
+ * @param dtype     element type: {@link DType#F32} for parameters; buffers may be {@link DType#I64}
+ * @param trainable true for a parameter, false for a buffer
+ * @param init      how the tensor is drawn under each initialisation scheme
  */
-public record ParameterSpec(String name, Shape shape, Role role, Layer owner, int fanIn, int fanOut) {
+public record ParameterSpec(String name, Shape shape, DType dtype, boolean trainable, Initialization init) {
 
-    /** What a parameter is for. */
-    public enum Role { WEIGHT, BIAS }
+    public ParameterSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(init, "init");
+        if (trainable && dtype != DType.F32) {
+            throw new IllegalArgumentException("trainable parameter '" + name + "' must be F32, not " + dtype);
+        }
+    }
+
+    /** A trainable float32 parameter. */
+    public static ParameterSpec parameter(String name, Shape shape, Initialization init) {
+        return new ParameterSpec(name, shape, DType.F32, true, init);
+    }
+
+    /** A buffer: state that is saved and loaded but not trained. */
+    public static ParameterSpec buffer(String name, Shape shape, DType dtype, Initialization init) {
+        return new ParameterSpec(name, shape, dtype, false, init);
+    }
 
     /** This spec renamed to {@code prefix.name}. */
     public ParameterSpec prefixed(String prefix) {
-        return new ParameterSpec(prefix.isEmpty() ? name : prefix + "." + name, shape, role, owner, fanIn, fanOut);
+        return new ParameterSpec(prefix.isEmpty() ? name : prefix + "." + name, shape, dtype, trainable, init);
     }
 }

@@ -16,4 +16,14 @@ public record Relu() implements Layer {
     public String describe() {
         return "ReLU()";
     }
+
+    @Override
+    public long forwardFlops(Shape input) {
+        return 0;
+    }
+
+    @Override
+    public <R> R accept(LayerVisitor<R> visitor) {
+        return visitor.relu(this);
+    }
 }

@@ -64,4 +64,20 @@ public record Sequential(List<Child> children) implements Layer {
     public String describe() {
         return "Sequential";
     }
+
+    @Override
+    public long forwardFlops(Shape input) {
+        long total = 0;
+        Shape shape = input;
+        for (Child c : children) {
+            total += c.layer().forwardFlops(shape);
+            shape = c.layer().outputShape(c.name(), shape);
+        }
+        return total;
+    }
+
+    @Override
+    public <R> R accept(LayerVisitor<R> visitor) {
+        return visitor.sequential(this);
+    }
 }

@@ -5,7 +5,8 @@ import org.vgg4j.core.param.Parameters;
 
 /**
  * A snapshot of an optimizer's state, enough to resume training exactly: the number of steps taken and, per state slot
- * (e.g. {@code exp_avg}), one tensor per parameter under the parameter's name.
+ * (e.g. {@code exp_avg}), one tensor per trainable parameter under the parameter's name (buffers have no optimizer
+ * state).
  *
  * @param step  number of update steps taken so far
  * @param slots slot name to per-parameter tensors

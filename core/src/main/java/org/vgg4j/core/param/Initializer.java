@@ -2,40 +2,40 @@ package org.vgg4j.core.param;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Tensor;
-import org.vgg4j.core.layer.Conv2d;
+import org.vgg4j.core.layer.Distribution;
+import org.vgg4j.core.layer.Initialization;
 import org.vgg4j.core.layer.ParameterSpec;
 
 /**
- * A seeded way to draw a network's initial parameters; each tensor gets its own stream derived from the seed and its
- * name, so adding a layer does not change the others.
+ * A seeded way to draw a network's initial parameters and buffers: which of the laws each layer states
+ * ({@link ParameterSpec#init()}) to use. Each tensor gets its own stream derived from the seed and its name, so adding
+ * a layer does not change the others.
  */
 public enum Initializer {
 
     /**
-     * PyTorch's default for {@code nn.Conv2d} and {@code nn.Linear}: weights kaiming-uniform with a = sqrt(5), i.e.
-     * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+     * PyTorch's defaults, each layer's {@code reset_parameters()} (for {@code nn.Conv2d} and {@code nn.Linear}:
+     * weights kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and biases
+     * U(-1/sqrt(fan_in), 1/sqrt(fan_in))), as {@link Initialization#pytorchDefault()} states them.
      */
     PYTORCH_DEFAULT("pytorch") {
         @Override
-        float sample(ParameterSpec spec, SplittableRandom rng) {
-            double bound = 1.0 / Math.sqrt(spec.fanIn());
-            return (float) (rng.nextDouble() * 2 * bound - bound);
+        Distribution distribution(ParameterSpec spec) {
+            return spec.init().pytorchDefault();
         }
     },
 
     /**
-     * torchvision's VGG initialisation: convolution weights kaiming-normal (fan_out, ReLU gain, std sqrt(2/fan_out)),
-     * linear weights N(0, 0.01), all biases 0. Trains the reference configuration reliably.
+     * torchvision's VGG initialisation ({@link Initialization#torchvisionVgg()}): convolution weights kaiming-normal
+     * (fan_out, ReLU gain, std sqrt(2/fan_out)), linear weights N(0, 0.01), all biases 0. Trains the reference
+     * configuration reliably.
      */
     TORCHVISION_VGG("torchvision") {
         @Override
-        float sample(ParameterSpec spec, SplittableRandom rng) {
-            if (spec.role() == ParameterSpec.Role.BIAS) {
-                return 0f;
-            }
-            double std = spec.owner() instanceof Conv2d ? Math.sqrt(2.0 / spec.fanOut()) : 0.01;
-            return (float) (rng.nextGaussian() * std);
+        Distribution distribution(ParameterSpec spec) {
+            return spec.init().torchvisionVgg();
         }
     };
 
@@ -50,14 +50,26 @@ public enum Initializer {
         return id;
     }
 
-    abstract float sample(ParameterSpec spec, SplittableRandom rng);
+    abstract Distribution distribution(ParameterSpec spec);
 
-    /** A freshly drawn tensor for {@code spec}, reproducible from {@code seed} and the spec's name. */
+    /**
+     * A freshly drawn tensor for {@code spec}, of its dtype, reproducible from {@code seed} and the spec's name; each
+     * element is drawn in double precision and rounded to the tensor's type.
+     */
     public Tensor create(ParameterSpec spec, long seed) {
         SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + spec.name().hashCode());
-        float[] data = new float[Math.toIntExact(spec.shape().elementCount())];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = sample(spec, rng);
+        Distribution law = distribution(spec);
+        int n = Math.toIntExact(spec.shape().elementCount());
+        if (spec.dtype() == DType.I64) {
+            long[] data = new long[n];
+            for (int i = 0; i < n; i++) {
+                data[i] = Math.round(law.sample(rng));
+            }
+            return Tensor.wrapLongs(spec.shape(), data);
+        }
+        float[] data = new float[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = (float) law.sample(rng);
         }
         return Tensor.wrap(spec.shape(), data);
     }

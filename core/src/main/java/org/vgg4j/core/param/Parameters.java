@@ -2,6 +2,7 @@ package org.vgg4j.core.param;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.ParameterSpec;
 
 /**
- * An immutable, ordered map from PyTorch {@code state_dict} names ({@code vgg_block_1.0.weight}) to host tensors.
+ * An immutable, ordered map from PyTorch {@code state_dict} names ({@code vgg_block_1.0.weight}) to host tensors: a
+ * network's state (parameters and buffers), or one tensor per trainable parameter (gradients, optimizer slots).
  */
 public final class Parameters {
     private final Map<String, Tensor> tensors;
@@ -69,29 +71,46 @@ public final class Parameters {
     }
 
     /**
-     * Checks that these parameters are exactly the ones {@code network} needs, naming every missing, unexpected or
-     * misshaped tensor, and returns them in the network's order.
+     * Checks that these parameters are exactly the tensors of {@code network}'s state (its parameters and buffers),
+     * naming every missing, unexpected, misshaped or mistyped tensor, and returns them in the network's order.
      */
     public Parameters conformTo(Network network) {
+        return conform(network.name(), network.parameterSpecs(), "parameters");
+    }
+
+    /**
+     * Checks that these tensors are exactly one per trainable parameter of {@code network}, as gradients and optimizer
+     * state slots are (buffers have neither), and returns them in the network's order.
+     */
+    public Parameters conformToTrainable(Network network) {
+        return conform(network.name(), network.trainableSpecs(), "trainable parameters");
+    }
+
+    /** Checks these tensors against {@code specs} of network {@code networkName}; {@code what} names them in errors. */
+    Parameters conform(String networkName, List<ParameterSpec> specs, String what) {
         List<String> problems = new ArrayList<>();
         Map<String, Tensor> ordered = new LinkedHashMap<>();
-        for (ParameterSpec spec : network.parameterSpecs()) {
+        Set<String> expected = new HashSet<>();
+        for (ParameterSpec spec : specs) {
+            expected.add(spec.name());
             Tensor t = tensors.get(spec.name());
             if (t == null) {
                 problems.add("missing tensor '" + spec.name() + "' " + spec.shape());
             } else if (!t.shape().equals(spec.shape())) {
                 problems.add("tensor '" + spec.name() + "' has shape " + t.shape() + ", expected " + spec.shape());
+            } else if (t.dtype() != spec.dtype()) {
+                problems.add("tensor '" + spec.name() + "' has dtype " + t.dtype() + ", expected " + spec.dtype());
             } else {
                 ordered.put(spec.name(), t);
             }
         }
         for (String name : tensors.keySet()) {
-            if (network.parameterSpecs().stream().noneMatch(s -> s.name().equals(name))) {
+            if (!expected.contains(name)) {
                 problems.add("unexpected tensor '" + name + "' " + tensors.get(name).shape());
             }
         }
         if (!problems.isEmpty()) {
-            throw new ParameterMismatchException("parameters do not fit network '" + network.name() + "': "
+            throw new ParameterMismatchException(what + " do not fit network '" + networkName + "': "
                     + String.join("; ", problems));
         }
         return new Parameters(ordered);

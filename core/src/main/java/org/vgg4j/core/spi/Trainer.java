@@ -4,12 +4,15 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.optim.OptimizerState;
 
 /**
- * Runs training steps on its session's weights: forward in training mode (dropout active), loss, backward, update.
+ * Runs training steps on its session's weights: forward in training mode (dropout active), loss, backward, update;
+ * owns its optimizer's state (native memory on an engine) until {@link #close()}.
  *
  * <p>Every call checks its inputs in core (shapes, label count and range) before the engine sees them, and releases
- * the native memory of the step before returning, so memory stays flat over a long run.
+ * the native memory of the step before returning, so memory stays flat over a long run. Gradients and optimizer state
+ * cover the network's trainable parameters ({@link org.vgg4j.core.Network#trainableSpecs()}); buffers have neither.
+ * Closing the session closes its trainers too; a closed trainer refuses every call.
  */
-public interface Trainer {
+public interface Trainer extends AutoCloseable {
 
     /** One optimizer step on a batch; returns the batch's mean loss and accuracy before the update. */
     StepResult step(Tensor images, int[] labels);
@@ -22,4 +25,8 @@ public interface Trainer {
 
     /** Restores a snapshot taken by {@link #optimizerState()}, possibly on another backend. */
     void restoreOptimizerState(OptimizerState state);
+
+    /** Frees the optimizer's state; the session and its weights stay usable. Idempotent. */
+    @Override
+    void close();
 }

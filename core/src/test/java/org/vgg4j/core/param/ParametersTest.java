@@ -7,14 +7,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.layer.Conv2d;
+import org.vgg4j.core.layer.Initialization;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.testing.TestData;
@@ -32,6 +35,96 @@ class ParametersTest {
         assertThat(a.maxAbsDiff(b)).isZero();
         assertThat(a.maxAbsDiff(c)).isPositive();
         assertThat(a.names()).containsExactlyElementsOf(net.parameterSpecs().stream().map(ParameterSpec::name).toList());
+    }
+
+    /**
+     * The initial weights are those of the type switch each layer's own law replaced (the old Initializer): same
+     * random stream, same formula, bit for bit, for both schemes.
+     */
+    @Test
+    void layerStatedLawsDrawExactlyWhatTheFormerTypeSwitchDrew() {
+        for (Network net : List.of(TestData.tinyVgg(0.5), TestData.randomNetwork(
+                new java.util.SplittableRandom(4), 4))) {
+            for (Initializer init : Initializer.values()) {
+                Parameters drawn = Parameters.initialize(net, init, 11);
+                for (var leaf : net.leaves(1)) {
+                    int fanIn;
+                    int fanOut;
+                    boolean conv = leaf.layer() instanceof Conv2d;
+                    if (leaf.layer() instanceof Conv2d c) {
+                        fanIn = c.inChannels() * c.kernelSize() * c.kernelSize();
+                        fanOut = c.outChannels() * c.kernelSize() * c.kernelSize();
+                    } else if (leaf.layer() instanceof Linear l) {
+                        fanIn = l.inFeatures();
+                        fanOut = l.outFeatures();
+                    } else {
+                        continue;
+                    }
+                    for (String local : List.of("weight", "bias")) {
+                        String name = leaf.path() + "." + local;
+                        java.util.SplittableRandom rng = new java.util.SplittableRandom(
+                                11 * 0x9E3779B97F4A7C15L + name.hashCode());
+                        float[] expected = new float[drawn.get(name).size()];
+                        for (int i = 0; i < expected.length; i++) {
+                            if (init == Initializer.PYTORCH_DEFAULT) {
+                                double bound = 1.0 / Math.sqrt(fanIn);
+                                expected[i] = (float) (rng.nextDouble() * 2 * bound - bound);
+                            } else if (local.equals("bias")) {
+                                expected[i] = 0f;
+                            } else {
+                                expected[i] = (float) (rng.nextGaussian() * (conv ? Math.sqrt(2.0 / fanOut) : 0.01));
+                            }
+                        }
+                        assertThat(drawn.get(name).toArray()).as("%s %s", init, name).containsExactly(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void buffersAreDrawnInTheirOwnTypeAndCheckedByType() {
+        ParameterSpec count = ParameterSpec.buffer("num_batches_tracked", Shape.of(), DType.I64,
+                Initialization.constant(0));
+        ParameterSpec mean = ParameterSpec.buffer("running_var", Shape.of(3), DType.F32,
+                Initialization.constant(1));
+        ParameterSpec weight = ParameterSpec.parameter("weight", Shape.of(3),
+                Initialization.constant(1));
+        assertThat(count.trainable()).isFalse();
+        assertThat(weight.trainable()).isTrue();
+        Tensor c = Initializer.TORCHVISION_VGG.create(count, 1);
+        assertThat(c.dtype()).isEqualTo(DType.I64);
+        assertThat(c.toLongArray()).containsExactly(0L);
+        assertThat(Initializer.PYTORCH_DEFAULT.create(mean, 1).toArray()).containsExactly(1f, 1f, 1f);
+        assertThatThrownBy(() -> new ParameterSpec("w", Shape.of(1), DType.I64, true, Initialization.constant(0)))
+                .hasMessageContaining("trainable parameter 'w' must be F32");
+
+        List<ParameterSpec> specs = List.of(weight, mean, count);
+        Map<String, Tensor> good = new LinkedHashMap<>();
+        good.put("num_batches_tracked", Tensor.ofLongs(Shape.of(), new long[] {7}));
+        good.put("weight", Tensor.zeros(Shape.of(3)));
+        good.put("running_var", Tensor.zeros(Shape.of(3)));
+        assertThat(Parameters.of(good).conform("bn", specs, "parameters").names())
+                .containsExactly("weight", "running_var", "num_batches_tracked");
+        Map<String, Tensor> floatCount = new LinkedHashMap<>(good);
+        floatCount.put("num_batches_tracked", Tensor.zeros(Shape.of()));
+        assertThatThrownBy(() -> Parameters.of(floatCount).conform("bn", specs, "parameters"))
+                .isInstanceOf(ParameterMismatchException.class)
+                .hasMessage("parameters do not fit network 'bn': tensor 'num_batches_tracked' has dtype F32, "
+                        + "expected I64");
+    }
+
+    @Test
+    void gradientsAndOptimizerSlotsConformToTheTrainableParametersOnly() {
+        Network net = TestData.tinyVgg(0);
+        assertThat(net.trainableSpecs()).isEqualTo(net.parameterSpecs());
+        Parameters p = Parameters.initialize(net, Initializer.PYTORCH_DEFAULT, 1);
+        assertThat(p.conformToTrainable(net).names()).containsExactlyElementsOf(p.names());
+        Map<String, Tensor> extra = new LinkedHashMap<>(p.asMap());
+        extra.put("fc.4.running_mean", Tensor.zeros(Shape.of(10)));
+        assertThatThrownBy(() -> Parameters.of(extra).conformToTrainable(net))
+                .hasMessageContaining("trainable parameters do not fit network 'tiny-vgg'")
+                .hasMessageContaining("unexpected tensor 'fc.4.running_mean'");
     }
 
     @Test

@@ -131,6 +131,10 @@ public final class ReferenceBackend implements Backend {
                 public void restoreOptimizerState(OptimizerState state) {
                     steps = state.step();
                 }
+
+                @Override
+                public void close() {
+                }
             };
         }
 
