@@ -1,18 +1,23 @@
 package org.vgg4j.core.param;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +33,12 @@ import org.vgg4j.core.io.AtomicWrite;
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L * 1024 * 1024;
+    /** The most elements one tensor may have: the largest Java array. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    private static final long MAX_DATA = Integer.MAX_VALUE - 8;
+    /** Header reader: duplicate keys inside a tensor's entry are errors too. */
+    private static final ObjectMapper HEADER_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
 
     private SafeTensors() {
     }
@@ -84,7 +95,17 @@ public final class SafeTensors {
         });
     }
 
-    /** Reads a safetensors file of float32 tensors; any malformation is reported with the file's name. */
+    /**
+     * Reads a safetensors file of float32 tensors, checking it as strictly as the reference implementation does: the
+     * header is one UTF-8 JSON object with no duplicate names and nothing after it but space padding; {@code
+     * __metadata__} maps strings to strings; every tensor has a known dtype, a shape of non-negative dimensions that
+     * fit an {@code int} and hold at most {@value #MAX_ELEMENTS} elements, and data offsets whose length is exactly
+     * shape x dtype; and the tensors' data, in offset order, covers the data section exactly (no overlap, no hole, no
+     * trailing bytes).
+     *
+     * @throws SafeTensorsFormatException naming the file (and the tensor) for any malformation
+     * @throws Vgg4jException             naming the file if it cannot be read at all
+     */
     public static Contents read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] lenBytes = in.readNBytes(8);
@@ -94,60 +115,206 @@ public final class SafeTensors {
             long headerLen = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
             long fileSize = Files.size(file);
             if (headerLen <= 0 || headerLen > MAX_HEADER || headerLen > fileSize - 8) {
-                throw bad(file, "header length " + headerLen + " does not fit a file of " + fileSize + " bytes");
+                throw bad(file, "header length " + headerLen + " does not fit a file of " + fileSize + " bytes"
+                        + (headerLen > MAX_HEADER ? " (at most " + MAX_HEADER + " bytes of header are read)" : ""));
             }
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(in.readNBytes((int) headerLen), StandardCharsets.UTF_8).trim());
-            } catch (IOException e) {
-                throw bad(file, "header is not valid JSON (" + e.getMessage() + ")");
-            }
-            if (header == null || !header.isObject()) {
-                throw bad(file, "header is not a JSON object");
-            }
+            Map<String, JsonNode> header = parseHeader(file, in.readNBytes((int) headerLen));
             long dataSize = fileSize - 8 - headerLen;
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE, dataSize));
+            if (dataSize > MAX_DATA) {
+                throw bad(file, "its data section is " + dataSize + " bytes; vgg4j reads at most " + MAX_DATA);
+            }
+            byte[] data = in.readNBytes((int) dataSize);
+            if (data.length != dataSize) {
+                throw bad(file, "the file shrank while it was read (" + data.length + " of " + dataSize
+                        + " data bytes)");
+            }
             Map<String, String> metadata = new LinkedHashMap<>();
-            List<Map.Entry<Long, Map.Entry<String, Tensor>>> byOffset = new ArrayList<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
-            while (fields.hasNext()) {
-                var f = fields.next();
+            List<Entry> entries = new ArrayList<>();
+            for (var f : header.entrySet()) {
                 if (f.getKey().equals("__metadata__")) {
-                    f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    readMetadata(file, f.getValue(), metadata);
                     continue;
                 }
+                String name = f.getKey();
                 JsonNode node = f.getValue();
+                if (!node.isObject()) {
+                    throw bad(file, "tensor '" + name + "' is described by " + kind(node) + ", not by an object with "
+                            + "dtype, shape and data_offsets");
+                }
                 String dtype = node.path("dtype").asText();
+                if (!node.path("dtype").isTextual()) {
+                    throw bad(file, "tensor '" + name + "' has no dtype string (found " + kind(node.path("dtype"))
+                            + ")");
+                }
                 if (!dtype.equals("F32")) {
-                    throw bad(file, "tensor '" + f.getKey() + "' has dtype " + dtype + "; only F32 is supported");
+                    throw bad(file, "tensor '" + name + "' has dtype " + dtype + "; only F32 is supported");
                 }
-                JsonNode shapeNode = node.path("shape");
-                int[] dims = new int[shapeNode.size()];
-                for (int i = 0; i < dims.length; i++) {
-                    dims[i] = shapeNode.get(i).asInt();
+                Shape shape = shape(file, name, node.path("shape"));
+                long[] offsets = offsets(file, name, node.path("data_offsets"));
+                long begin = offsets[0];
+                long end = offsets[1];
+                long needed = 4 * shape.elementCount();
+                if (end > data.length) {
+                    throw bad(file, "tensor '" + name + "' " + shape + " has data offsets [" + begin + ", " + end
+                            + ") past the end of the " + data.length + " data bytes (truncated?)");
                 }
-                Shape shape = Shape.of(dims);
-                long begin = node.path("data_offsets").path(0).asLong(-1);
-                long end = node.path("data_offsets").path(1).asLong(-1);
-                if (begin < 0 || end > data.length || end - begin != 4 * shape.elementCount()) {
-                    throw bad(file, "tensor '" + f.getKey() + "' " + shape + " has data offsets [" + begin + ", "
-                            + end + ") that do not fit its shape or the " + data.length + " data bytes (truncated?)");
+                if (end - begin != needed) {
+                    throw bad(file, "tensor '" + name + "' has data offsets [" + begin + ", " + end + "), "
+                            + (end - begin) + " bytes, but its shape " + shape + " of F32 needs " + needed
+                            + " bytes (truncated?)");
                 }
-                float[] values = new float[Math.toIntExact(shape.elementCount())];
-                ByteBuffer.wrap(data, (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-                        .get(values);
-                byOffset.add(Map.entry(begin, Map.entry(f.getKey(), Tensor.wrap(shape, values))));
+                entries.add(new Entry(name, shape, begin, end));
             }
-            byOffset.sort(Map.Entry.comparingByKey());
+            checkLayout(file, entries, data.length);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            byOffset.forEach(e -> tensors.put(e.getValue().getKey(), e.getValue().getValue()));
+            for (Entry e : entries) {
+                float[] values = new float[Math.toIntExact(e.shape().elementCount())];
+                ByteBuffer.wrap(data, (int) e.begin(), (int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer().get(values);
+                tensors.put(e.name(), Tensor.wrap(e.shape(), values));
+            }
             return new Contents(Parameters.of(tensors), metadata);
         } catch (IOException e) {
             throw new Vgg4jException("cannot read safetensors file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static Vgg4jException bad(Path file, String why) {
-        return new Vgg4jException("not a valid safetensors file " + file + ": " + why);
+    /** One tensor's header entry, checked. */
+    private record Entry(String name, Shape shape, long begin, long end) {
+    }
+
+    /** The header's top-level entries in file order; duplicate names, trailing content and bad JSON are errors. */
+    private static Map<String, JsonNode> parseHeader(Path file, byte[] bytes) {
+        Map<String, JsonNode> entries = new LinkedHashMap<>();
+        try (JsonParser p = HEADER_JSON.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw bad(file, "header is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                JsonNode value;
+                try {
+                    value = HEADER_JSON.readTree(p);
+                } catch (JsonProcessingException e) {
+                    throw bad(file, "the header entry of tensor '" + name + "' is not valid JSON ("
+                            + oneLine(e.getOriginalMessage()) + ")");
+                }
+                if (entries.putIfAbsent(name, value) != null) {
+                    throw bad(file, "the header names tensor '" + name + "' twice");
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw bad(file, "header is not a JSON object");
+            }
+            if (p.nextToken() != null) {
+                throw bad(file, "the header has content after its JSON object (only space padding may follow)");
+            }
+        } catch (IOException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new SafeTensorsFormatException("not a valid safetensors file " + file + ": header is not valid JSON ("
+                    + oneLine(why) + ")", e);
+        }
+        return entries;
+    }
+
+    private static void readMetadata(Path file, JsonNode node, Map<String, String> metadata) {
+        if (!node.isObject()) {
+            throw bad(file, "__metadata__ is " + kind(node) + ", not an object of strings");
+        }
+        for (var m : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+            if (!m.getValue().isTextual()) {
+                throw bad(file, "__metadata__ entry '" + m.getKey() + "' is " + kind(m.getValue())
+                        + "; safetensors metadata values are strings");
+            }
+            metadata.put(m.getKey(), m.getValue().asText());
+        }
+    }
+
+    private static Shape shape(Path file, String name, JsonNode node) {
+        if (!node.isArray()) {
+            throw bad(file, "tensor '" + name + "' has no shape array (found " + kind(node) + ")");
+        }
+        int[] dims = new int[node.size()];
+        for (int i = 0; i < dims.length; i++) {
+            JsonNode d = node.get(i);
+            if (!d.isIntegralNumber()) {
+                throw bad(file, "tensor '" + name + "' dimension " + i + " is " + kind(d) + ", not an integer");
+            }
+            if (d.bigIntegerValue().signum() < 0) {
+                throw bad(file, "tensor '" + name + "' dimension " + i + " is " + d.asText()
+                        + "; dimensions are non-negative");
+            }
+            if (!d.canConvertToInt()) {
+                throw bad(file, "tensor '" + name + "' dimension " + i + " is " + d.asText()
+                        + ", larger than the largest dimension vgg4j supports (" + Integer.MAX_VALUE + ")");
+            }
+            dims[i] = d.intValue();
+        }
+        Shape shape = Shape.of(dims);
+        BigInteger elements = BigInteger.ONE;
+        for (int d : dims) {
+            elements = elements.multiply(BigInteger.valueOf(d));
+        }
+        if (elements.compareTo(BigInteger.valueOf(MAX_ELEMENTS)) > 0) {
+            throw bad(file, "tensor '" + name + "' has shape " + shape + ", " + elements
+                    + " elements, more than the " + MAX_ELEMENTS + " a vgg4j tensor can hold");
+        }
+        return shape;
+    }
+
+    private static long[] offsets(Path file, String name, JsonNode node) {
+        if (!node.isArray() || node.size() != 2 || !node.get(0).isIntegralNumber() || !node.get(1).isIntegralNumber()
+                || !node.get(0).canConvertToLong() || !node.get(1).canConvertToLong()) {
+            throw bad(file, "tensor '" + name + "' has data_offsets " + node + "; expected two integers [begin, end]");
+        }
+        long begin = node.get(0).longValue();
+        long end = node.get(1).longValue();
+        if (begin < 0 || end < begin) {
+            throw bad(file, "tensor '" + name + "' has data offsets [" + begin + ", " + end + "); expected 0 <= begin"
+                    + " <= end");
+        }
+        return new long[] {begin, end};
+    }
+
+    /** Sorts {@code entries} by offset and checks they tile {@code [0, dataSize)} exactly. */
+    private static void checkLayout(Path file, List<Entry> entries, long dataSize) {
+        entries.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        String previous = null;
+        for (Entry e : entries) {
+            if (e.begin() < expected) {
+                throw bad(file, "tensor '" + e.name() + "' data [" + e.begin() + ", " + e.end()
+                        + ") overlaps tensor '" + previous + "' (which ends at " + expected + ")");
+            }
+            if (e.begin() > expected) {
+                throw bad(file, "data bytes [" + expected + ", " + e.begin() + ") before tensor '" + e.name()
+                        + "' belong to no tensor (a hole in the data section)");
+            }
+            expected = e.end();
+            previous = e.name();
+        }
+        if (expected != dataSize) {
+            throw bad(file, (dataSize - expected) + " bytes after the end of the last tensor's data"
+                    + (previous == null ? "" : " ('" + previous + "')") + " belong to no tensor (trailing garbage)");
+        }
+    }
+
+    private static String oneLine(String message) {
+        String m = String.valueOf(message).replace('\n', ' ');
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+    }
+
+    private static String kind(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "nothing";
+        }
+        String text = node.toString();
+        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " "
+                + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+    }
+
+    private static SafeTensorsFormatException bad(Path file, String why) {
+        return new SafeTensorsFormatException("not a valid safetensors file " + file + ": " + why);
     }
 }
