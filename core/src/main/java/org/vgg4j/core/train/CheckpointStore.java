@@ -1,7 +1,9 @@
 package org.vgg4j.core.train;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.io.AtomicWrite;
 import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.param.FiniteValues;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.param.SafeTensors;
 
@@ -37,6 +40,8 @@ public final class CheckpointStore {
     public static final int FORMAT_VERSION = 1;
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
@@ -94,22 +99,29 @@ public final class CheckpointStore {
         return json;
     }
 
-    /** Reads a manifest without loading its tensors. */
+    /**
+     * Reads a manifest without loading its tensors.
+     *
+     * @throws Vgg4jException one line naming the file if it is missing, not JSON, has a field of the wrong type, lacks
+     *                        a field, or holds a value no vgg4j run writes (a negative position, a path instead of a
+     *                        file name, a malformed checksum)
+     */
     public static Manifest readManifest(Path json) {
         if (!Files.isRegularFile(json)) {
             throw new Vgg4jException("checkpoint " + json + " does not exist");
         }
+        Manifest m;
         try {
-            Manifest m = JSON.readValue(json.toFile(), Manifest.class);
-            if (m.formatVersion() != FORMAT_VERSION || m.parametersFile() == null || m.position() == null) {
-                throw new Vgg4jException("checkpoint " + json + " is not a vgg4j checkpoint manifest (format "
-                        + m.formatVersion() + ")");
-            }
-            return m;
+            m = JSON.readValue(json.toFile(), Manifest.class);
         } catch (IOException e) {
             throw new Vgg4jException("checkpoint " + json + " is not a valid vgg4j checkpoint manifest: "
-                    + e.getMessage(), e);
+                    + ManifestChecks.describe(e), e);
         }
+        String problem = ManifestChecks.problem(m, FORMAT_VERSION);
+        if (problem != null) {
+            throw new Vgg4jException("checkpoint " + json + " is not a valid vgg4j checkpoint manifest: " + problem);
+        }
+        return m;
     }
 
     /**
@@ -124,8 +136,9 @@ public final class CheckpointStore {
         Path optim = dir.resolve(m.optimizerFile());
         verify(weights, m.parametersSha256(), json);
         verify(optim, m.optimizerSha256(), json);
-        Parameters params = SafeTensors.read(weights).tensors();
+        Parameters params = FiniteValues.require(SafeTensors.read(weights).tensors(), "checkpoint weights " + weights);
         SafeTensors.Contents optimContents = SafeTensors.read(optim);
+        FiniteValues.require(optimContents.tensors(), "checkpoint optimizer state " + optim);
         Map<String, Map<String, Tensor>> bySlot = new TreeMap<>();
         optimContents.tensors().asMap().forEach((key, t) -> {
             int dot = key.indexOf('.');

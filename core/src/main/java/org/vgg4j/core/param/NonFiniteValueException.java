@@ -1,0 +1,15 @@
+package org.vgg4j.core.param;
+
+import org.vgg4j.core.Vgg4jException;
+
+/**
+ * Thrown when loaded parameters hold a NaN or an infinity; the message names the source, the tensor, the first bad
+ * element and how many there are.
+ */
+public final class NonFiniteValueException extends Vgg4jException {
+    private static final long serialVersionUID = 1L;
+
+    public NonFiniteValueException(String message) {
+        super(message);
+    }
+}
