@@ -20,9 +20,12 @@ public record IdxImages(Path source, int count, int rows, int cols, byte[] pixel
         if (count < 0 || rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("bad image dimensions: " + count + " x " + rows + " x " + cols);
         }
-        if ((long) count * rows * cols != pixels.length) {
-            throw new IllegalArgumentException(count + " images of " + rows + "x" + cols + " need "
-                    + (long) count * rows * cols + " bytes, got " + pixels.length);
+        // Exact: a wrapped-around product must not match a short pixel array.
+        java.math.BigInteger need = java.math.BigInteger.valueOf(count).multiply(java.math.BigInteger.valueOf(rows))
+                .multiply(java.math.BigInteger.valueOf(cols));
+        if (!need.equals(java.math.BigInteger.valueOf(pixels.length)) || (long) rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(count + " images of " + rows + "x" + cols + " need " + need
+                    + " bytes, got " + pixels.length);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +28,9 @@ public final class IdxReader {
     public static final int IMAGES_MAGIC = 2051;
     /** Magic number of an IDX file of unsigned-byte labels (1 dimension). */
     public static final int LABELS_MAGIC = 2049;
+
+    /** The most data bytes one file may announce (the largest Java array). */
+    static final int MAX_BYTES = Integer.MAX_VALUE - 16;
 
     /** Hint appended to checksum errors. */
     static final String CHECKSUM_HINT = "The file is corrupt, incomplete or from another data set: delete it and fetch"
@@ -55,12 +59,17 @@ public final class IdxReader {
                 throw new DataFormatException(file + ": invalid IDX image header (count " + count + ", rows " + rows
                         + ", cols " + cols + "); the file is corrupt: delete it and fetch it again");
             }
-            long size = (long) count * rows * cols;
-            if (size > Integer.MAX_VALUE - 16) {
+            // In BigInteger: count * rows * cols can pass 2^64 and wrap around to a small long (even to 0).
+            BigInteger size = BigInteger.valueOf(count).multiply(BigInteger.valueOf(rows))
+                    .multiply(BigInteger.valueOf(cols));
+            BigInteger limit = BigInteger.valueOf(MAX_BYTES);
+            if (size.compareTo(limit) > 0 || BigInteger.valueOf(rows).multiply(BigInteger.valueOf(cols))
+                    .compareTo(limit) > 0) {
                 throw new DataFormatException(file + ": IDX header announces " + count + " images of " + rows + "x"
-                        + cols + " (" + size + " bytes), more than this reader supports (2 GiB)");
+                        + cols + " (" + size + " bytes), more than this reader supports (" + MAX_BYTES
+                        + " bytes); the file is corrupt or not an image file of this kind");
             }
-            byte[] pixels = readBody(in, file, (int) size, count + " images of " + rows + "x" + cols);
+            byte[] pixels = readBody(in, file, size.intValueExact(), count + " images of " + rows + "x" + cols);
             verify(file, md, expectedSha256);
             return new IdxImages(file, count, rows, cols, pixels);
         } catch (IOException e) {

@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class IdxReaderTest {
@@ -166,6 +168,56 @@ class IdxReaderTest {
         assertThatThrownBy(() -> IdxReader.readLabels(file, null))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining(file + ": 3 unexpected bytes after the 3 labels");
+    }
+
+    @ParameterizedTest(name = "{0} images of {1}x{2}, gzip={3}")
+    @CsvSource({
+        // 2^22 * 2^21 * 2^21 = 2^64 bytes: the long product wraps to 0, matching an empty body
+        "4194304, 2097152, 2097152, false", "4194304, 2097152, 2097152, true",
+        // (2^31-1)^2 * 4 wraps to -2^34 + 4, whose int cast is 4
+        "2147483647, 2147483647, 4, false",
+        // no images, but 65536 x 65536 bytes each: more than an int can index
+        "0, 65536, 65536, false",
+    })
+    void overflowingDimensionProductsAreRefused(int count, int rows, int cols, boolean gzip) throws IOException {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(20).putInt(IdxReader.IMAGES_MAGIC).putInt(count)
+                .putInt(rows).putInt(cols).putInt(0x01020304);
+        Path file = dir.resolve("overflow");
+        IdxWriter.write(file, Arrays.copyOf(header.array(), 16 + (count == 2147483647 ? 4 : 0)), gzip);
+        assertThatThrownBy(() -> IdxReader.readImages(file, null))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(file + ": IDX header announces " + count + " images of " + rows + "x" + cols)
+                .hasMessageContaining("more than this reader supports (2147483631 bytes)");
+    }
+
+    @Test
+    void gzipGarbageIsReportedNamingTheFile() throws IOException {
+        byte[] content = IdxWriter.imageBytes(4, 8, 8, SmallData.pixels(4, 8, 8, 3));
+        byte[] gz = IdxWriter.gzip(content);
+        // the gzip magic followed by text
+        Path header = dir.resolve("header.gz");
+        Files.write(header, new byte[] {0x1f, (byte) 0x8b, 'h', 'e', 'l', 'l', 'o', '!', '!', '!', '!'});
+        // valid gzip header, deflate data overwritten
+        byte[] damaged = gz.clone();
+        Arrays.fill(damaged, 10, damaged.length - 8, (byte) 0xff);
+        Path body = dir.resolve("body.gz");
+        Files.write(body, damaged);
+        // valid deflate data, CRC-32 in the trailer wrong
+        byte[] crc = gz.clone();
+        crc[crc.length - 8] ^= 0x55;
+        Path trailer = dir.resolve("trailer.gz");
+        Files.write(trailer, crc);
+        // only the gzip magic
+        Path magic = dir.resolve("magic.gz");
+        Files.write(magic, new byte[] {0x1f, (byte) 0x8b});
+        for (Path f : List.of(header, body, trailer, magic)) {
+            assertThatThrownBy(() -> IdxReader.readImages(f, null))
+                    .as("%s", f)
+                    .isInstanceOf(DataFormatException.class)
+                    .hasMessageContaining(f.toString())
+                    .hasMessageNotContaining("\n")
+                    .hasMessageMatching(".*(not valid gzip data|is truncated).*");
+        }
     }
 
     @Test
