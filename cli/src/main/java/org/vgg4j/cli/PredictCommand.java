@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.vgg4j.backend.onnx.OnnxBackend;
+import org.vgg4j.backend.onnx.OnnxFormatException;
 import org.vgg4j.backend.onnx.OnnxModelInfo;
+import org.vgg4j.backend.onnx.OnnxSession;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
@@ -75,12 +77,19 @@ public final class PredictCommand implements Callable<Integer> {
         int size;
         Session session;
         if (source.onnx != null) {
-            OnnxModelInfo info = OnnxModelInfo.read(source.onnx);
+            OnnxSession onnx = new OnnxBackend().openFile(source.onnx, engine.device());
+            OnnxModelInfo info = onnx.info();
+            Shape sample = info.sampleShape();
+            if (sample.rank() != 3 || sample.dim(1) != sample.dim(2)) {
+                onnx.close();
+                throw new OnnxFormatException(source.onnx + ": input '" + info.inputName() + "' has shape ["
+                        + info.batchDimension() + ", " + sample.toString().substring(1) + "; predict feeds square "
+                        + "images, expected [N, channels, size, size]");
+            }
+            session = onnx;
             classNames = info.classNames();
-            Shape input = info.inputShape(1);
-            channels = input.dim(1);
-            size = input.dim(2);
-            session = new OnnxBackend().openFile(source.onnx, engine.device());
+            channels = sample.dim(0);
+            size = sample.dim(1);
         } else {
             TrainedModel model = TrainedModel.load(source.checkpoint);
             classNames = model.classNames();

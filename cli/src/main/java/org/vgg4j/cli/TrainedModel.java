@@ -3,6 +3,8 @@ package org.vgg4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.param.ParameterMismatchException;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
@@ -27,9 +29,22 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
 
     static TrainedModel load(Path path) {
         Checkpoint cp = CheckpointStore.load(path);
-        VggConfig config = ModelOptions.fromMap(cp.config());
-        Network network = Vgg.build(config);
-        Parameters params = cp.parameters().conformTo(network);
+        VggConfig config;
+        Network network;
+        try {
+            config = ModelOptions.fromMap(cp.config());
+            network = Vgg.build(config);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // the manifest's configuration, not the command line, is wrong: a failure (1), not a usage error (2)
+            throw new Vgg4jException("checkpoint " + path + " holds a model configuration vgg4j cannot build: "
+                    + e.getMessage(), e);
+        }
+        Parameters params;
+        try {
+            params = cp.parameters().conformTo(network);
+        } catch (ParameterMismatchException e) {
+            throw new Vgg4jException("checkpoint " + path + ": " + e.getMessage(), e);
+        }
         String dataset = cp.config().getOrDefault("dataset", "fashion-mnist");
         List<String> names = dataset.equals("mnist") ? Mnist.CLASS_NAMES : FashionMnist.CLASS_NAMES;
         if (names.size() != network.numClasses()) {

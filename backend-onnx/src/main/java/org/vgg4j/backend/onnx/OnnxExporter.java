@@ -23,6 +23,7 @@ import org.vgg4j.core.layer.Layer;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
+import org.vgg4j.core.param.FiniteValues;
 import org.vgg4j.core.param.Parameters;
 
 /**
@@ -59,6 +60,7 @@ public final class OnnxExporter {
      * The serialized ONNX model.
      *
      * @throws org.vgg4j.core.param.ParameterMismatchException if {@code parameters} do not fit {@code network}
+     * @throws org.vgg4j.core.param.NonFiniteValueException    if a parameter is NaN or infinite
      * @throws IllegalArgumentException                       if the class names do not match the network's outputs
      */
     public static byte[] export(Network network, Parameters parameters, ExportMetadata metadata) {
@@ -74,7 +76,7 @@ public final class OnnxExporter {
     /** The model as an ONNX protobuf message. */
     static OnnxMl.ModelProto toModel(Network network, Parameters parameters, ExportMetadata metadata) {
         Objects.requireNonNull(metadata, "metadata: use ExportMetadata.forNetwork(network)");
-        Parameters params = parameters.conformTo(network);
+        Parameters params = FiniteValues.require(parameters.conformTo(network), "parameters of " + network.name());
         int classes = network.numClasses();
         if (metadata.classNames().size() != classes) {
             throw new IllegalArgumentException("network '" + network.name() + "' has " + classes

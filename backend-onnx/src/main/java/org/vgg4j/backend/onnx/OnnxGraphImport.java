@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
 import org.vgg4j.core.layer.Sequential;
+import org.vgg4j.core.param.FiniteValues;
 import org.vgg4j.core.param.Parameters;
 
 /**
@@ -46,7 +48,11 @@ final class OnnxGraphImport {
     static Imported read(OnnxMl.ModelProto model, OnnxModelInfo info, String source) {
         OnnxMl.GraphProto graph = model.getGraph();
         Map<String, OnnxMl.TensorProto> initializers = new HashMap<>();
-        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        for (OnnxMl.TensorProto t : graph.getInitializerList()) {
+            if (initializers.put(t.getName(), t) != null) {
+                throw new OnnxFormatException(source + ": the graph has two initializers named '" + t.getName() + "'");
+            }
+        }
 
         List<Leaf> leaves = new ArrayList<>();
         String current = info.inputName();
@@ -60,18 +66,28 @@ final class OnnxGraphImport {
                 throw new OnnxFormatException(where + " does not take the previous layer's output '" + current
                         + "'; vgg4j serves graphs that are a single chain of layers");
             }
+            if (node.getOutputCount() == 0 || node.getOutput(0).isEmpty()) {
+                throw new OnnxFormatException(where + " has no output; vgg4j serves graphs that are a single chain of "
+                        + "layers");
+            }
             String name = node.getName();
-            Leaf leaf = switch (node.getOpType()) {
-                case "Conv" -> conv(node, name, initializers, where);
-                case "Relu" -> new Leaf(name, new Relu(), null, null);
-                case "MaxPool" -> maxPool(node, name, where);
-                case "Flatten" -> flatten(node, name, where);
-                case "Gemm" -> gemm(node, name, initializers, where);
-                case "Dropout" -> new Leaf(name, new Dropout(floatAttr(node, "ratio", 0.5f)), null, null);
-                case "Identity" -> null;
-                default -> throw new OnnxFormatException(where + ": operator " + node.getOpType()
-                        + " is not a vgg4j layer (Conv, Relu, MaxPool, Flatten, Gemm, Dropout)");
-            };
+            Leaf leaf;
+            try {
+                leaf = switch (node.getOpType()) {
+                    case "Conv" -> conv(node, name, initializers, where);
+                    case "Relu" -> new Leaf(name, new Relu(), null, null);
+                    case "MaxPool" -> maxPool(node, name, where);
+                    case "Flatten" -> flatten(node, name, where);
+                    case "Gemm" -> gemm(node, name, initializers, where);
+                    case "Dropout" -> new Leaf(name, new Dropout(floatAttr(node, "ratio", 0.5f, where)), null, null);
+                    case "Identity" -> null;
+                    default -> throw new OnnxFormatException(where + ": operator " + node.getOpType()
+                            + " is not a vgg4j layer (Conv, Relu, MaxPool, Flatten, Gemm, Dropout)");
+                };
+            } catch (IllegalArgumentException e) {
+                // a layer's own check (kernel >= 1, dropout probability in [0, 1), ...) on the node's values
+                throw new OnnxFormatException(where + ": " + e.getMessage(), e);
+            }
             if (leaf != null) {
                 leaves.add(leaf);
             }
@@ -87,7 +103,12 @@ final class OnnxGraphImport {
                     throw new OnnxFormatException(source + ": metadata places dropout '" + d.path() + "' at layer "
                             + d.index() + " of " + leaves.size());
                 }
-                leaves.add(d.index(), new Leaf(d.path(), new Dropout(d.p()), null, null));
+                try {
+                    leaves.add(d.index(), new Leaf(d.path(), new Dropout(d.p()), null, null));
+                } catch (IllegalArgumentException e) {
+                    throw new OnnxFormatException(source + ": metadata dropout '" + d.path() + "': " + e.getMessage(),
+                            e);
+                }
             }
         }
         boolean named = validPaths(leaves);
@@ -101,7 +122,7 @@ final class OnnxGraphImport {
         try {
             network = new Network(info.metadata().modelName().isEmpty() ? "onnx-model" : info.metadata().modelName(),
                     root, info.sampleShape());
-        } catch (Vgg4jException | IllegalArgumentException e) {
+        } catch (Vgg4jException | IllegalArgumentException | ArithmeticException e) {
             throw new OnnxFormatException(source + ": the layers do not fit the input shape "
                     + info.sampleShape() + ": " + e.getMessage(), e);
         }
@@ -118,6 +139,7 @@ final class OnnxGraphImport {
         } catch (Vgg4jException e) {
             throw new OnnxFormatException(source + ": the weights do not fit the layers: " + e.getMessage(), e);
         }
+        FiniteValues.require(parameters, source);
         return new Imported(network, parameters);
     }
 
@@ -133,15 +155,15 @@ final class OnnxGraphImport {
             throw new OnnxFormatException(where + " has weight shape " + ws + "; vgg4j needs [out, in, k, k]");
         }
         int k = ws.dim(2);
-        int[] kernel = intsAttr(node, "kernel_shape", new int[] {k, k});
-        int[] strides = intsAttr(node, "strides", new int[] {1, 1});
-        int[] pads = intsAttr(node, "pads", new int[] {0, 0, 0, 0});
-        int[] dilations = intsAttr(node, "dilations", new int[] {1, 1});
-        String autoPad = stringAttr(node, "auto_pad", "NOTSET");
+        int[] kernel = intsAttr(node, "kernel_shape", new int[] {k, k}, where);
+        int[] strides = intsAttr(node, "strides", new int[] {1, 1}, where);
+        int[] pads = intsAttr(node, "pads", new int[] {0, 0, 0, 0}, where);
+        int[] dilations = intsAttr(node, "dilations", new int[] {1, 1}, where);
+        String autoPad = stringAttr(node, "auto_pad", "NOTSET", where);
         if (kernel.length != 2 || kernel[0] != k || kernel[1] != k || strides.length != 2 || strides[0] != strides[1]
                 || pads.length != 4 || pads[0] != pads[1] || pads[1] != pads[2] || pads[2] != pads[3]
                 || dilations.length != 2 || dilations[0] != 1 || dilations[1] != 1
-                || intAttr(node, "group", 1) != 1 || !autoPad.equals("NOTSET")
+                || intAttr(node, "group", 1, where) != 1 || !autoPad.equals("NOTSET")
                 || b.shape().rank() != 1 || b.shape().dim(0) != ws.dim(0)) {
             throw new OnnxFormatException(where + " is not a square, symmetric, ungrouped, undilated convolution "
                     + "with one bias per output channel, which is all vgg4j's Conv2d can express");
@@ -150,18 +172,18 @@ final class OnnxGraphImport {
     }
 
     private static Leaf maxPool(OnnxMl.NodeProto node, String name, String where) {
-        int[] kernel = intsAttr(node, "kernel_shape", new int[0]);
-        int[] strides = intsAttr(node, "strides", new int[] {1, 1});
-        int[] pads = intsAttr(node, "pads", new int[] {0, 0, 0, 0});
-        int[] dilations = intsAttr(node, "dilations", new int[] {1, 1});
+        int[] kernel = intsAttr(node, "kernel_shape", new int[0], where);
+        int[] strides = intsAttr(node, "strides", new int[] {1, 1}, where);
+        int[] pads = intsAttr(node, "pads", new int[] {0, 0, 0, 0}, where);
+        int[] dilations = intsAttr(node, "dilations", new int[] {1, 1}, where);
         boolean zeroPads = true;
         for (int p : pads) {
             zeroPads &= p == 0;
         }
         if (kernel.length != 2 || kernel[0] != kernel[1] || strides.length != 2 || strides[0] != strides[1]
                 || !zeroPads || dilations.length != 2 || dilations[0] != 1 || dilations[1] != 1
-                || intAttr(node, "ceil_mode", 0) != 0 || intAttr(node, "storage_order", 0) != 0
-                || !stringAttr(node, "auto_pad", "NOTSET").equals("NOTSET") || usesIndices(node)) {
+                || intAttr(node, "ceil_mode", 0, where) != 0 || intAttr(node, "storage_order", 0, where) != 0
+                || !stringAttr(node, "auto_pad", "NOTSET", where).equals("NOTSET") || usesIndices(node)) {
             throw new OnnxFormatException(where + " is not a square, unpadded, floor-mode max pool, which is all "
                     + "vgg4j's MaxPool2d can express");
         }
@@ -169,8 +191,8 @@ final class OnnxGraphImport {
     }
 
     private static Leaf flatten(OnnxMl.NodeProto node, String name, String where) {
-        if (intAttr(node, "axis", 1) != 1) {
-            throw new OnnxFormatException(where + " flattens from axis " + intAttr(node, "axis", 1)
+        if (intAttr(node, "axis", 1, where) != 1) {
+            throw new OnnxFormatException(where + " flattens from axis " + intAttr(node, "axis", 1, where)
                     + "; vgg4j's Flatten keeps the batch axis only (axis 1)");
         }
         return new Leaf(name, new Flatten(), null, null);
@@ -178,8 +200,8 @@ final class OnnxGraphImport {
 
     private static Leaf gemm(OnnxMl.NodeProto node, String name, Map<String, OnnxMl.TensorProto> inits,
             String where) {
-        if (node.getInputCount() != 3 || floatAttr(node, "alpha", 1f) != 1f || floatAttr(node, "beta", 1f) != 1f
-                || intAttr(node, "transA", 0) != 0) {
+        if (node.getInputCount() != 3 || floatAttr(node, "alpha", 1f, where) != 1f || floatAttr(node, "beta", 1f, where) != 1f
+                || intAttr(node, "transA", 0, where) != 0) {
             throw new OnnxFormatException(where + " is not x * W' + b (alpha 1, beta 1, no transA, with bias), "
                     + "which is all vgg4j's Linear can express");
         }
@@ -188,7 +210,7 @@ final class OnnxGraphImport {
         if (w.shape().rank() != 2) {
             throw new OnnxFormatException(where + " has weight shape " + w.shape() + "; expected a matrix");
         }
-        if (intAttr(node, "transB", 0) == 0) {
+        if (intAttr(node, "transB", 0, where) == 0) {
             w = transpose(w);
         }
         int out = w.shape().dim(0);
@@ -228,12 +250,25 @@ final class OnnxGraphImport {
                     + "vgg4j does not read");
         }
         int[] dims = new int[t.getDimsCount()];
-        long count = 1;
+        java.math.BigInteger elements = java.math.BigInteger.ONE;
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = Math.toIntExact(t.getDims(i));
-            count *= dims[i];
+            long d = t.getDims(i);
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new OnnxFormatException(where + ": weight '" + name + "' has dimension " + i + " = " + d
+                        + "; expected 0 to " + Integer.MAX_VALUE);
+            }
+            dims[i] = (int) d;
+            elements = elements.multiply(java.math.BigInteger.valueOf(d));
         }
-        float[] data = new float[Math.toIntExact(count)];
+        // Compared with what the file holds before anything is allocated: a header may announce any size.
+        long stored = t.getRawData().isEmpty() ? t.getFloatDataCount() : t.getRawData().size() / Float.BYTES;
+        if (elements.compareTo(java.math.BigInteger.valueOf(stored)) > 0) {
+            throw new OnnxFormatException(where + ": weight '" + name + "' has shape " + Arrays.toString(dims) + " ("
+                    + elements + " values) but the file holds " + (t.getRawData().isEmpty()
+                    ? t.getFloatDataCount() + " values" : t.getRawData().size() + " bytes") + " for it");
+        }
+        long count = elements.longValueExact();
+        float[] data = new float[(int) count];
         if (!t.getRawData().isEmpty()) {
             if (t.getRawData().size() != count * Float.BYTES) {
                 throw new OnnxFormatException(where + ": weight '" + name + "' holds " + t.getRawData().size()
@@ -303,32 +338,53 @@ final class OnnxGraphImport {
         return new Sequential(children);
     }
 
-    private static OnnxMl.AttributeProto attr(OnnxMl.NodeProto node, String name) {
+    /**
+     * The attribute {@code name} of {@code node}, or null; an attribute whose declared type is not {@code type} is an
+     * error (read with the wrong getter it would give a silent 0).
+     */
+    private static OnnxMl.AttributeProto attr(OnnxMl.NodeProto node, String name,
+            OnnxMl.AttributeProto.AttributeType type, String where) {
         for (OnnxMl.AttributeProto a : node.getAttributeList()) {
             if (a.getName().equals(name)) {
+                if (a.getType() != type && a.getType() != OnnxMl.AttributeProto.AttributeType.UNDEFINED) {
+                    throw new OnnxFormatException(where + ": attribute '" + name + "' has type " + a.getType()
+                            + ", expected " + type);
+                }
                 return a;
             }
         }
         return null;
     }
 
-    private static int[] intsAttr(OnnxMl.NodeProto node, String name, int[] fallback) {
-        OnnxMl.AttributeProto a = attr(node, name);
-        return a == null ? fallback : a.getIntsList().stream().mapToInt(Math::toIntExact).toArray();
+    private static int[] intsAttr(OnnxMl.NodeProto node, String name, int[] fallback, String where) {
+        OnnxMl.AttributeProto a = attr(node, name, OnnxMl.AttributeProto.AttributeType.INTS, where);
+        if (a == null) {
+            return fallback;
+        }
+        int[] out = new int[a.getIntsCount()];
+        for (int i = 0; i < out.length; i++) {
+            long v = a.getInts(i);
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                throw new OnnxFormatException(where + ": attribute '" + name + "' holds " + v
+                        + ", outside the int range vgg4j's layers take");
+            }
+            out[i] = (int) v;
+        }
+        return out;
     }
 
-    private static long intAttr(OnnxMl.NodeProto node, String name, long fallback) {
-        OnnxMl.AttributeProto a = attr(node, name);
+    private static long intAttr(OnnxMl.NodeProto node, String name, long fallback, String where) {
+        OnnxMl.AttributeProto a = attr(node, name, OnnxMl.AttributeProto.AttributeType.INT, where);
         return a == null ? fallback : a.getI();
     }
 
-    private static float floatAttr(OnnxMl.NodeProto node, String name, float fallback) {
-        OnnxMl.AttributeProto a = attr(node, name);
+    private static float floatAttr(OnnxMl.NodeProto node, String name, float fallback, String where) {
+        OnnxMl.AttributeProto a = attr(node, name, OnnxMl.AttributeProto.AttributeType.FLOAT, where);
         return a == null ? fallback : a.getF();
     }
 
-    private static String stringAttr(OnnxMl.NodeProto node, String name, String fallback) {
-        OnnxMl.AttributeProto a = attr(node, name);
+    private static String stringAttr(OnnxMl.NodeProto node, String name, String fallback, String where) {
+        OnnxMl.AttributeProto a = attr(node, name, OnnxMl.AttributeProto.AttributeType.STRING, where);
         return a == null ? fallback : a.getS().toStringUtf8();
     }
 }

@@ -2,6 +2,7 @@ package org.vgg4j.backend.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,9 @@ public record OnnxModelInfo(String source, String producer, long irVersion, long
     public OnnxModelInfo {
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
+
+    /** The most values one input sample may have (a Java array, and the size a Flatten layer can give). */
+    static final int MAX_SAMPLE_ELEMENTS = Integer.MAX_VALUE - 8;
 
     /**
      * Reads the metadata of the ONNX model in {@code file} without rebuilding its network or checking its weights
@@ -82,9 +86,23 @@ public record OnnxModelInfo(String source, String producer, long irVersion, long
             OnnxMl.TensorShapeProto.Dimension d = inDims.get(i);
             if (!d.hasDimValue() || d.getDimValue() < 1) {
                 throw new OnnxFormatException(source + ": input '" + input.getName() + "' dimension " + i
-                        + " is not a fixed size (" + d + "); vgg4j needs a fixed sample shape");
+                        + " is not a fixed size (" + d.toString().trim().replace('\n', ' ')
+                        + "); vgg4j needs a fixed sample shape");
             }
-            sample[i - 1] = Math.toIntExact(d.getDimValue());
+            if (d.getDimValue() > MAX_SAMPLE_ELEMENTS) {
+                throw new OnnxFormatException(source + ": input '" + input.getName() + "' dimension " + i + " is "
+                        + d.getDimValue() + ", more than vgg4j supports (" + MAX_SAMPLE_ELEMENTS + ")");
+            }
+            sample[i - 1] = (int) d.getDimValue();
+        }
+        long elements = 1;
+        for (int d : sample) {
+            elements *= d; // elements <= MAX_SAMPLE_ELEMENTS before each product: no overflow
+            if (elements > MAX_SAMPLE_ELEMENTS) {
+                throw new OnnxFormatException(source + ": input '" + input.getName() + "' has sample shape "
+                        + Arrays.toString(sample) + ", more than the " + MAX_SAMPLE_ELEMENTS
+                        + " values vgg4j takes per sample");
+            }
         }
         if (graph.getOutputCount() != 1) {
             throw new OnnxFormatException(source + ": the graph has " + graph.getOutputCount()
@@ -93,11 +111,11 @@ public record OnnxModelInfo(String source, String producer, long irVersion, long
         OnnxMl.ValueInfoProto output = graph.getOutput(0);
         List<OnnxMl.TensorShapeProto.Dimension> outDims = tensorDims(output, source);
         OnnxMl.TensorShapeProto.Dimension last = outDims.isEmpty() ? null : outDims.get(outDims.size() - 1);
-        if (last == null || !last.hasDimValue() || last.getDimValue() < 1) {
+        if (last == null || !last.hasDimValue() || last.getDimValue() < 1 || last.getDimValue() > Integer.MAX_VALUE) {
             throw new OnnxFormatException(source + ": output '" + output.getName()
                     + "' has no fixed class dimension");
         }
-        int classes = Math.toIntExact(last.getDimValue());
+        int classes = (int) last.getDimValue();
         List<String> names = OnnxMetadata.classNames(props, source);
         if (names == null) {
             names = ExportMetadata.defaultClassNames(classes);
