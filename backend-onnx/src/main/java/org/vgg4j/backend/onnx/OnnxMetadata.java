@@ -3,6 +3,9 @@ package org.vgg4j.backend.onnx;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -11,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The keys vgg4j writes into an ONNX model's {@code metadata_props} and their encoding: plain strings, except the class
- * names and the omitted dropout layers, which are JSON arrays (readable with Python's {@code json.loads}).
+ * The keys vgg4j writes into an ONNX model's {@code metadata_props} and their encoding: plain strings, except the
+ * structured values (the configuration, the class names, the omitted dropout layers), which are canonical JSON
+ * (objects with their keys sorted, no spaces; readable with Python's {@code json.loads}), so that one model always
+ * gives the same bytes, in any process.
  */
 public final class OnnxMetadata {
     /** Version of this metadata layout ({@code 1}). */
@@ -21,7 +26,7 @@ public final class OnnxMetadata {
     public static final String VERSION = "vgg4j.version";
     /** The model's name. */
     public static final String MODEL = "vgg4j.model";
-    /** The model's configuration as free-form text. */
+    /** The model's configuration: a JSON object with sorted keys (see {@link #configJson}), or free-form text. */
     public static final String CONFIG = "vgg4j.config";
     /** JSON array of class names, one per logit. */
     public static final String CLASSES = "vgg4j.classes";
@@ -34,14 +39,18 @@ public final class OnnxMetadata {
     /** The training run the parameters come from. */
     public static final String TRAINING_RUN = "vgg4j.training.run";
     /**
-     * JSON array of the dropout layers left out of the inference graph: {@code [{"index":11,"path":"fc.3","p":0.5}]},
+     * JSON array of the dropout layers left out of the inference graph: {@code [{"index":11,"p":0.5,"path":"fc.3"}]},
      * where index is the layer's position among the network's leaves; lets a reader rebuild the exact network.
      */
     public static final String DROPOUT = "vgg4j.dropout";
 
     static final String FORMAT_VERSION = "1";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Canonical JSON: map entries and object properties in key order, so the text never depends on a hash order. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+            .build();
 
     private OnnxMetadata() {
     }
@@ -70,8 +79,25 @@ public final class OnnxMetadata {
             o.put("path", d.path());
             o.put("p", d.p());
         }
-        out.put(DROPOUT, drops.toString());
+        out.put(DROPOUT, write(drops));
         return out;
+    }
+
+    /**
+     * A run configuration as the canonical JSON object that {@link #CONFIG} holds: keys sorted, values as given, e.g.
+     * {@code {"batch_size":"64","epochs":"5","model":"vgg11"}}; the same map gives the same text in every process,
+     * whatever its iteration order ({@code Map.of}'s changes from one JVM to the next).
+     */
+    public static String configJson(Map<String, String> config) {
+        return write(config);
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write metadata as JSON", e);
+        }
     }
 
     /** Class names from {@link #CLASSES}, or null when absent; a malformed value is an {@link OnnxFormatException}. */
@@ -111,7 +137,7 @@ public final class OnnxMetadata {
     private static String toJson(List<String> values) {
         ArrayNode a = JSON.createArrayNode();
         values.forEach(a::add);
-        return a.toString();
+        return write(a);
     }
 
     private static JsonNode parse(String json, String key, String source) {

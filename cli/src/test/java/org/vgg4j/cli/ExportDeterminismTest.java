@@ -1,0 +1,85 @@
+package org.vgg4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vgg4j.backend.onnx.OnnxMetadata;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.param.Initializer;
+import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.train.Checkpoint;
+import org.vgg4j.core.train.CheckpointStore;
+import org.vgg4j.core.train.TrainingPosition;
+import org.vgg4j.models.vgg.Vgg;
+import org.vgg4j.models.vgg.VggConfig;
+import org.vgg4j.models.vgg.VggVariant;
+
+/**
+ * {@code vgg4j export} of one checkpoint gives the same bytes in separate JVM processes. The checkpoint's configuration
+ * is a {@code Map.copyOf}, whose iteration order is salted per JVM, so a metadata value printed from it in iteration
+ * order ({@code Map.toString()}) differed between runs; the configuration is now canonical JSON with sorted keys.
+ */
+class ExportDeterminismTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoProcessesExportIdenticalBytesWithTheConfigurationAsSortedJson() throws Exception {
+        VggConfig config = VggConfig.d2l(VggVariant.VGG11).withRatio(64).withImageSize(32);
+        Network net = Vgg.build(config);
+        Map<String, String> run = new LinkedHashMap<>(ModelOptions.toMap(config));
+        run.putAll(Map.of("dataset", "fashion-mnist", "batch_size", "64", "epochs", "5", "lr", "0.001", "seed", "42",
+                "optimizer", "adam", "init", "torchvision", "train_limit", "-1", "test_limit", "-1"));
+        Path json = new CheckpointStore(dir.resolve("run")).save("epoch-001", new Checkpoint(run, "pytorch",
+                TrainingPosition.startOf(1), List.of(), Parameters.initialize(net, Initializer.TORCHVISION_VGG, 1),
+                OptimizerState.initial()));
+
+        List<byte[]> exports = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path out = dir.resolve("model-" + i + ".onnx");
+            exportInItsOwnProcess(json, out);
+            exports.add(Files.readAllBytes(out));
+            digests.add(CheckpointStore.sha256(out));
+        }
+
+        for (int i = 1; i < exports.size(); i++) {
+            assertThat(digests.get(i)).as("SHA-256 of export %d against export 0 (config %s vs %s)", i,
+                    metadata(exports.get(i)).get(OnnxMetadata.CONFIG), metadata(exports.get(0)).get(OnnxMetadata.CONFIG))
+                    .isEqualTo(digests.get(0));
+        }
+        StringJoiner sorted = new StringJoiner(",", "{", "}");
+        new TreeMap<>(run).forEach((k, v) -> sorted.add("\"" + k + "\":\"" + v + "\""));
+        assertThat(metadata(exports.get(0)).get(OnnxMetadata.CONFIG)).isEqualTo(sorted.toString());
+    }
+
+    private static void exportInItsOwnProcess(Path checkpoint, Path out) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", Main.class.getName(),
+                "export", "--checkpoint", checkpoint.toString(), "--onnx", out.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    private static Map<String, String> metadata(byte[] model) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>();
+        OnnxMl.ModelProto.parseFrom(model).getMetadataPropsList().forEach(e -> props.put(e.getKey(), e.getValue()));
+        return props;
+    }
+}
