@@ -2,6 +2,7 @@ package org.vgg4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.param.ParameterMismatchException;
@@ -37,7 +38,7 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
         } catch (IllegalArgumentException | ArithmeticException e) {
             // the manifest's configuration, not the command line, is wrong: a failure (1), not a usage error (2)
             throw new Vgg4jException("checkpoint " + path + " holds a model configuration vgg4j cannot build: "
-                    + e.getMessage(), e);
+                    + ErrorText.quote(e.getMessage()), e);
         }
         Parameters params;
         try {

@@ -175,7 +175,7 @@ public final class IdxReader {
             extra = Math.max(extra, 1);
         }
         if (extra > 0) {
-            throw new DataFormatException(file + ": " + extra + " unexpected bytes after the " + what
+            throw new DataFormatException(file + ": " + extra + " bytes follow the " + what
                     + " its header announces; the file is damaged or not an IDX file of this kind");
         }
         return data;

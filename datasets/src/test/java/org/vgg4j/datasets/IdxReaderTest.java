@@ -167,7 +167,7 @@ class IdxReaderTest {
         Files.write(file, Arrays.copyOf(content, content.length + 3));
         assertThatThrownBy(() -> IdxReader.readLabels(file, null))
                 .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining(file + ": 3 unexpected bytes after the 3 labels");
+                .hasMessageContaining(file + ": 3 bytes follow the 3 labels");
     }
 
     @ParameterizedTest(name = "{0} images of {1}x{2}, gzip={3}")

@@ -1,19 +1,20 @@
 package org.vgg4j.backend.onnx;
 
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Vgg4jException;
 
 /**
  * Thrown when a file or byte array is not a readable ONNX model, or is an ONNX model vgg4j cannot serve; the message
- * names the file and says what is wrong.
+ * names the file and says what is wrong, on one line (control characters in names read from the file are escaped).
  */
 public final class OnnxFormatException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
     public OnnxFormatException(String message) {
-        super(message);
+        super(ErrorText.oneLine(message));
     }
 
     public OnnxFormatException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorText.oneLine(message), cause);
     }
 }

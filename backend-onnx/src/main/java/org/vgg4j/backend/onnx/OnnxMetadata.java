@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vgg4j.core.ErrorText;
 
 /**
  * The keys vgg4j writes into an ONNX model's {@code metadata_props} and their encoding: plain strings, except the
@@ -145,7 +146,7 @@ public final class OnnxMetadata {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new OnnxFormatException(source + ": metadata '" + key + "' is not valid JSON: "
-                    + e.getOriginalMessage(), e);
+                    + ErrorText.quote(e.getOriginalMessage()), e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.param.Parameters;
 
@@ -94,7 +95,7 @@ public final class OnnxModelFile {
             model = OnnxMl.ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxFormatException(source + " is not an ONNX model or is corrupt (truncated or damaged): "
-                    + e.getMessage(), e);
+                    + ErrorText.quote(e.getMessage()), e);
         }
         if (model.getIrVersion() < 3 || !model.hasGraph() || model.getGraph().getNodeCount() == 0
                 || model.getGraph().getInputCount() == 0 || model.getGraph().getOutputCount() == 0) {

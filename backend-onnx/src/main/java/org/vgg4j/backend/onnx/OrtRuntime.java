@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.DeviceUnavailableException;
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Vgg4jException;
 
 /**
@@ -78,7 +79,8 @@ final class OrtRuntime {
         try {
             return new Created(open(env, model, options, -1, source), Device.cpu());
         } catch (OrtException e) {
-            throw new OnnxFormatException("ONNX Runtime rejected the model " + source + ": " + e.getMessage(), e);
+            throw new OnnxFormatException("ONNX Runtime rejected the model " + source + ": "
+                    + ErrorText.quote(e.getMessage()), e);
         }
     }
 

@@ -45,6 +45,12 @@ class OnnxMalformedGraphTest {
     }
 
     @Test
+    void namesFromTheFileCannotBreakTheErrorLine() {
+        refused(g -> g.getNodeBuilder(1).setName("evil\n\u001b[31mred").setOpType("Softplus"))
+                .hasMessageContaining("node 'evil\\n\\u001b[31mred' (Softplus)");
+    }
+
+    @Test
     void aNodeWithoutOutputIsNamed() {
         refused(g -> g.getNodeBuilder(1).clearOutput())
                 .hasMessageContaining("node 'vgg_block_1.1' (Relu) has no output");

@@ -1,5 +1,6 @@
 package org.vgg4j.core.param;
 
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Vgg4jException;
 
 /**
@@ -10,6 +11,6 @@ public final class NonFiniteValueException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
     public NonFiniteValueException(String message) {
-        super(message);
+        super(ErrorText.oneLine(message));
     }
 }

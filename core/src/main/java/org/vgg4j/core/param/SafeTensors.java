@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
@@ -198,7 +199,7 @@ public final class SafeTensors {
                     value = HEADER_JSON.readTree(p);
                 } catch (JsonProcessingException e) {
                     throw bad(file, "the header entry of tensor '" + name + "' is not valid JSON ("
-                            + oneLine(e.getOriginalMessage()) + ")");
+                            + ErrorText.quote(e.getOriginalMessage()) + ")");
                 }
                 if (entries.putIfAbsent(name, value) != null) {
                     throw bad(file, "the header names tensor '" + name + "' twice");
@@ -213,7 +214,7 @@ public final class SafeTensors {
         } catch (IOException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new SafeTensorsFormatException("not a valid safetensors file " + file + ": header is not valid JSON ("
-                    + oneLine(why) + ")", e);
+                    + ErrorText.quote(why) + ")", e);
         }
         return entries;
     }
@@ -298,11 +299,6 @@ public final class SafeTensors {
             throw bad(file, (dataSize - expected) + " bytes after the end of the last tensor's data"
                     + (previous == null ? "" : " ('" + previous + "')") + " belong to no tensor (trailing garbage)");
         }
-    }
-
-    private static String oneLine(String message) {
-        String m = String.valueOf(message).replace('\n', ' ');
-        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     private static String kind(JsonNode node) {

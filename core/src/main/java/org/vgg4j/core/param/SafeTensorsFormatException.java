@@ -1,19 +1,21 @@
 package org.vgg4j.core.param;
 
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Vgg4jException;
 
 /**
  * Thrown when a file is not a valid safetensors file of the kind vgg4j reads; the message names the file, the tensor
- * concerned (where there is one), what was expected and what was found.
+ * concerned (where there is one), what was expected and what was found, on one line (control characters in names
+ * read from the file are escaped).
  */
 public final class SafeTensorsFormatException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
     public SafeTensorsFormatException(String message) {
-        super(message);
+        super(ErrorText.oneLine(message));
     }
 
     public SafeTensorsFormatException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorText.oneLine(message), cause);
     }
 }

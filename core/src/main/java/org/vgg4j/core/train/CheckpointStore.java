@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.io.AtomicWrite;
@@ -114,12 +115,13 @@ public final class CheckpointStore {
         try {
             m = JSON.readValue(json.toFile(), Manifest.class);
         } catch (IOException e) {
-            throw new Vgg4jException("checkpoint " + json + " is not a valid vgg4j checkpoint manifest: "
-                    + ManifestChecks.describe(e), e);
+            throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
+                    + "manifest: " + ManifestChecks.describe(e)), e);
         }
         String problem = ManifestChecks.problem(m, FORMAT_VERSION);
         if (problem != null) {
-            throw new Vgg4jException("checkpoint " + json + " is not a valid vgg4j checkpoint manifest: " + problem);
+            throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
+                    + "manifest: " + problem));
         }
         return m;
     }
@@ -143,7 +145,8 @@ public final class CheckpointStore {
         optimContents.tensors().asMap().forEach((key, t) -> {
             int dot = key.indexOf('.');
             if (dot < 1) {
-                throw new Vgg4jException("optimizer tensor '" + key + "' in " + optim + " has no slot prefix");
+                throw new Vgg4jException("optimizer tensor '" + ErrorText.literal(key) + "' in " + optim
+                        + " has no slot prefix");
             }
             bySlot.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>()).put(key.substring(dot + 1), t);
         });

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.vgg4j.core.ErrorText;
 
 /**
  * What makes a parsed checkpoint manifest acceptable, and one-line descriptions of the JSON errors that stop one from
@@ -72,6 +73,10 @@ final class ManifestChecks {
 
     private static String fileNameProblem(String field, String name) {
         boolean plain;
+        if (!ErrorText.literal(name).equals(name) || name.length() > 255) {
+            return "field '" + field + "' is '" + ErrorText.literal(name) + "', expected the name of a file next to "
+                    + "the manifest";
+        }
         try {
             Path p = Path.of(name);
             plain = !name.isEmpty() && p.getNameCount() == 1 && p.getFileName().toString().equals(name)
@@ -85,7 +90,7 @@ final class ManifestChecks {
     /** One line for a JSON read error: the field it concerns (if any), what is wrong and where. */
     static String describe(IOException e) {
         if (!(e instanceof JsonProcessingException j)) {
-            return e.toString();
+            return ErrorText.quote(e.toString());
         }
         StringBuilder sb = new StringBuilder();
         if (j instanceof JsonMappingException m && !m.getPath().isEmpty()) {
@@ -93,8 +98,7 @@ final class ManifestChecks {
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[")).append("': ");
         }
-        String message = String.valueOf(j.getOriginalMessage()).replace('\n', ' ');
-        sb.append(message.length() > 300 ? message.substring(0, 300) + "..." : message);
+        sb.append(ErrorText.quote(j.getOriginalMessage()));
         JsonLocation at = j.getLocation();
         if (at != null && at.getLineNr() > 0) {
             sb.append(" (line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr()).append(')');

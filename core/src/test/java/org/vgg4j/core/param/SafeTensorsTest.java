@@ -65,6 +65,7 @@ class SafeTensorsTest {
         "metadata value not a string|{\"__metadata__\":{\"step\":7},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}|__metadata__ entry 'step' is number 7; safetensors metadata values are strings",
         "content after the object|{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}} {}|the header has content after its JSON object",
         "header an array|[1,2,3]|header is not a JSON object",
+        "control characters in a name|{\"a\\nb\\u001b\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,8]}}|tensor 'a\\nb\\u001b' has dtype F16",
         "header not JSON|{\"w\": nope}|header is not valid JSON",
     })
     void malformedHeadersNameTheFileAndTheTensor(String what, String header, String message) throws IOException {

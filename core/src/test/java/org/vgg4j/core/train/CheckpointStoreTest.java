@@ -42,11 +42,11 @@ class CheckpointStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "not JSON|{not json|not a valid vgg4j checkpoint manifest: Unexpected character ('n' (code 110))",
+        "not JSON|{not json|not a valid vgg4j checkpoint manifest: Invalid character ('n' (code 110))",
         "JSON null|null|it holds JSON null, not an object",
         "an array|[1, 2]|Cannot deserialize value of type",
         "empty object|{}|formatVersion is 0, expected 1",
-        "truncated|{\"formatVersion\" : 1, \"createdAt\"|Unexpected end-of-input",
+        "truncated|{\"formatVersion\" : 1, \"createdAt\"|Invalid end-of-input",
     })
     void malformedJsonIsOneLineNamingTheFile(String what, String content, String message) throws IOException {
         Files.writeString(json, content);
@@ -66,6 +66,7 @@ class CheckpointStoreTest {
         "optimizer file missing|\"optimizerFile\" : \"epoch-001.optim.safetensors\",||field 'optimizerFile' is missing or null",
         "checksum missing|\"parametersSha256\" : |\"parametersSha256x\" : |Unrecognized field \"parametersSha256x\"",
         "checksum not hex|\"optimizerSha256\" : \"|\"optimizerSha256\" : \"zz|field 'optimizerSha256' is 'zz",
+        "control characters in a file name (found by fuzzing)|\"optimizerFile\" : \"epoch-001.optim.safetensors\"|\"optimizerFile\" : \"epoc\\n, \\t) i h-001.optim\\u001b[2J\"|field 'optimizerFile' is 'epoc\\n, \\t) i h-001.optim\\u001b[2J', expected the name of a file next to the manifest",
         "weights outside the directory|\"parametersFile\" : \"epoch-001.safetensors\"|\"parametersFile\" : \"../../etc/passwd\"|field 'parametersFile' is '../../etc/passwd', expected the name of a file next to the manifest",
         "negative epoch|\"epoch\" : 1,|\"epoch\" : -4,|field 'position' TrainingPosition[epoch=-4",
         "config value null|\"model\" : \"tiny\"|\"model\" : null|field 'config.model' is null, expected a string",
