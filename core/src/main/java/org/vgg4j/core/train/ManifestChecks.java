@@ -98,7 +98,9 @@ final class ManifestChecks {
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[")).append("': ");
         }
-        sb.append(ErrorText.quote(j.getOriginalMessage()));
+        String message = String.valueOf(j.getOriginalMessage());
+        sb.append(message.startsWith("Trailing token") ? "more content follows the manifest's JSON object"
+                : ErrorText.quote(message));
         JsonLocation at = j.getLocation();
         if (at != null && at.getLineNr() > 0) {
             sb.append(" (line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr()).append(')');

@@ -73,7 +73,7 @@ class CheckpointStoreTest {
         "history entry null|\"history\" : [ {|\"history\" : [ null, {|field 'history[0]' is null",
         "duplicate field|\"backend\" : \"reference\",|\"backend\" : \"reference\", \"backend\" : \"other\",|Duplicate field 'backend'",
         "wrong format version|\"formatVersion\" : 1|\"formatVersion\" : 99|formatVersion is 99, expected 1",
-        "trailing content|\"optimizerStep\" : 3\\n}|\"optimizerStep\" : 3 } {|Trailing token",
+        "trailing content|\"optimizerStep\" : 3\\n}|\"optimizerStep\" : 3 } {|more content follows the manifest's JSON object (line",
     })
     void wrongTypesAndMissingFieldsNameTheField(String what, String from, String to, String message)
             throws IOException {
