@@ -1,11 +1,12 @@
 package org.vgg4j.core.param;
 
 import java.util.Locale;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 
 /**
- * The check every loader applies to parameters read from a file: each value is finite, else a
+ * The check every loader applies to parameters read from a file: each float32 value is finite, else a
  * {@link NonFiniteValueException} names the tensor and its first NaN or infinity (a network with such a weight
  * computes NaN logits, a wrong result that nothing else would report).
  */
@@ -22,6 +23,9 @@ public final class FiniteValues {
     public static Parameters require(Parameters parameters, String source) {
         for (var e : parameters.asMap().entrySet()) {
             Tensor t = e.getValue();
+            if (t.dtype() != DType.F32) {
+                continue; // integer buffers (num_batches_tracked) are finite by construction
+            }
             int first = -1;
             int bad = 0;
             for (int i = 0; i < t.size(); i++) {
