@@ -1,30 +1,29 @@
 package org.vgg4j.cli;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 import org.vgg4j.backend.onnx.OnnxBackend;
 import org.vgg4j.backend.onnx.OnnxFormatException;
 import org.vgg4j.backend.onnx.OnnxModelInfo;
 import org.vgg4j.backend.onnx.OnnxSession;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
-import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.train.Evaluator;
 import org.vgg4j.datasets.ImageDataset;
-import org.vgg4j.datasets.ResizeMode;
-import org.vgg4j.datasets.Resizer;
 import org.vgg4j.datasets.Split;
+import org.vgg4j.datasets.image.DecodedImage;
+import org.vgg4j.datasets.image.ImageDecodeException;
+import org.vgg4j.datasets.image.ImageDecoder;
+import org.vgg4j.datasets.image.PixelFormat;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,11 +33,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code vgg4j predict}: the top-k classes with probabilities for image files (PNG/JPEG, converted to greyscale and
- * resized like the training data) or test-set images by index, from a checkpoint or an exported ONNX model.
+ * {@code vgg4j predict}: the top-k classes with probabilities for image files (PNG, JPEG, GIF or BMP, decoded exactly as
+ * PIL's {@code convert('L')} by {@link ImageDecoder} and resized like the training data) or test-set images by index,
+ * from a checkpoint or an exported ONNX model.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Classify images (PNG/JPEG files or test-set indices) with a checkpoint or an ONNX model.")
+        description = "Classify images (PNG, JPEG, GIF or BMP files, or test-set indices) with a checkpoint or an ONNX model.")
 public final class PredictCommand implements Callable<Integer> {
 
     /** Exactly one model source. */
@@ -51,7 +51,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     ModelSource source;
-    @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "PNG or JPEG files")
+    @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "PNG, JPEG, GIF or BMP files")
     List<Path> images = new ArrayList<>();
     @Option(names = "--index", split = ",", description = "test-set image indices, e.g. --index 0,1,2")
     List<Integer> indices = new ArrayList<>();
@@ -59,6 +59,9 @@ public final class PredictCommand implements Callable<Integer> {
     int topK;
     @Option(names = "--invert", description = "invert image files (Fashion-MNIST is light on dark; photos are usually dark on light)")
     boolean invert;
+    @Option(names = "--max-pixels", paramLabel = "N", description = "refuse image files declaring more than N pixels "
+            + "(width x height) before decoding them (default: 67108864 = 64 megapixels)")
+    long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
     @Mixin
     BackendOptions engine;
     @Mixin
@@ -71,6 +74,16 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (images.isEmpty() && indices.isEmpty()) {
             throw new IllegalArgumentException("give image files or --index N,... of test-set images");
+        }
+        if (maxPixels < 1 || maxPixels > ImageDecoder.HIGHEST_MAX_PIXELS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--max-pixels must be >= 1 and at most %,d"
+                    + " (what one Java array holds), got %d", ImageDecoder.HIGHEST_MAX_PIXELS, maxPixels));
+        }
+        ImageDecoder decoder = ImageDecoder.create().withMaxPixels(maxPixels)
+                .withLimitHint("raise it with --max-pixels N");
+        for (Path file : images) {
+            // Missing, unreadable, non-image and too large files fail here, before the model is loaded.
+            usageErrorIfDirectory(() -> decoder.readHeader(file));
         }
         List<String> classNames;
         int channels;
@@ -97,16 +110,17 @@ public final class PredictCommand implements Callable<Integer> {
             size = model.config().imageSize();
             session = engine.backend().open(model.network(), model.parameters(), engine.device());
         }
-        if (channels != 1) {
-            session.close();
-            throw new IllegalArgumentException("predict reads greyscale images; this model takes " + channels
-                    + " channels");
-        }
         try (session) {
+            // Grey for 1-channel models; RGB for 3-channel ones (issue 10 adds their --mean/--std normalisation).
+            PixelFormat pixels = PixelFormat.forChannels(channels);
+            if (pixels != PixelFormat.GREY && !indices.isEmpty()) {
+                throw new IllegalArgumentException("--index reads the greyscale test set; this model takes "
+                        + channels + " channels");
+            }
             List<String> labels = new ArrayList<>();
             List<Tensor> inputs = new ArrayList<>();
             for (Path file : images) {
-                inputs.add(readImage(file, size));
+                inputs.add(imageInput(decoder, file, pixels, size, invert));
                 labels.add(file.toString());
             }
             if (!indices.isEmpty()) {
@@ -120,11 +134,12 @@ public final class PredictCommand implements Callable<Integer> {
                     labels.add("test[" + i + "] (true: " + test.className(i) + ")");
                 }
             }
-            float[] batch = new float[inputs.size() * size * size];
+            int sample = channels * size * size;
+            float[] batch = new float[inputs.size() * sample];
             for (int i = 0; i < inputs.size(); i++) {
-                inputs.get(i).copyTo(batch, i * size * size);
+                inputs.get(i).copyTo(batch, i * sample);
             }
-            Tensor logits = session.predict(Tensor.wrap(Shape.of(inputs.size(), 1, size, size), batch));
+            Tensor logits = session.predict(Tensor.wrap(Shape.of(inputs.size(), channels, size, size), batch));
             int classes = logits.shape().dim(1);
             for (int i = 0; i < inputs.size(); i++) {
                 double[] p = Evaluator.softmax(logits, i, classes);
@@ -138,27 +153,25 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Tensor readImage(Path file, int size) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new Vgg4jException("image " + file + " does not exist");
-        }
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-            throw new Vgg4jException("cannot read " + file + ": not a PNG, JPEG, GIF or BMP image");
-        }
-        int w = img.getWidth();
-        int h = img.getHeight();
-        byte[] grey = new byte[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = img.getRGB(x, y);
-                int v = (int) Math.round(0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF)
-                        + 0.114 * (rgb & 0xFF));
-                grey[y * w + x] = (byte) (invert ? 255 - v : v);
+    /**
+     * The network input for an image file: decoded to {@code pixels} samples (exactly PIL's {@code convert}),
+     * optionally inverted, resized to {@code size x size} with PIL's bilinear filter and scaled to [0, 1]: the same
+     * pixels {@link ImageDataset#image} gives for the same picture. A directory is a usage mistake (exit 2).
+     */
+    static Tensor imageInput(ImageDecoder decoder, Path file, PixelFormat pixels, int size, boolean invert) {
+        DecodedImage image = usageErrorIfDirectory(() -> decoder.decode(file, pixels));
+        return (invert ? image.inverted() : image).resized(size, size).toTensor();
+    }
+
+    /** Runs {@code read}; an image path that is a directory is a usage mistake (exit 2), not a failure. */
+    private static <T> T usageErrorIfDirectory(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ImageDecodeException e) {
+            if (e.reason() == ImageDecodeException.Reason.DIRECTORY) {
+                throw new IllegalArgumentException(e.getMessage() + "; give image files (PNG, JPEG, GIF or BMP)", e);
             }
+            throw e;
         }
-        float[] out = new float[size * size];
-        new Resizer(h, w, size, size, ResizeMode.PIL).resize(grey, 0, out, 0);
-        return Tensor.wrap(Shape.of(1, 1, size, size), out);
     }
 }

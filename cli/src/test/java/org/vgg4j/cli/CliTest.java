@@ -100,16 +100,7 @@ class CliTest {
     }
 
     private Path checkpoint() {
-        org.vgg4j.models.vgg.VggConfig config = org.vgg4j.models.vgg.VggConfig.d2l(
-                org.vgg4j.models.vgg.VggVariant.VGG11).withRatio(8).withImageSize(32);
-        org.vgg4j.core.Network net = org.vgg4j.models.vgg.Vgg.build(config);
-        java.util.Map<String, String> map = new java.util.HashMap<>(ModelOptions.toMap(config));
-        map.put("dataset", "fashion-mnist");
-        return new org.vgg4j.core.train.CheckpointStore(dir.resolve("run/checkpoints")).save("epoch-001",
-                new org.vgg4j.core.train.Checkpoint(map, "pytorch", org.vgg4j.core.train.TrainingPosition.startOf(1),
-                        java.util.List.of(), org.vgg4j.core.param.Parameters.initialize(net,
-                                org.vgg4j.core.param.Initializer.PYTORCH_DEFAULT, 1),
-                        org.vgg4j.core.optim.OptimizerState.initial()));
+        return TestCheckpoints.save(dir.resolve("run"), 1);
     }
 
     @Test

@@ -3,10 +3,9 @@ package org.vgg4j.it;
 import java.util.ArrayList;
 import java.util.List;
 import org.vgg4j.core.Network;
-import org.vgg4j.core.Tensor;
-import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.layer.Sequential;
+import org.vgg4j.core.testing.TestData;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.models.vgg.VggVariant;
@@ -34,19 +33,7 @@ final class Models {
      * initialisations shrink the logits of these small-input networks to about 1e-4, where any tolerance passes.
      */
     static Parameters unitScale(Network net, long seed) {
-        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
-        for (ParameterSpec p : net.parameterSpecs()) {
-            float[] v = new float[Math.toIntExact(p.shape().elementCount())];
-            // fan_in of a weight [out, in, ...] is its element count over out
-            boolean weight = p.name().endsWith(".weight");
-            double std = Math.sqrt(2.0 / (p.shape().elementCount() / p.shape().dim(0)));
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (weight ? rng.nextGaussian() * std : rng.nextDouble(-0.1, 0.1));
-            }
-            out.put(p.name(), Tensor.wrap(p.shape(), v));
-        }
-        return Parameters.of(out);
+        return TestData.unitScale(net, seed);
     }
 
     /** The network made of the first {@code blocks} top-level children of {@code net}: its output is that block's. */
