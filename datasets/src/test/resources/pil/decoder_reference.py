@@ -3,7 +3,8 @@
 # the way a PyTorch pipeline does, Image.open(f).convert('L') and .convert('RGB').
 #
 #   python3 decoder_reference.py write DIR    # writes the images (deterministic content, varied and odd sizes)
-#   python3 decoder_reference.py decode DIR   # for each image F: F.L, F.RGB (raw bytes), one line in DIR/manifest.tsv
+#   python3 decoder_reference.py decode DIR   # for each image F: F.L, F.RGB (raw bytes), the same resized to 29x17
+#                                             # (F.L.resized, F.RGB.resized), one line in DIR/manifest.tsv
 #
 # 16-bit grey PNGs open as mode "I", whose convert('L') clips every sample above 255; for those the script also
 # writes F.L16 / F.RGB16: Pillow's raw samples >> 8 (the high byte), which is what vgg4j returns (see
@@ -17,6 +18,7 @@ import zlib
 from PIL import Image
 
 SIZES = [(1, 1), (3, 2), (37, 23), (64, 48), (101, 13), (5, 77)]
+RESIZED = (29, 17)
 
 
 def pattern(w, h, channels, seed):
@@ -138,8 +140,12 @@ def decode(d):
         path = os.path.join(d, name)
         im = Image.open(path)
         mode = im.mode
-        open(path + ".L", "wb").write(im.convert("L").tobytes())
-        open(path + ".RGB", "wb").write(im.convert("RGB").tobytes())
+        grey, rgb = im.convert("L"), im.convert("RGB")
+        open(path + ".L", "wb").write(grey.tobytes())
+        open(path + ".RGB", "wb").write(rgb.tobytes())
+        # torchvision's Resize on the converted image: PIL bilinear, odd and non-square on purpose (w=29, h=17).
+        open(path + ".L.resized", "wb").write(grey.resize(RESIZED, Image.BILINEAR).tobytes())
+        open(path + ".RGB.resized", "wb").write(rgb.resize(RESIZED, Image.BILINEAR).tobytes())
         if mode in ("I", "I;16", "I;16B"):
             high = bytes(v >> 8 for v in im.getdata())
             open(path + ".L16", "wb").write(high)

@@ -40,7 +40,8 @@ import org.w3c.dom.Node;
  * odd sizes), the JDK's encoders add the kinds Pillow cannot write (YCCK and Adobe CMYK JPEG, interlaced PNG), Pillow
  * decodes all of them with {@code convert('L')} and {@code convert('RGB')}, and vgg4j must give the same samples:
  * exactly for PNG, GIF and BMP, within one level for JPEG. 16-bit grey PNGs are compared with Pillow's raw samples
- * {@code >> 8} (its {@code convert('L')} clips them; see {@link ImageDecoder}).
+ * {@code >> 8} (its {@code convert('L')} clips them; see {@link ImageDecoder}). The shared resize step
+ * ({@link DecodedImage#resized}) must equal Pillow's bilinear {@code resize} of the converted image, grey and RGB.
  */
 class ImageDecoderPilTest {
     private static Optional<Python> python;
@@ -77,6 +78,7 @@ class ImageDecoderPilTest {
         ImageDecoder decoder = ImageDecoder.create();
         Map<String, int[]> worst = new TreeMap<>();
         List<String> mismatches = new ArrayList<>();
+        int resizedCompared = 0;
         List<String> rows = Files.readAllLines(dir.resolve("manifest.tsv"));
         for (String row : rows) {
             String[] f = row.split("\t");
@@ -106,6 +108,17 @@ class ImageDecoderPilTest {
                 if (max > tolerance) {
                     mismatches.add(name + " " + pixels + ": max difference " + max + " > " + tolerance);
                 }
+                if (!wide) {
+                    // The shared resize step on the decoded samples is PIL's resize of the converted image.
+                    byte[] resized = Files.readAllBytes(dir.resolve(name + (pixels == PixelFormat.GREY ? ".L" : ".RGB")
+                            + ".resized"));
+                    byte[] ours = new DecodedImage(image.format(), width, height, pixels, expected).resized(17, 29)
+                            .samples();
+                    if (!java.util.Arrays.equals(resized, ours)) {
+                        mismatches.add(name + " " + pixels + ": resized to 29x17 differs from PIL's resize");
+                    }
+                    resizedCompared++;
+                }
             }
         }
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-44s %8s %8s%n", "kind", "L", "RGB"));
@@ -116,6 +129,7 @@ class ImageDecoderPilTest {
         assertThat(worst.keySet()).anyMatch(k -> k.startsWith("grey16.png"))
                 .anyMatch(k -> k.startsWith("palette-trns.gif")).anyMatch(k -> k.startsWith("ycck-jdk.jpg"))
                 .anyMatch(k -> k.startsWith("cmyk.jpg")).anyMatch(k -> k.startsWith("rgba.bmp"));
+        assertThat(resizedCompared).isGreaterThan(300);
         assertThat(mismatches).isEmpty();
     }
 
