@@ -36,7 +36,7 @@ public final class Python {
         for (String candidate : candidates) {
             Python python = new Python(candidate);
             try {
-                if (python.run(List.of("-c", "import " + imports)).exitCode() == 0) {
+                if (python.code("import " + imports).exitCode() == 0) {
                     return Optional.of(python);
                 }
             } catch (IOException notThere) {
@@ -46,14 +46,26 @@ public final class Python {
         return Optional.empty();
     }
 
+    /** The interpreter run as {@code executable} (a name on the PATH or a path). */
+    public static Python at(String executable) {
+        return new Python(executable);
+    }
+
     /** The interpreter's command. */
     public String executable() {
         return executable;
     }
 
-    /** Runs {@code script} with {@code args}; fails if it does not finish within 5 minutes. */
+    /** Runs the script file {@code script} with {@code args}; gives up after 5 minutes. */
     public Run script(Path script, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** Runs the program text {@code code} ({@code python -c}) with {@code args}; gives up after 5 minutes. */
+    public Run code(String code, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("-c", code));
         command.addAll(List.of(args));
         return run(command);
     }

@@ -62,24 +62,35 @@ final class Samples {
         if (colours != 1 && colours != 3) {
             return null;
         }
-        int bands = raster.getNumBands();
         int[] bits = new int[colours];
         for (int c = 0; c < colours; c++) {
             bits[c] = cm.getComponentSize(c);
         }
+        if (colours == 1) {
+            return eachPixel(raster, pixels, (s, i, row, p) -> s.grey(i, PilColour.to8Bits(row[p], bits[0])));
+        }
+        return eachPixel(raster, pixels, (s, i, row, p) -> s.rgb(i, (PilColour.to8Bits(row[p], bits[0]) << 16)
+                | (PilColour.to8Bits(row[p + 1], bits[1]) << 8) | PilColour.to8Bits(row[p + 2], bits[2])));
+    }
+
+    /** Writes pixel {@code i} from its bands at {@code row[p ..]}. */
+    @FunctionalInterface
+    private interface Pixel {
+        void put(Samples out, int i, int[] row, int p);
+    }
+
+    /** Runs {@code pixel} over every pixel of {@code raster}, one row of band values at a time. */
+    private static byte[] eachPixel(Raster raster, PixelFormat pixels, Pixel pixel) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int bands = raster.getNumBands();
         Samples s = new Samples(w, h, pixels);
         int[] row = new int[w * bands];
         for (int y = 0; y < h; y++) {
             raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
             int i = y * w;
             for (int x = 0; x < w; x++, i++) {
-                int p = x * bands;
-                if (colours == 1) {
-                    s.grey(i, PilColour.to8Bits(row[p], bits[0]));
-                } else {
-                    s.rgb(i, (PilColour.to8Bits(row[p], bits[0]) << 16) | (PilColour.to8Bits(row[p + 1], bits[1]) << 8)
-                            | PilColour.to8Bits(row[p + 2], bits[2]));
-                }
+                pixel.put(s, i, row, x * bands);
             }
         }
         return s.out;
@@ -124,31 +135,18 @@ final class Samples {
      * PIL's CMYK to RGB.
      */
     static byte[] ofJpeg(Raster raster, JpegColour colour, PixelFormat pixels) {
-        int w = raster.getWidth();
-        int h = raster.getHeight();
-        int bands = raster.getNumBands();
-        Samples s = new Samples(w, h, pixels);
-        int[] row = new int[w * bands];
-        for (int y = 0; y < h; y++) {
-            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
-            int i = y * w;
-            for (int x = 0; x < w; x++, i++) {
-                int p = x * bands;
-                switch (colour) {
-                    case GREY -> s.grey(i, row[p]);
-                    case RGB -> s.rgb(i, (row[p] << 16) | (row[p + 1] << 8) | row[p + 2]);
-                    case YCBCR -> s.rgb(i, JpegColour.yccToRgb(row[p], row[p + 1], row[p + 2]));
-                    case CMYK -> s.rgb(i, PilColour.cmykToRgb(255 - row[p], 255 - row[p + 1], 255 - row[p + 2],
-                            255 - row[p + 3]));
-                    case YCCK -> {
-                        // libjpeg: C = 255 - R(YCC), M = 255 - G, Y = 255 - B, K as stored; PIL then inverts all four.
-                        int rgb = JpegColour.yccToRgb(row[p], row[p + 1], row[p + 2]);
-                        s.rgb(i, PilColour.cmykToRgb((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, 255 - row[p + 3]));
-                    }
-                    default -> throw new IllegalStateException(colour.toString());
-                }
-            }
-        }
-        return s.out;
+        Pixel pixel = switch (colour) {
+            case GREY -> (s, i, row, p) -> s.grey(i, row[p]);
+            case RGB -> (s, i, row, p) -> s.rgb(i, (row[p] << 16) | (row[p + 1] << 8) | row[p + 2]);
+            case YCBCR -> (s, i, row, p) -> s.rgb(i, JpegColour.yccToRgb(row[p], row[p + 1], row[p + 2]));
+            case CMYK -> (s, i, row, p) -> s.rgb(i, PilColour.cmykToRgb(255 - row[p], 255 - row[p + 1],
+                    255 - row[p + 2], 255 - row[p + 3]));
+            // libjpeg: C = 255 - R(YCC), M = 255 - G, Y = 255 - B, K as stored; PIL then inverts all four.
+            case YCCK -> (s, i, row, p) -> {
+                int rgb = JpegColour.yccToRgb(row[p], row[p + 1], row[p + 2]);
+                s.rgb(i, PilColour.cmykToRgb((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, 255 - row[p + 3]));
+            };
+        };
+        return eachPixel(raster, pixels, pixel);
     }
 }
