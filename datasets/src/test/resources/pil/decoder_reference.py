@@ -121,6 +121,11 @@ def write(d):
                 png_chunk(b"tRNS", struct.pack(">H", grey.getpixel((0, 0)))))
         raw_png(f"{d}/rgb-trns_{s}.png", w, h, 8, 2, [rgb.tobytes()[y * w * 3:(y + 1) * w * 3] for y in range(h)],
                 png_chunk(b"tRNS", struct.pack(">HHH", *rgb.getpixel((0, 0)))))
+    # Invalid but seen in the wild: indices past a short PLTE (PIL shows grey level = index; the JDK pads the palette
+    # with its last colour, so vgg4j must use the palette's real length).
+    short = bytes([10, 20, 30, 40, 50, 60, 70, 80, 90])
+    raw_png(f"{d}/palette-short_13x7.png", 13, 7, 8, 3, [bytes((x * 19 + y * 7) % 256 for x in range(13)) for y in range(7)],
+            png_chunk(b"PLTE", short))
     # A GIF whose only frame is smaller than its logical screen and offset: PIL draws it on the screen-sized canvas.
     frame = Image.frombytes("RGB", (9, 5), pattern(9, 5, 3, 99)).quantize(colors=8)
     frame.save(f"{d}/offset-frame_9x5.gif")

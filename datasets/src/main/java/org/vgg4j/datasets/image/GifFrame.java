@@ -8,25 +8,16 @@ import org.w3c.dom.Node;
 /**
  * Where a GIF's first frame goes, from the JDK's GIF metadata, and how PIL draws it: on a canvas the size of the
  * logical screen, grown to hold the frame; pixels outside the frame take the frame's transparent index if it has one,
- * else index 0; without any colour table the indices are grey levels (PIL's mode {@code L}).
+ * else index 0; indices past the colour table (all of them without one: PIL's mode {@code L}) are grey levels.
  *
  * @param canvasWidth  canvas width
  * @param canvasHeight canvas height
  * @param left         the frame's left edge on the canvas
  * @param top          the frame's top edge
  * @param background   the index outside the frame
- * @param hasPalette   whether a global or local colour table exists
+ * @param paletteEntries colours in the frame's table (the local one, else the global one; 0 without either)
  */
-record GifFrame(int canvasWidth, int canvasHeight, int left, int top, int background, boolean hasPalette) {
-
-    /** Index {@code i} is grey level {@code i}: what PIL shows for a GIF without colour tables. */
-    static final int[] GREY_RAMP = new int[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            GREY_RAMP[i] = (i << 16) | (i << 8) | i;
-        }
-    }
+record GifFrame(int canvasWidth, int canvasHeight, int left, int top, int background, int paletteEntries) {
 
     /** The frame's placement from the trees of {@code javax_imageio_gif_stream_1.0} and {@code _image_1.0}. */
     static GifFrame of(Node stream, Node image) {
@@ -43,10 +34,12 @@ record GifFrame(int canvasWidth, int canvasHeight, int left, int top, int backgr
         if (control != null && "TRUE".equalsIgnoreCase(control.getAttribute("transparentColorFlag"))) {
             background = ImageDecoder.intAttribute(control, "transparentColorIndex", 0);
         }
-        boolean palette = ImageDecoder.first(stream, "GlobalColorTable") != null
-                || ImageDecoder.first(image, "LocalColorTable") != null;
+        Element local = ImageDecoder.first(image, "LocalColorTable");
+        Element global = ImageDecoder.first(stream, "GlobalColorTable");
+        int entries = local != null ? ImageDecoder.intAttribute(local, "sizeOfLocalColorTable", 0)
+                : global != null ? ImageDecoder.intAttribute(global, "sizeOfGlobalColorTable", 0) : 0;
         return new GifFrame(Math.max(screenWidth, left + width), Math.max(screenHeight, top + height), left, top,
-                background, palette);
+                background, entries);
     }
 
     /** The canvas's samples with {@code frame} (palette indices) drawn at its place. */

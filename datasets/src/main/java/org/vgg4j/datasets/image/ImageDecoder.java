@@ -6,7 +6,6 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.SeekableByteChannel;
@@ -47,6 +46,9 @@ import org.w3c.dom.Node;
  *       decoders' IDCTs may round differently).</li>
  *   <li>GIF: the first frame, drawn on its canvas as PIL draws it (canvas the logical screen, grown to hold the frame;
  *       background the transparent index, else index 0).</li>
+ *   <li>Invalid palette images whose pixels index past the palette: for PNG as PIL (grey level = index). For GIF the
+ *       JDK's reader keeps only the index's low bits (the colour table's width), which cannot be undone; PIL shows
+ *       grey level = index there. This is the one known difference.</li>
  *   <li>EXIF orientation is not applied (PIL's {@code open} does not apply it either).</li>
  * </ul>
  *
@@ -117,18 +119,18 @@ public final class ImageDecoder {
     public ImageHeader readHeader(Path file) {
         String name = file.toString();
         try (ImageInputStream in = open(file)) {
-            return withReader(in, name, (reader, format) -> checkedHeader(reader, format, name));
+            return withReader(in, name, (reader, format, palette) -> checkedHeader(reader, format, name));
         } catch (IOException e) {
-            throw closing(name, e);
+            throw unreadable(name, e);
         }
     }
 
     /** {@link #readHeader(Path)} for the image in {@code data}, called {@code name} in errors. */
     public ImageHeader readHeader(byte[] data, String name) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
-            return withReader(in, name, (reader, format) -> checkedHeader(reader, format, name));
+            return withReader(in, name, (reader, format, palette) -> checkedHeader(reader, format, name));
         } catch (IOException e) {
-            throw closing(name, e);
+            throw unreadable(name, e);
         }
     }
 
@@ -142,9 +144,9 @@ public final class ImageDecoder {
         Objects.requireNonNull(pixels, "pixels");
         String name = file.toString();
         try (ImageInputStream in = open(file)) {
-            return withReader(in, name, (reader, format) -> decode(reader, format, name, pixels));
+            return withReader(in, name, (reader, format, palette) -> decode(reader, format, palette, name, pixels));
         } catch (IOException e) {
-            throw closing(name, e);
+            throw unreadable(name, e);
         }
     }
 
@@ -156,11 +158,12 @@ public final class ImageDecoder {
      *                              pixel limit
      */
     public DecodedImage decode(byte[] data, String name, PixelFormat pixels) {
+        Objects.requireNonNull(data, "data");
         Objects.requireNonNull(pixels, "pixels");
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
-            return withReader(in, name, (reader, format) -> decode(reader, format, name, pixels));
+            return withReader(in, name, (reader, format, palette) -> decode(reader, format, palette, name, pixels));
         } catch (IOException e) {
-            throw closing(name, e);
+            throw unreadable(name, e);
         }
     }
 
@@ -189,8 +192,6 @@ public final class ImageDecoder {
         }
         try {
             return new FileImageInputStream(new RandomAccessFile(file.toFile(), "r"));
-        } catch (FileNotFoundException e) {
-            throw unreadable(name, e);
         } catch (IOException e) {
             throw unreadable(name, e);
         }
@@ -198,10 +199,6 @@ public final class ImageDecoder {
 
     private static ImageDecodeException unreadable(String name, IOException e) {
         return new ImageDecodeException(name, Reason.UNREADABLE, "cannot read image " + name + ": " + detail(e), e);
-    }
-
-    private static ImageDecodeException closing(String name, IOException e) {
-        return unreadable(name, e);
     }
 
     /** The format, from the signature; the stream is back at its start afterwards. */
@@ -248,16 +245,17 @@ public final class ImageDecoder {
     /** Work done with a reader positioned on the input. */
     @FunctionalInterface
     private interface ReaderWork<T> {
-        T run(ImageReader reader, ImageFormat format);
+        T run(ImageReader reader, ImageFormat format, int paletteEntries);
     }
 
     private static <T> T withReader(ImageInputStream in, String name, ReaderWork<T> work) {
         ImageFormat format = sniff(in, name);
+        int paletteEntries = format == ImageFormat.PNG ? PngPalette.entries(in) : -1;
         ImageReader reader = readerFor(format);
         try {
             // JPEG and GIF need their metadata (colour space; canvas and transparency); PNG and BMP do not.
             reader.setInput(in, true, format == ImageFormat.PNG || format == ImageFormat.BMP);
-            return work.run(reader, format);
+            return work.run(reader, format, paletteEntries);
         } catch (IllegalStateException e) {
             // TwelveMonkeys' JPEG reader reports I/O errors while it scans the markers in setInput this way.
             throw corrupt(name, format, e);
@@ -271,6 +269,22 @@ public final class ImageDecoder {
      * not by whichever plugin happens to come first on the class path).
      */
     private static ImageReader readerFor(ImageFormat format) {
+        ImageReader reader = findReader(format);
+        if (reader == null) {
+            // ImageIO registers plugins found by the class loader it first ran under (a server's or Spark's may
+            // differ): scan again, once, under this thread's.
+            ImageIO.scanForPlugins();
+            reader = findReader(format);
+        }
+        if (reader == null) {
+            throw new IllegalStateException("no ImageIO reader for " + format + " on the class path"
+                    + (format == ImageFormat.JPEG ? " (vgg4j needs com.twelvemonkeys.imageio:imageio-jpeg)" : ""));
+        }
+        return reader;
+    }
+
+    /** The preferred reader for {@code format}, else (not for JPEG) another one; null if there is none. */
+    private static ImageReader findReader(ImageFormat format) {
         String wanted = format == ImageFormat.JPEG ? "com.twelvemonkeys." : "com.sun.imageio.";
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
         ImageReader fallback = null;
@@ -288,8 +302,9 @@ public final class ImageDecoder {
                 r.dispose();
             }
         }
-        if (fallback == null || format == ImageFormat.JPEG) {
-            throw new IllegalStateException("no " + wanted + "* ImageIO reader for " + format + " on the class path");
+        if (fallback != null && format == ImageFormat.JPEG) {
+            fallback.dispose();
+            return null;
         }
         return fallback;
     }
@@ -378,14 +393,15 @@ public final class ImageDecoder {
 
     // ---------------------------------------------------------------- decoding
 
-    private DecodedImage decode(ImageReader reader, ImageFormat format, String name, PixelFormat pixels) {
+    private DecodedImage decode(ImageReader reader, ImageFormat format, int paletteEntries, String name,
+            PixelFormat pixels) {
         ImageHeader header = checkedHeader(reader, format, name);
         byte[] samples = switch (format) {
             case JPEG -> jpeg(reader, name, pixels);
             case GIF -> gif(reader, name, pixels);
             case PNG, BMP -> {
                 BufferedImage image = call(name, format, () -> reader.read(0));
-                byte[] s = Samples.of(image, pixels);
+                byte[] s = Samples.of(image, paletteEntries, pixels);
                 if (s == null) {
                     throw unsupported(name, format, image.getColorModel().getNumColorComponents()
                             + " colour components");
@@ -439,7 +455,7 @@ public final class ImageDecoder {
         if (!(image.getColorModel() instanceof IndexColorModel icm)) {
             throw unsupported(name, ImageFormat.GIF, "a frame without a palette");
         }
-        return frame.draw(image.getRaster(), frame.hasPalette() ? Samples.palette(icm) : GifFrame.GREY_RAMP, pixels);
+        return frame.draw(image.getRaster(), Samples.palette(icm, frame.paletteEntries()), pixels);
     }
 
     private static GifFrame gifFrame(ImageReader reader, String name) {

@@ -44,19 +44,19 @@ final class Samples {
 
     /**
      * The samples of a PNG, GIF frame or BMP as the JDK's readers decode it: palette images through their palette
-     * (PIL's {@code P} mode; alpha ignored), grey and RGB images from their raw samples scaled to 8 bits by
-     * {@link PilColour#to8Bits}.
+     * (PIL's {@code P} mode; alpha ignored; see {@link #palette} for {@code paletteEntries}), grey and RGB images from
+     * their raw samples scaled to 8 bits by {@link PilColour#to8Bits}.
      *
      * @return null if the colour model has neither 1 nor 3 colour components
      */
-    static byte[] of(BufferedImage image, PixelFormat pixels) {
+    static byte[] of(BufferedImage image, int paletteEntries, PixelFormat pixels) {
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
         int w = raster.getWidth();
         int h = raster.getHeight();
         if (cm instanceof IndexColorModel icm) {
-            return indexed(w, h, palette(icm), (y, row) -> raster.getSamples(raster.getMinX(), raster.getMinY() + y,
-                    w, 1, 0, row), pixels);
+            return indexed(w, h, palette(icm, paletteEntries), (y, row) -> raster.getSamples(raster.getMinX(),
+                    raster.getMinY() + y, w, 1, 0, row), pixels);
         }
         int colours = cm.getNumColorComponents();
         if (colours != 1 && colours != 3) {
@@ -104,7 +104,7 @@ final class Samples {
 
     /**
      * The samples of an image of palette indices: each index through {@code palette} ({@code 0xRRGGBB} entries; an
-     * index past the palette's end is black).
+     * index past the table's end, which only a reader bug could give, is black).
      */
     static byte[] indexed(int w, int h, int[] palette, IndexRows rows, PixelFormat pixels) {
         Samples s = new Samples(w, h, pixels);
@@ -120,11 +120,17 @@ final class Samples {
         return s.out;
     }
 
-    /** The palette's colours as {@code 0xRRGGBB}, alpha dropped. */
-    static int[] palette(IndexColorModel icm) {
-        int[] colours = new int[icm.getMapSize()];
+    /**
+     * All 256 palette colours as {@code 0xRRGGBB}, alpha dropped: the first {@code entries} from {@code icm} (all of
+     * it if {@code entries < 0}), the rest grey level {@code i} as PIL fills a palette past the file's colours (a
+     * reader may pad it otherwise).
+     */
+    static int[] palette(IndexColorModel icm, int entries) {
+        int stored = entries < 0 ? icm.getMapSize() : Math.min(entries, icm.getMapSize());
+        int[] colours = new int[256];
         for (int i = 0; i < colours.length; i++) {
-            colours[i] = (icm.getRed(i) << 16) | (icm.getGreen(i) << 8) | icm.getBlue(i);
+            colours[i] = i < stored ? (icm.getRed(i) << 16) | (icm.getGreen(i) << 8) | icm.getBlue(i)
+                    : (i << 16) | (i << 8) | i;
         }
         return colours;
     }
