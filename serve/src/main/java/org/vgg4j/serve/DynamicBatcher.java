@@ -1,0 +1,221 @@
+package org.vgg4j.serve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.Tensor;
+
+/**
+ * Owns one model's session on a thread of its own and combines concurrent requests into engine calls: a call starts
+ * when it holds {@code maxBatch} images, or {@code maxDelayMs} after its oldest request arrived, whichever comes
+ * first. Requests are never split, so one request of more than {@code maxBatch} images runs as a call of its own.
+ * {@link #submit} is thread-safe; the session is only ever used by the batcher's thread, as {@code Session} requires.
+ *
+ * <p>Requests whose deadline passed while they waited are answered with 503 and not computed. {@link #close} stops
+ * taking requests, finishes every request already queued, then closes the session.
+ */
+final class DynamicBatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+    private static final Job WAKE_UP = new Job(null, 0, 0, null);
+
+    private final ServedModel model;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final int maxQueue;
+    private final ServerMetrics metrics;
+    private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
+    private final AtomicInteger queuedImages = new AtomicInteger();
+    private final Thread worker;
+    private final Object lifecycle = new Object();
+    private volatile boolean closing;
+
+    /** A request waiting for the engine: its images, when it arrived, its deadline, and where its logits go. */
+    private record Job(Tensor images, long arrivedNanos, long deadlineNanos, CompletableFuture<Tensor> result) {
+        int count() {
+            return images.shape().dim(0);
+        }
+    }
+
+    DynamicBatcher(ServedModel model, ServeOptions options, ServerMetrics metrics) {
+        this.model = model;
+        this.maxBatch = options.maxBatch();
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(options.maxDelayMs());
+        this.maxQueue = options.maxQueue();
+        this.metrics = metrics;
+        metrics.queue(model.name(), queuedImages::get);
+        this.worker = new Thread(this::run, "vgg4j-batcher-" + model.name());
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /**
+     * Queues {@code images} ({@code [N, C, H, W]}, already checked against the model) and returns their logits
+     * {@code [N, classes]} when computed.
+     *
+     * @param deadlineNanos the {@link System#nanoTime()} after which the request is answered with 503 uncomputed
+     * @throws ApiException 503 if the queue is full or the model is shutting down
+     */
+    CompletableFuture<Tensor> submit(Tensor images, long deadlineNanos) {
+        Job job = new Job(images, System.nanoTime(), deadlineNanos, new CompletableFuture<>());
+        int n = job.count();
+        synchronized (lifecycle) {
+            if (closing) {
+                throw new ApiException(ApiException.UNAVAILABLE, "model '" + model.name() + "' is shutting down");
+            }
+            int before = queuedImages.getAndAdd(n);
+            if (before > 0 && before + n > maxQueue) {
+                queuedImages.addAndGet(-n);
+                throw new ApiException(ApiException.UNAVAILABLE, "model '" + model.name() + "' is overloaded: "
+                        + before + " images are queued and the limit is " + maxQueue + " (--max-queue); retry later");
+            }
+            queue.addLast(job);
+        }
+        return job.result();
+    }
+
+    /** Images waiting for the engine now. */
+    int queued() {
+        return queuedImages.get();
+    }
+
+    private void run() {
+        while (true) {
+            Job first;
+            try {
+                first = closing ? queue.pollFirst() : queue.pollFirst(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                first = null;
+            }
+            if (first == WAKE_UP) {
+                continue;
+            }
+            if (first == null) {
+                if (closing && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            List<Job> batch = gather(first);
+            execute(batch);
+        }
+    }
+
+    /** The jobs of one engine call: {@code first}, then whatever fits that arrives before the delay runs out. */
+    private List<Job> gather(Job first) {
+        List<Job> batch = new ArrayList<>();
+        batch.add(first);
+        int images = first.count();
+        long flushAt = first.arrivedNanos() + maxDelayNanos;
+        while (images < maxBatch) {
+            long wait = flushAt - System.nanoTime();
+            Job next;
+            try {
+                next = closing || wait <= 0 ? queue.pollFirst() : queue.pollFirst(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (next == WAKE_UP) {
+                continue;
+            }
+            if (next == null) {
+                break;
+            }
+            if (images + next.count() > maxBatch) {
+                queue.addFirst(next);
+                break;
+            }
+            batch.add(next);
+            images += next.count();
+        }
+        return batch;
+    }
+
+    private void execute(List<Job> jobs) {
+        long now = System.nanoTime();
+        List<Job> live = new ArrayList<>(jobs.size());
+        int images = 0;
+        for (Job job : jobs) {
+            queuedImages.addAndGet(-job.count());
+            if (job.result().isDone()) {
+                continue; // answered already (timed out at the HTTP layer)
+            }
+            if (now - job.deadlineNanos() > 0) {
+                job.result().completeExceptionally(timeout());
+                continue;
+            }
+            live.add(job);
+            images += job.count();
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            Tensor input = concatenate(live, images);
+            long start = System.nanoTime();
+            Tensor logits = model.session().predict(input);
+            metrics.batch(model.name(), images, (System.nanoTime() - start) / 1e9);
+            int row = 0;
+            for (Job job : live) {
+                job.result().complete(live.size() == 1 ? logits : logits.slice(row, row + job.count()));
+                row += job.count();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("model '{}': the engine failed on a batch of {} images", model.name(), images, e);
+            for (Job job : live) {
+                job.result().completeExceptionally(e);
+            }
+        }
+    }
+
+    private ApiException timeout() {
+        return new ApiException(ApiException.UNAVAILABLE, "model '" + model.name()
+                + "' did not reach this request before its timeout (--timeout-ms); retry later");
+    }
+
+    private static Tensor concatenate(List<Job> jobs, int images) {
+        if (jobs.size() == 1) {
+            return jobs.get(0).images();
+        }
+        Shape sample = jobs.get(0).images().shape().dropFirst();
+        int per = Math.toIntExact(sample.elementCount());
+        float[] data = new float[Math.multiplyExact(images, per)];
+        int offset = 0;
+        for (Job job : jobs) {
+            job.images().copyTo(data, offset);
+            offset += job.images().size();
+        }
+        return Tensor.wrap(sample.prepend(images), data);
+    }
+
+    /** Stops taking requests, answers every queued one, waits for the thread and closes the session. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            queue.addLast(WAKE_UP);
+        }
+        boolean interrupted = false;
+        while (worker.isAlive()) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        model.session().close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
