@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vgg4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Define, inspect, train, evaluate and export VGG networks on native engines.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                BackendsCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                BackendsCommand.class, ExportCommand.class, BenchCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a run stopped cleanly by Ctrl-C after saving its checkpoint. */

@@ -10,10 +10,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.vgg4j.backend.onnx.OnnxBackend;
-import org.vgg4j.backend.onnx.OnnxFormatException;
-import org.vgg4j.backend.onnx.OnnxModelInfo;
-import org.vgg4j.backend.onnx.OnnxSession;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.spi.Session;
@@ -85,31 +81,13 @@ public final class PredictCommand implements Callable<Integer> {
             // Missing, unreadable, non-image and too large files fail here, before the model is loaded.
             usageErrorIfDirectory(() -> decoder.readHeader(file));
         }
-        List<String> classNames;
-        int channels;
-        int size;
-        Session session;
-        if (source.onnx != null) {
-            OnnxSession onnx = new OnnxBackend().openFile(source.onnx, engine.device());
-            OnnxModelInfo info = onnx.info();
-            Shape sample = info.sampleShape();
-            if (sample.rank() != 3 || sample.dim(1) != sample.dim(2)) {
-                onnx.close();
-                throw new OnnxFormatException(source.onnx + ": input '" + info.inputName() + "' has shape ["
-                        + info.batchDimension() + ", " + sample.toString().substring(1) + "; predict feeds square "
-                        + "images, expected [N, channels, size, size]");
-            }
-            session = onnx;
-            classNames = info.classNames();
-            channels = sample.dim(0);
-            size = sample.dim(1);
-        } else {
-            TrainedModel model = TrainedModel.load(source.checkpoint);
-            classNames = model.classNames();
-            channels = model.config().inChannels();
-            size = model.config().imageSize();
-            session = engine.backend().open(model.network(), model.parameters(), engine.device());
-        }
+        OpenedModel model = source.onnx != null ? OpenedModel.open(source.onnx, true, engine)
+                : OpenedModel.open(source.checkpoint, false, engine);
+        Session session = model.session();
+        List<String> classNames = model.classNames();
+        Shape sample = session.network().sampleShape();
+        int channels = sample.dim(0);
+        int size = sample.dim(1);
         try (session) {
             // Grey for 1-channel models; RGB for 3-channel ones (issue 10 adds their --mean/--std normalisation).
             PixelFormat pixels = PixelFormat.forChannels(channels);

@@ -34,6 +34,7 @@ final class DynamicBatcher implements AutoCloseable {
     private final Thread worker;
     private final Object lifecycle = new Object();
     private volatile boolean closing;
+    private volatile boolean flushing;
 
     /** A request waiting for the engine: its images, when it arrived, its deadline, and where its logits go. */
     private record Job(Tensor images, long arrivedNanos, long deadlineNanos, CompletableFuture<Tensor> result) {
@@ -117,7 +118,7 @@ final class DynamicBatcher implements AutoCloseable {
             long wait = flushAt - System.nanoTime();
             Job next;
             try {
-                next = closing || wait <= 0 ? queue.pollFirst() : queue.pollFirst(wait, TimeUnit.NANOSECONDS);
+                next = flushing || wait <= 0 ? queue.pollFirst() : queue.pollFirst(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -195,6 +196,15 @@ final class DynamicBatcher implements AutoCloseable {
         return Tensor.wrap(sample.prepend(images), data);
     }
 
+    /**
+     * From now on, runs what is queued at once instead of waiting for batches to fill: the server is draining, and
+     * every request still to come is one already in flight.
+     */
+    void flush() {
+        flushing = true;
+        queue.addLast(WAKE_UP);
+    }
+
     /** Stops taking requests, answers every queued one, waits for the thread and closes the session. */
     @Override
     public void close() {
@@ -203,6 +213,7 @@ final class DynamicBatcher implements AutoCloseable {
                 return;
             }
             closing = true;
+            flushing = true;
             queue.addLast(WAKE_UP);
         }
         boolean interrupted = false;

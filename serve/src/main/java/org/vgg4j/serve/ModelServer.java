@@ -27,8 +27,10 @@ import org.vgg4j.core.Vgg4jException;
  * client sends can stop the server.
  *
  * <p>{@link #close} drains: readiness turns 503, Jetty stops accepting connections and waits (up to
- * {@link ServeOptions#drainTimeoutMs()}) for the requests in flight, the batchers answer what they hold, and every
- * session is closed. The endpoints are listed in {@link Routes}.
+ * {@link ServeOptions#drainTimeoutMs()}) for the requests in flight, which the batchers now run without waiting for
+ * batches to fill, and every session is closed. Close it before the JVM shuts down rather than from a shutdown hook:
+ * hooks run concurrently, and ONNX Runtime's Java API releases its native environment in a hook of its own ({@code
+ * vgg4j serve} handles SIGTERM and SIGINT itself for that reason). The endpoints are listed in {@link Routes}.
  */
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -212,6 +214,11 @@ public final class ModelServer implements AutoCloseable {
             }
             closed = true;
             draining = true;
+        }
+        for (ModelRuntime m : models.values()) {
+            if (m != null) {
+                m.batcher().flush();
+            }
         }
         try {
             if (app != null) {
