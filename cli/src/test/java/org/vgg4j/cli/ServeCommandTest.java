@@ -103,13 +103,13 @@ class ServeCommandTest {
             sb.append(i == 0 ? "" : ",").append(r.nextFloat());
         }
         sb.append("]}]}");
-        return HttpRequest.newBuilder(serve.uri.resolve("v2/models/m/infer")).timeout(Duration.ofSeconds(60))
+        return HttpRequest.newBuilder(serve.uri().resolve("v2/models/m/infer")).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(sb.toString()))
                 .build();
     }
 
     private static int queued(ServeFixtures.ServeProcess serve) throws Exception {
-        String metrics = CLIENT.send(HttpRequest.newBuilder(serve.uri.resolve("metrics")).build(),
+        String metrics = CLIENT.send(HttpRequest.newBuilder(serve.uri().resolve("metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("vgg4j_queue_images\\{model=\"m\"} ([0-9.]+)").matcher(metrics);
         return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;

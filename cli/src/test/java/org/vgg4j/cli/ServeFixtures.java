@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
@@ -33,8 +35,8 @@ import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.models.vgg.VggVariant;
 
 /**
- * What the {@code serve} tests need: a seeded checkpoint (the narrow VGG-11 at 32x32 with unit-scale weights, so
- * probabilities differ clearly between images), Fashion-MNIST test images written as PNG files, and a real
+ * What the {@code serve} tests need: a seeded checkpoint (the narrow VGG-11 at 32x32, PyTorch's default initialisation
+ * with the last layer's weights scaled up, so probabilities differ clearly between classes and images), Fashion-MNIST test images written as PNG files, and a real
  * {@code vgg4j serve} process.
  */
 final class ServeFixtures {
@@ -47,7 +49,16 @@ final class ServeFixtures {
     static Path checkpoint(Path dir, long seed) {
         VggConfig config = VggConfig.d2l(VggVariant.VGG11).withRatio(8).withImageSize(32);
         Network net = Vgg.build(config);
-        Parameters params = Parameters.initialize(net, Initializer.PYTORCH_DEFAULT, seed);
+        Parameters init = Parameters.initialize(net, Initializer.PYTORCH_DEFAULT, seed);
+        // The classifier's weights scaled up, so the softmax is far from uniform and the top classes stand apart.
+        Map<String, Tensor> tensors = new LinkedHashMap<>(init.asMap());
+        Tensor head = tensors.get("fc.7.weight");
+        float[] w = head.toArray();
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= 40;
+        }
+        tensors.put("fc.7.weight", Tensor.wrap(head.shape(), w));
+        Parameters params = Parameters.of(tensors);
         return new CheckpointStore(dir).save("seeded", new Checkpoint(ModelOptions.toMap(config), "test",
                 TrainingPosition.startOf(1), List.of(), params, OptimizerState.initial()));
     }
@@ -71,7 +82,7 @@ final class ServeFixtures {
     /** A running {@code vgg4j serve} in its own JVM; closing it kills it if it still runs. */
     static final class ServeProcess implements AutoCloseable {
         final Process process;
-        final URI uri;
+        private final URI uri;
         final StringBuilder output;
 
         private ServeProcess(Process process, URI uri, StringBuilder output) {
@@ -119,6 +130,10 @@ final class ServeFixtures {
             drain.setDaemon(true);
             drain.start();
             return new ServeProcess(p, uri, seen);
+        }
+
+        URI uri() {
+            return uri;
         }
 
         String output() {
