@@ -69,6 +69,9 @@ public final class ModelServer implements AutoCloseable {
      * Starts serving {@code served} (the server owns their sessions from now on, and closes them even if it cannot
      * start).
      *
+     * @param served  the models, in the order the model list shows them
+     * @param options where to listen, batching and limits
+     * @return the running server
      * @throws IllegalArgumentException if no model is given or a name is given twice
      * @throws Vgg4jException           if the address cannot be bound (port in use, unknown host)
      */
@@ -158,23 +161,39 @@ public final class ModelServer implements AutoCloseable {
         return String.valueOf(t.getMessage());
     }
 
-    /** The TCP port the server listens on. */
+    /**
+     * The TCP port the server listens on.
+     *
+     * @return the port, the one chosen by the system when the options asked for 0
+     */
     public int port() {
         return app.port();
     }
 
-    /** The base URL, e.g. {@code http://127.0.0.1:8080/}. */
+    /**
+     * The base URL.
+     *
+     * @return e.g. {@code http://127.0.0.1:8080/}
+     */
     public URI uri() {
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
-    /** The names of the served models, in the order given. */
+    /**
+     * The names of the served models.
+     *
+     * @return the names, in the order given
+     */
     public List<String> modelNames() {
         return new ArrayList<>(models.keySet());
     }
 
-    /** The server's metrics. */
+    /**
+     * The server's metrics.
+     *
+     * @return the metrics {@code GET /metrics} writes
+     */
     public ServerMetrics metrics() {
         return metrics;
     }
@@ -197,7 +216,11 @@ public final class ModelServer implements AutoCloseable {
         return app.jettyServer().server().getThreadPool();
     }
 
-    /** Blocks until {@link #close} has finished. */
+    /**
+     * Blocks until {@link #close} has finished.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }

@@ -35,6 +35,15 @@ public record ServeOptions(String host, int port, int maxBatch, int maxDelayMs, 
     /**
      * Checks every value.
      *
+     * @param host           address to bind
+     * @param port           TCP port, 0 for any free one
+     * @param maxBatch       most images per engine call
+     * @param maxDelayMs     longest wait for a batch to fill
+     * @param maxQueue       most images waiting per model
+     * @param maxBodyBytes   largest request body
+     * @param maxPixels      largest image, width times height
+     * @param timeoutMs      longest time to answer a request
+     * @param drainTimeoutMs longest wait for the requests in flight on shutdown
      * @throws IllegalArgumentException naming the first value out of range, its range and the value given
      */
     public ServeOptions {
@@ -51,19 +60,38 @@ public record ServeOptions(String host, int port, int maxBatch, int maxDelayMs, 
         require(drainTimeoutMs >= 0, "drainTimeoutMs (--drain-timeout-ms)", ">= 0", drainTimeoutMs);
     }
 
-    /** The defaults, listening on {@code 127.0.0.1:port}. */
+    /**
+     * The defaults, listening on loopback.
+     *
+     * @param port the TCP port, 0 for any free one
+     * @return options listening on {@code 127.0.0.1:port} with every default
+     */
     public static ServeOptions defaults(int port) {
         return new ServeOptions("127.0.0.1", port, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS, DEFAULT_MAX_QUEUE,
                 DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_TIMEOUT_MS, DEFAULT_DRAIN_TIMEOUT_MS);
     }
 
-    /** The same options with batching limits {@code maxBatch} and {@code maxDelayMs}. */
+    /**
+     * The same options with other batching limits.
+     *
+     * @param newMaxBatch   most images per engine call
+     * @param newMaxDelayMs longest wait for a batch to fill
+     * @return the changed options
+     */
     public ServeOptions withBatching(int newMaxBatch, int newMaxDelayMs) {
         return new ServeOptions(host, port, newMaxBatch, newMaxDelayMs, maxQueue, maxBodyBytes, maxPixels, timeoutMs,
                 drainTimeoutMs);
     }
 
-    /** The same options with the given request limits. */
+    /**
+     * The same options with other request limits.
+     *
+     * @param newMaxBodyBytes largest request body
+     * @param newMaxPixels    largest image, width times height
+     * @param newTimeoutMs    longest time to answer a request
+     * @param newMaxQueue     most images waiting per model
+     * @return the changed options
+     */
     public ServeOptions withLimits(long newMaxBodyBytes, long newMaxPixels, int newTimeoutMs, int newMaxQueue) {
         return new ServeOptions(host, port, maxBatch, maxDelayMs, newMaxQueue, newMaxBodyBytes, newMaxPixels,
                 newTimeoutMs, drainTimeoutMs);

@@ -22,6 +22,12 @@ public record ServedModel(String name, Session session, List<String> classNames,
     /**
      * Checks the name and that there is one class name per logit.
      *
+     * @param name       the name in the URLs
+     * @param session    the open session, owned by the server from now on
+     * @param classNames one name per logit
+     * @param platform   what computes it, e.g. {@code onnx}
+     * @param source     where it came from
+     *
      * @throws IllegalArgumentException naming the model and what does not fit
      */
     public ServedModel {
@@ -40,12 +46,20 @@ public record ServedModel(String name, Session session, List<String> classNames,
         source = Objects.requireNonNullElse(source, "");
     }
 
-    /** The shape of one input sample, e.g. {@code [1, 32, 32]}. */
+    /**
+     * The shape of one input sample.
+     *
+     * @return e.g. {@code [1, 32, 32]}
+     */
     public Shape sampleShape() {
         return session.network().sampleShape();
     }
 
-    /** Number of classes (logits per sample). */
+    /**
+     * Number of classes.
+     *
+     * @return logits per sample
+     */
     public int classes() {
         return classNames.size();
     }

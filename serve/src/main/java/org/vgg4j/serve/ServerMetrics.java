@@ -67,35 +67,69 @@ public final class ServerMetrics {
                 .register(registry);
     }
 
-    /** Counts one answered request; {@code model} is empty when the request named no served model. */
+    /**
+     * Counts one answered request.
+     *
+     * @param model    the served model it named, or empty
+     * @param endpoint the endpoint's label, e.g. {@code infer}
+     * @param status   the HTTP status answered
+     * @param seconds  from arrival to answer
+     */
     public void request(String model, String endpoint, int status, double seconds) {
         requests.labelValues(model, endpoint, Integer.toString(status)).inc();
         latency.labelValues(model, endpoint).observe(seconds);
     }
 
-    /** Records one engine call of {@code count} images that took {@code seconds}. */
+    /**
+     * Records one engine call.
+     *
+     * @param model   the model
+     * @param count   images in the call
+     * @param seconds how long the call took
+     */
     public void batch(String model, int count, double seconds) {
         batchSize.labelValues(model).observe(count);
         engineTime.labelValues(model).observe(seconds);
         images.labelValues(model).inc(count);
     }
 
-    /** Exposes the queue length of {@code model}, read from {@code queued} at each scrape. */
+    /**
+     * Exposes the queue length of a model, read at each scrape.
+     *
+     * @param model  the model
+     * @param queued reads the images waiting now
+     */
     public void queue(String model, IntSupplier queued) {
         queues.put(model, queued);
     }
 
-    /** The number of requests counted for these labels (for tests and logs). */
+    /**
+     * The number of requests counted for these labels (for tests and logs).
+     *
+     * @param model    the model label
+     * @param endpoint the endpoint label
+     * @param status   the status code
+     * @return the count so far
+     */
     public long requests(String model, String endpoint, int status) {
         return requests.labelValues(model, endpoint, Integer.toString(status)).getLongValue();
     }
 
-    /** Writes every metric in the Prometheus text format (version 0.0.4). */
+    /**
+     * Writes every metric in the Prometheus text format (version 0.0.4).
+     *
+     * @param out where to write
+     * @throws IOException if {@code out} fails
+     */
     public void write(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());
     }
 
-    /** The content type of {@link #write}'s output. */
+    /**
+     * The content type of {@link #write}'s output.
+     *
+     * @return {@code text/plain; version=0.0.4; charset=utf-8}
+     */
     public String contentType() {
         return writer.getContentType();
     }
