@@ -85,9 +85,9 @@ public final class PredictCommand implements Callable<Integer> {
                 : OpenedModel.open(source.checkpoint, false, engine);
         Session session = model.session();
         List<String> classNames = model.classNames();
-        Shape sample = session.network().sampleShape();
-        int channels = sample.dim(0);
-        int size = sample.dim(1);
+        Shape sampleShape = session.network().sampleShape();
+        int channels = sampleShape.dim(0);
+        int size = sampleShape.dim(1);
         try (session) {
             // Grey for 1-channel models; RGB for 3-channel ones (issue 10 adds their --mean/--std normalisation).
             PixelFormat pixels = PixelFormat.forChannels(channels);

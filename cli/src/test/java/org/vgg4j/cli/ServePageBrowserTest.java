@@ -19,13 +19,15 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.vgg4j.datasets.FashionMnist;
 
 /**
  * The drop-an-image page in a real browser: Debian's headless Chromium, driven by Selenium through Debian's
  * chromedriver (nothing is downloaded: the driver and browser paths are given, so Selenium Manager is never asked).
  * It opens the page of a real {@code vgg4j serve} process, chooses a Fashion-MNIST test image saved as a PNG, and
  * reads the top class and probability the page shows, which must be exactly what {@code vgg4j predict} prints for the
- * same file and checkpoint; the image as the model sees it must be shown at the model's size.
+ * same file and checkpoint (and for the same test image by index); the image as the model sees it must be shown at
+ * the model's size.
  */
 class ServePageBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -47,6 +49,12 @@ class ServePageBrowserTest {
         assertThat(predict.exit()).as(predict.err()).isZero();
         String expected = predict.out().trim(); // "<file>:  <class> <probability with 4 decimals>"
         assertThat(expected).startsWith(png + ":  ");
+        // The PNG holds test image 0's bytes, and the decoder reads them exactly: predict --index agrees too.
+        CliRun index = CliRun.of("predict", "--checkpoint", cp.toString(), "--backend", "onnx", "--top-k", "1",
+                "--index", "0", "--data-dir", FashionMnist.DEBIAN_DIR.toString());
+        assertThat(index.exit()).as(index.err()).isZero();
+        assertThat(index.out().trim().substring(index.out().trim().indexOf(":  ")))
+                .isEqualTo(expected.substring(expected.indexOf(":  ")));
 
         try (ServeFixtures.ServeProcess serve = ServeFixtures.ServeProcess.start("--model", "fashion=" + cp,
                 "--backend", "onnx")) {

@@ -127,7 +127,7 @@ class ClientErrorsTest {
     void imagesOverThePixelLimitAreRefusedFromTheHeaderBeforeDecoding() throws IOException {
         byte[] bomb = pngHeaderOnly(50_000, 50_000);
         assertThat(bomb.length).isLessThan(100);
-        assertError(http.post("predictions/fashion", "image/png", bomb), 413, "50000 x 50000", "limit is 10000",
+        assertError(http.post("predictions/fashion", "image/png", bomb), 413, "50000 x 50000", "limit of 10,000 pixels",
                 "--max-pixels");
         assertError(http.post("preprocess/fashion", "image/png", bomb), 413, "--max-pixels");
     }
