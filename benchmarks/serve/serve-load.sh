@@ -3,7 +3,9 @@
 # CLIENTS connections (wrk) for DURATION seconds on loopback against POST /v2/models/m/infer with one 32x32 image per
 # request, once with dynamic batching (--max-batch 32) and once without (--max-batch 1); the server's RSS is sampled
 # every second. Then in-process Session.predict throughput of the same model at batch 1 and 32 (vgg4j bench).
-# Usage: benchmarks/serve/serve-load.sh [OUTPUT_DIR]      (env: DURATION=60 CLIENTS=32 PORT=18481 BACKEND=onnx)
+# Usage: benchmarks/serve/serve-load.sh [OUTPUT_DIR]
+# Env: DURATION=60 CLIENTS=32 PORT=18481 BACKEND=onnx, SERVER_JAVA_OPTS (default: a fixed 256 MiB heap, as a server
+# is usually run; set it empty to see the JVM's default heap growth in the RSS).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/benchmarks/serve"
@@ -12,6 +14,7 @@ DURATION="${DURATION:-60}"
 CLIENTS="${CLIENTS:-32}"
 PORT="${PORT:-18481}"
 BACKEND="${BACKEND:-onnx}"
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS--Xms256m -Xmx256m -XX:+AlwaysPreTouch}"
 mkdir -p "$OUT"
 cd "$ROOT"
 command -v wrk >/dev/null || { echo "serve-load: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
@@ -28,7 +31,7 @@ python3 -c 'import json, random; random.seed(0); print(json.dumps({"inputs": [{"
 "shape": [1, 1, 32, 32], "data": [round(random.random(), 6) for _ in range(1024)]}]}))' > "$OUT/body.json"
 
 for batch in 32 1; do
-  ./vgg4j serve --model "m=$OUT/m.onnx" --backend "$BACKEND" --port "$PORT" --max-batch "$batch" \
+  VGG4J_JAVA_OPTS="$SERVER_JAVA_OPTS" ./vgg4j serve --model "m=$OUT/m.onnx" --backend "$BACKEND" --port "$PORT" --max-batch "$batch" \
     --max-delay-ms 5 > "$OUT/serve-$batch.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
@@ -44,8 +47,10 @@ for batch in 32 1; do
      sleep 1
    done) &
   sampler=$!
+  cpu_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   BODY="$OUT/body.json" wrk -t1 -c"$CLIENTS" -d"${DURATION}s" --timeout 30s -s "$HERE/post.lua" \
     "http://127.0.0.1:$PORT/v2/models/m/infer" > "$OUT/wrk-$batch.txt"
+  cpu_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   curl -s "http://127.0.0.1:$PORT/metrics" > "$OUT/metrics-$batch.txt"
   kill -TERM "$pid"
   wait "$pid" || true
@@ -56,6 +61,9 @@ for batch in 32 1; do
     END {printf "  RSS over the run (KiB): first %d, min %d, max %d, last %d (max/min %.3f, %d samples)\n",
          first, min, max, last, max / min, n}' "$OUT/rss-$batch.txt"
   grep -E '^vgg4j_batch_size_(sum|count)' "$OUT/metrics-$batch.txt" | sed 's/^/  /'
+  requests=$(sed -n 's/.*RESULT requests=\([0-9]*\).*/\1/p' "$OUT/wrk-$batch.txt")
+  awk -v t="$(( cpu_after - cpu_before ))" -v hz="$(getconf CLK_TCK)" -v n="$requests" -v d="$DURATION" \
+    'BEGIN {printf "  server CPU: %.1f s in %d s (%.2f cores), %.3f ms per request\n", t / hz, d, t / hz / d, 1000 * t / hz / n}'
 done
 
 # In-process Session.predict on the same network and engine, at the same batch sizes.
