@@ -10,6 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.vgg4j.backend.onnx.OnnxFormatException;
+import org.vgg4j.backend.onnx.OnnxModelInfo;
+import org.vgg4j.backend.onnx.OnnxSession;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.spi.Session;
@@ -86,6 +89,17 @@ public final class PredictCommand implements Callable<Integer> {
         Session session = model.session();
         List<String> classNames = model.classNames();
         Shape sampleShape = session.network().sampleShape();
+        if (sampleShape.rank() != 3 || sampleShape.dim(1) != sampleShape.dim(2)) {
+            session.close();
+            if (session instanceof OnnxSession onnx) {
+                OnnxModelInfo info = onnx.info();
+                throw new OnnxFormatException(model.source() + ": input '" + info.inputName() + "' has shape ["
+                        + info.batchDimension() + ", " + sampleShape.toString().substring(1) + "; predict feeds "
+                        + "square images, expected [N, channels, size, size]");
+            }
+            throw new IllegalArgumentException(model.source() + ": the model takes samples of shape " + sampleShape
+                    + "; predict feeds square images, expected [channels, size, size]");
+        }
         int channels = sampleShape.dim(0);
         int size = sampleShape.dim(1);
         try (session) {
