@@ -29,6 +29,7 @@ final class PyTorchSession implements Session {
     private final CompiledNetwork program;
     private final List<ParameterSpec> specs;
     private final NDArray[] params;
+    private final HostStaging staging = new HostStaging();
     private boolean closed;
 
     PyTorchSession(Engine engine, Network network, Parameters conformed, Device device) {
@@ -62,7 +63,7 @@ final class PyTorchSession implements Session {
         checkOpen();
         InputChecks.checkImages(network, images);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = NdArrays.toNd(scope, images);
+            NDArray x = staging.copy(scope, images.buffer(), NdArrays.djlShape(images.shape()));
             NDArray logits = program.forward(x, params, false);
             return NdArrays.toTensor(logits, network.outputShape(images.shape()));
         }
@@ -121,6 +122,11 @@ final class PyTorchSession implements Session {
 
     NDManager manager() {
         return manager;
+    }
+
+    /** The session's host-to-engine staging buffer (the session is single-threaded, so is it). */
+    HostStaging staging() {
+        return staging;
     }
 
     CompiledNetwork program() {

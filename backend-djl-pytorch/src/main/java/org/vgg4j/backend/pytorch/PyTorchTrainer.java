@@ -2,7 +2,6 @@ package org.vgg4j.backend.pytorch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -137,10 +136,10 @@ final class PyTorchTrainer implements Trainer {
         float loss;
         float[] logits;
         try (GradientCollector collector = session.engine().newGradientCollector()) {
-            NDArray x = NdArrays.toNd(scope, images);
+            NDArray x = session.staging().copy(scope, images.buffer(), NdArrays.djlShape(images.shape()));
             NDArray out = session.program().forward(x, params, true);
-            NDArray target = scope.create(FloatBuffer.wrap(oneHot), new ai.djl.ndarray.types.Shape(n, classes),
-                    DataType.FLOAT32);
+            NDArray target = session.staging().copy(scope, FloatBuffer.wrap(oneHot),
+                    new ai.djl.ndarray.types.Shape(n, classes));
             // Mean softmax cross-entropy, as PyTorch's nll_loss(log_softmax(x)) computes it: -sum(picked) / n.
             NDArray lossArray = out.logSoftmax(1).mul(target).sum().div(-n);
             collector.backward(lossArray);
