@@ -1,0 +1,57 @@
+package org.vgg4j.benchmarks.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.spi.BackendStatus;
+import org.vgg4j.core.spi.Backends;
+
+/**
+ * The short version of the soak benchmark ({@link SoakBenchmark}): every trainable backend, in its own JVM, trains
+ * the 32x32 narrow VGG-11 for {@value #STEPS} steps and the least-squares slope of its resident set over the last
+ * {@value #WINDOW} steps must stay under {@value #BOUND_MIB_PER_STEP} MiB per step.
+ *
+ * <p>The child's Java heap is fixed and touched up front ({@code -Xms=-Xmx}, {@code AlwaysPreTouch}), so the heap
+ * filling up, which takes hundreds of steps, cannot pass for growth; what is left is native memory. The bound is
+ * half the 0.2 MiB per step that the issue asks to catch, and about ten times the worst slope measured over this
+ * window on the loaded 2-core machine (see benchmarks/README.md, "Memory over a long run").
+ */
+class MemoryFlatnessTest {
+    static final int STEPS = 1500;
+    static final int WINDOW = 1000;
+    static final int BATCH = 16;
+    static final double BOUND_MIB_PER_STEP = 0.1;
+    static final List<String> FIXED_HEAP = List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch");
+
+    static Stream<String> backends() {
+        return Backends.discover().list().stream().map(BackendStatus::name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void residentSetStopsGrowing(String name, @TempDir Path dir) {
+        assumeTrue(ProcessMemory.supported(), "resident memory is read from Linux's /proc/self/status");
+        Backends found = Backends.discover();
+        BackendStatus status = found.list().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        assumeTrue(status.availability().available(), () -> name + " unavailable: " + status.availability().detail());
+        Backend backend = found.select(name);
+        assumeTrue(backend.capabilities().training(),
+                () -> name + " cannot train, nothing to soak: " + backend.capabilities().limitations());
+
+        // One engine thread: with two, other processes on a 2-core machine stall OpenMP's barriers (2 s per step at
+        // load 20, against 0.17 s with one thread).
+        SoakConfig config = new SoakConfig(STEPS, 10, 32, BATCH, 1, 1, 0, FIXED_HEAP);
+        SoakResult r = new SoakLauncher(dir, 1800).run(name, config, WINDOW);
+
+        System.out.println(SoakBenchmark.summary(r) + "; load average " + SoakBenchmark.loadAverage());
+        assertThat(r.rssSlopeMibPerStep()).as("%s: slope of the resident set over the last %d of %d steps, MiB/step",
+                name, WINDOW, STEPS).isLessThan(BOUND_MIB_PER_STEP);
+    }
+}
