@@ -1,19 +1,15 @@
 package org.vgg4j.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.Backend;
-import org.vgg4j.core.spi.BackendStatus;
-import org.vgg4j.core.spi.Backends;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
 
@@ -25,19 +21,10 @@ import org.vgg4j.core.spi.Trainer;
 class TrainingDeterminismTest {
     private static final int STEPS = 4;
 
-    static Stream<String> backends() {
-        return Backends.discover().list().stream().map(BackendStatus::name);
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("org.vgg4j.benchmarks.TrainableBackends#names")
     void sameSeedOneThreadGivesBitIdenticalLossesAndWeights(String name) {
-        Backends found = Backends.discover();
-        BackendStatus status = found.list().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-        assumeTrue(status.availability().available(), () -> name + " unavailable: " + status.availability().detail());
-        Backend backend = found.select(name);
-        assumeTrue(backend.capabilities().training(),
-                () -> name + " cannot train, nothing to check: " + backend.capabilities().limitations());
+        Backend backend = TrainableBackends.assumeTrainable(name);
         BenchWorkload w = BenchWorkload.of(32, 16, 7);
 
         Run first = train(backend, w, 11);

@@ -25,16 +25,20 @@ class MemoryTest {
     private static final int STEPS = 300;
     private static final long RSS_BOUND_MIB = 64;
 
+    private final Network net = PyTorchTesting.memoryProbe();
+    private final Tensor images = TestData.images(net.sampleShape().prepend(32), 7);
+    private final int[] labels = TestData.labels(32, 10, 8);
+
+    private PyTorchSession openProbe() {
+        Parameters params = Parameters.initialize(net, Initializer.TORCHVISION_VGG, 1);
+        return (PyTorchSession) PyTorchTesting.backend().open(net, params, Device.cpu());
+    }
+
     @Test
     void stepsAndPredictionsAllocateNoDirectBuffers() {
         // DJL's create(Buffer) copies a heap buffer into a fresh ByteBuffer.allocateDirect that lives until a GC
         // finds it: 160-400 MiB of dead inputs in a 32x32 run before the session staged its inputs (issue 9).
-        Network net = PyTorchTesting.memoryProbe();
-        Tensor images = TestData.images(net.sampleShape().prepend(32), 7);
-        int[] labels = TestData.labels(32, 10, 8);
-        Parameters params = Parameters.initialize(net, Initializer.TORCHVISION_VGG, 1);
-        try (PyTorchSession s = (PyTorchSession) PyTorchTesting.backend().open(net, params, Device.cpu())) {
-            Trainer trainer = s.trainer(TrainingSpec.adam(1e-3, 1));
+        try (PyTorchSession s = openProbe(); Trainer trainer = s.trainer(TrainingSpec.adam(1e-3, 1))) {
             trainer.step(images, labels);
             s.predict(images);
             long[] before = directBuffers();
@@ -64,12 +68,7 @@ class MemoryTest {
 
     @Test
     void threeHundredStepsKeepNativeMemoryFlat() {
-        Network net = PyTorchTesting.memoryProbe();
-        Tensor images = TestData.images(net.sampleShape().prepend(32), 7);
-        int[] labels = TestData.labels(32, 10, 8);
-        Parameters params = Parameters.initialize(net, Initializer.TORCHVISION_VGG, 1);
-        try (PyTorchSession s = (PyTorchSession) PyTorchTesting.backend().open(net, params, Device.cpu())) {
-            Trainer trainer = s.trainer(TrainingSpec.adam(1e-3, 1));
+        try (PyTorchSession s = openProbe(); Trainer trainer = s.trainer(TrainingSpec.adam(1e-3, 1))) {
             for (int i = 0; i < WARM_UP; i++) {
                 trainer.step(images, labels);
                 s.predict(images);

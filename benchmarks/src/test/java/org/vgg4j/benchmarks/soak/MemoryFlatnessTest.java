@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.vgg4j.core.spi.Backend;
-import org.vgg4j.core.spi.BackendStatus;
-import org.vgg4j.core.spi.Backends;
+import org.vgg4j.benchmarks.TrainableBackends;
 
 /**
  * The short version of the soak benchmark ({@link SoakBenchmark}): every trainable backend, in its own JVM, trains
@@ -30,20 +27,11 @@ class MemoryFlatnessTest {
     static final double BOUND_MIB_PER_STEP = 0.1;
     static final List<String> FIXED_HEAP = List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch");
 
-    static Stream<String> backends() {
-        return Backends.discover().list().stream().map(BackendStatus::name);
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("org.vgg4j.benchmarks.TrainableBackends#names")
     void residentSetStopsGrowing(String name, @TempDir Path dir) {
         assumeTrue(ProcessMemory.supported(), "resident memory is read from Linux's /proc/self/status");
-        Backends found = Backends.discover();
-        BackendStatus status = found.list().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-        assumeTrue(status.availability().available(), () -> name + " unavailable: " + status.availability().detail());
-        Backend backend = found.select(name);
-        assumeTrue(backend.capabilities().training(),
-                () -> name + " cannot train, nothing to soak: " + backend.capabilities().limitations());
+        TrainableBackends.assumeTrainable(name);
 
         // One engine thread: with two, other processes on a 2-core machine stall OpenMP's barriers (2 s per step at
         // load 20, against 0.17 s with one thread).
