@@ -104,6 +104,9 @@ public final class SoakBenchmark implements Callable<Integer> {
             SoakResult r = launcher.run(name, config, window);
             results.add(r);
             System.out.println(summary(r));
+            if (!r.breakdown().isEmpty()) {
+                System.out.println("           " + r.breakdown());
+            }
         }
         String loadAfter = loadAverage();
         Path csv = output.resolve("soak-" + label + ".csv");

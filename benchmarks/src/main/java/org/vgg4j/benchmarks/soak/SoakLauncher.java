@@ -16,6 +16,10 @@ import org.vgg4j.core.Vgg4jException;
  * engine) and reads back its samples, so that each backend's resident set is its own.
  */
 public final class SoakLauncher {
+    /** How the child's log line with its {@link MemoryBreakdown} at the end begins. */
+    static final String BREAKDOWN = "memory at the end: ";
+    /** How the child's log line after {@link MallocTrim#trim()} begins. */
+    static final String TRIMMED = "after malloc_trim: ";
     private final Path workDir;
     private final int timeoutSeconds;
 
@@ -66,7 +70,9 @@ public final class SoakLauncher {
             }
             List<SoakSample> samples = Files.readAllLines(csv, StandardCharsets.UTF_8).stream().skip(1)
                     .map(SoakSample::parse).toList();
-            return new SoakResult(backend, samples, windowSteps);
+            String breakdown = String.join("; then ", Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.startsWith(BREAKDOWN) || l.startsWith(TRIMMED)).toList());
+            return new SoakResult(backend, samples, windowSteps, breakdown);
         } catch (IOException e) {
             throw new UncheckedIOException("soak of " + backend + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -9,8 +9,14 @@ import java.util.List;
  * @param backend     backend name
  * @param samples     samples in step order, the first before any step
  * @param windowSteps how many of the last steps the slope covers
+ * @param breakdown   where the child's resident set was after the last step ({@link MemoryBreakdown}), or empty
  */
-public record SoakResult(String backend, List<SoakSample> samples, int windowSteps) {
+public record SoakResult(String backend, List<SoakSample> samples, int windowSteps, String breakdown) {
+
+    /** A result without a breakdown. */
+    public SoakResult(String backend, List<SoakSample> samples, int windowSteps) {
+        this(backend, samples, windowSteps, "");
+    }
 
     public SoakResult {
         samples = List.copyOf(samples);

@@ -88,6 +88,11 @@ public final class SoakRunner {
                     since = System.nanoTime();
                 }
             }
+            System.out.println(SoakLauncher.BREAKDOWN + MemoryBreakdown.self());
+            boolean released = MallocTrim.trim();
+            System.out.println(SoakLauncher.TRIMMED + "VmRSS " + ProcessMemory.self().rssKib() / 1024 + " MiB after "
+                    + "malloc_trim(0) (" + (released ? "glibc released memory" : "nothing released") + "); "
+                    + MemoryBreakdown.self());
         }
     }
 

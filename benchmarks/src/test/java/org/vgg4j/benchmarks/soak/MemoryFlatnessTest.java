@@ -16,13 +16,15 @@ import org.vgg4j.benchmarks.TrainableBackends;
  * {@value #WINDOW} steps must stay under {@value #BOUND_MIB_PER_STEP} MiB per step.
  *
  * <p>The child's Java heap is fixed and touched up front ({@code -Xms=-Xmx}, {@code AlwaysPreTouch}), so the heap
- * filling up, which takes hundreds of steps, cannot pass for growth; what is left is native memory. The bound is
- * half the 0.2 MiB per step that the issue asks to catch, and about ten times the worst slope measured over this
- * window on the loaded 2-core machine (see benchmarks/README.md, "Memory over a long run").
+ * filling up, which takes hundreds of steps, cannot pass for growth; what is left is native memory, warmed up by the
+ * first {@value #STEPS} - {@value #WINDOW} steps. The bound is half the 0.2 MiB per step that the issue asks to catch
+ * (the first report saw 0.4), and 2.5 times the worst slope measured over steps 400-900 at load average 15-26
+ * (pytorch with a 64 MiB young generation: 0.042 MiB/step; over 1,000 steps of this test 0.020, tensorflow 0.005;
+ * see benchmarks/README.md, "Memory over a long run").
  */
 class MemoryFlatnessTest {
-    static final int STEPS = 1500;
-    static final int WINDOW = 1000;
+    static final int STEPS = 900;
+    static final int WINDOW = 500;
     static final int BATCH = 16;
     static final double BOUND_MIB_PER_STEP = 0.1;
     static final List<String> FIXED_HEAP = List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch");
