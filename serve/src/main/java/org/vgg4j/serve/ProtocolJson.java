@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,11 +46,31 @@ final class ProtocolJson {
         }
     }
 
-    /** The response to an inference request: the outputs it asked for, computed from {@code logits}. */
-    static byte[] inferResponse(ServedModel model, InferRequest request, Tensor logits) {
+    /**
+     * An inference response body: {@code bytes}, of which the first {@code jsonLength} are the JSON object and the
+     * rest the binary tensor data of the outputs asked for as binary, in the order the JSON lists them.
+     *
+     * @param bytes      the whole body
+     * @param jsonLength the length of its JSON part; equal to {@code bytes.length} when no output is binary
+     */
+    record InferBody(byte[] bytes, int jsonLength) {
+        /** Whether binary tensor data follows the JSON. */
+        boolean binary() {
+            return jsonLength < bytes.length;
+        }
+    }
+
+    /**
+     * The response to an inference request: the outputs it asked for, computed from {@code logits}; those in
+     * {@link InferRequest#binaryOutputs()} as {@code "parameters": {"binary_data_size": n}} in the JSON and their
+     * little-endian FP32 values after it.
+     */
+    static InferBody inferResponse(ServedModel model, InferRequest request, Tensor logits) {
         int n = logits.shape().dim(0);
         int classes = logits.shape().dim(1);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + n * classes * 24);
+        int binaryBytes = request.binaryOutputs().size() * n * classes * Float.BYTES;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160 + n * classes * 24 + binaryBytes);
+        ByteBuffer binary = ByteBuffer.allocate(binaryBytes).order(ByteOrder.LITTLE_ENDIAN);
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             g.writeStringField("model_name", model.name());
@@ -65,19 +87,20 @@ final class ProtocolJson {
                 g.writeNumber(n);
                 g.writeNumber(classes);
                 g.writeEndArray();
-                g.writeArrayFieldStart("data");
-                if (output.equals(InferRequest.LOGITS)) {
-                    for (int i = 0; i < n * classes; i++) {
-                        g.writeNumber(logits.get(i));
-                    }
+                float[] values = values(output, logits, n, classes);
+                if (request.binaryOutputs().contains(output)) {
+                    g.writeObjectFieldStart("parameters");
+                    g.writeNumberField("binary_data_size", values.length * Float.BYTES);
+                    g.writeEndObject();
+                    binary.asFloatBuffer().put(values);
+                    binary.position(binary.position() + values.length * Float.BYTES);
                 } else {
-                    for (int row = 0; row < n; row++) {
-                        for (double p : Evaluator.softmax(logits, row, classes)) {
-                            g.writeNumber((float) p);
-                        }
+                    g.writeArrayFieldStart("data");
+                    for (float v : values) {
+                        g.writeNumber(v);
                     }
+                    g.writeEndArray();
                 }
-                g.writeEndArray();
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -85,7 +108,25 @@ final class ProtocolJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        int jsonLength = bytes.size();
+        bytes.write(binary.array(), 0, binaryBytes);
+        return new InferBody(bytes.toByteArray(), jsonLength);
+    }
+
+    /** The values of one output, row-major {@code [n, classes]}. */
+    private static float[] values(String output, Tensor logits, int n, int classes) {
+        float[] values = new float[n * classes];
+        if (output.equals(InferRequest.LOGITS)) {
+            logits.copyTo(values, 0);
+        } else {
+            for (int row = 0; row < n; row++) {
+                double[] p = Evaluator.softmax(logits, row, classes);
+                for (int c = 0; c < classes; c++) {
+                    values[row * classes + c] = (float) p[c];
+                }
+            }
+        }
+        return values;
     }
 
     /** {@code GET /v2/models/{m}}: name, versions, platform, inputs and outputs with datatypes and shapes. */

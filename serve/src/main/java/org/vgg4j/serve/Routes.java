@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vgg4j.core.Tensor;
@@ -38,6 +38,7 @@ import org.vgg4j.serve.ModelServer.ModelRuntime;
 final class Routes {
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
     private static final String JSON = "application/json";
+    private static final String OCTET_STREAM = "application/octet-stream";
     private static final int DEFAULT_TOP_K = 5;
 
     /** One endpoint: method, Javalin path, metrics label and handler. */
@@ -87,7 +88,7 @@ final class Routes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", "vgg4j");
         m.put("version", version());
-        m.put("extensions", List.of());
+        m.put("extensions", List.of("binary_tensor_data"));
         json(ctx, 200, m);
     }
 
@@ -131,9 +132,17 @@ final class Routes {
         long start = System.nanoTime();
         ModelRuntime m = model(ctx);
         refuseWhileDraining();
-        InferRequest request = m.reader().read(bodies.read(ctx));
-        respond(ctx, m, request.input(), start,
-                logits -> ProtocolJson.inferResponse(m.model(), request, logits), JSON);
+        InferRequest request = m.reader().read(bodies.read(ctx), ctx.header(InferRequestReader.HEADER_LENGTH));
+        respond(ctx, m, request.input(), start, (c, logits) -> {
+            ProtocolJson.InferBody body = ProtocolJson.inferResponse(m.model(), request, logits);
+            if (body.binary()) {
+                c.header(InferRequestReader.HEADER_LENGTH, Integer.toString(body.jsonLength()))
+                        .contentType(OCTET_STREAM);
+            } else {
+                c.contentType(JSON);
+            }
+            c.result(body.bytes());
+        });
     }
 
     private void predictions(Context ctx) {
@@ -142,7 +151,7 @@ final class Routes {
         refuseWhileDraining();
         int k = topK(ctx, m.model().classes());
         Tensor input = image(ctx, m);
-        respond(ctx, m, input, start, logits -> ProtocolJson.topK(m.model(), logits, k), JSON);
+        respond(ctx, m, input, start, (c, logits) -> c.contentType(JSON).result(ProtocolJson.topK(m.model(), logits, k)));
     }
 
     private void preprocess(Context ctx) {
@@ -171,15 +180,15 @@ final class Routes {
      * Queues {@code input} on the model's batcher and answers asynchronously: {@code render}'s bytes when the logits
      * come, else the error (503 on timeout), serialised on Jetty's threads rather than the batcher's.
      */
-    private void respond(Context ctx, ModelRuntime m, Tensor input, long startNanos, Function<Tensor, byte[]> render,
-            String contentType) {
+    private void respond(Context ctx, ModelRuntime m, Tensor input, long startNanos,
+            BiConsumer<Context, Tensor> answer) {
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(server.options().timeoutMs());
         long deadline = startNanos + timeoutNanos;
         CompletableFuture<Tensor> logits = m.batcher().submit(input, deadline);
         long left = Math.max(1, deadline - System.nanoTime());
         ctx.future(() -> logits.orTimeout(left, TimeUnit.NANOSECONDS).handleAsync((out, failure) -> {
             if (failure == null) {
-                ctx.contentType(contentType).result(render.apply(out));
+                answer.accept(ctx, out);
             } else {
                 answerFailure(ctx, m, failure);
             }

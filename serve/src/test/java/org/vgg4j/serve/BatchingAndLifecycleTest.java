@@ -75,7 +75,7 @@ class BatchingAndLifecycleTest {
                 HttpResponse<String> r = answers.get(i).get(60, TimeUnit.SECONDS);
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 float[] got = Json.output(Json.parse(new Http.Response(200, "", r.body().getBytes(
-                        StandardCharsets.UTF_8))), "logits");
+                        StandardCharsets.UTF_8), r.headers())), "logits");
                 float[] want = reference.predict(inputs.get(i)).toArray();
                 for (int c = 0; c < 10; c++) {
                     // A row computed inside a batch may round differently from the same row alone.

@@ -81,7 +81,7 @@ class ClientErrorsTest {
         "float overflow            | {\"inputs\": [{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,32,32],\"data\":[1e39]}]} | not a finite FP32",
         "deep nesting              | {\"inputs\": [{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,32,32],\"data\":[[[[[[[[[[1]]]]]]]]]]}]} | nested deeper",
         "no data                   | {\"inputs\": [{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,32,32]}]} | no \"data\"",
-        "binary extension          | {\"inputs\": [{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,32,32],\"parameters\":{\"binary_data_size\":4096}}]} | binary data extension",
+        "binary extension          | {\"inputs\": [{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,32,32],\"parameters\":{\"binary_data_size\":4096}}]} | has no Inference-Header-Content-Length header",
         "unknown output            | {\"inputs\": [], \"outputs\": [{\"name\":\"features\"}]} | unknown output 'features'",
         "output without a name     | {\"inputs\": [], \"outputs\": [{}]} | has no \"name\"",
         "empty body                | ``                              | body is empty",

@@ -11,7 +11,12 @@ import java.time.Duration;
 /** A small HTTP client for the loopback tests: each call returns status, content type and body. */
 final class Http {
     /** One response. */
-    record Response(int status, String contentType, byte[] bytes) {
+    record Response(int status, String contentType, byte[] bytes, java.net.http.HttpHeaders headers) {
+        /** The first value of a response header, or null. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         String body() {
             return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -41,7 +46,8 @@ final class Http {
         try {
             HttpResponse<byte[]> r = client.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
