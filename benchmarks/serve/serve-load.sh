@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Load benchmark of `vgg4j serve` (a benchmark, not a test; ShortLoadTest in the serve module is the bounded check).
-# CLIENTS connections (wrk) for DURATION seconds on loopback against POST /v2/models/m/infer with one 32x32 image per
-# request, once with dynamic batching (--max-batch 32) and once without (--max-batch 1); the server's RSS is sampled
-# every second. Then in-process Session.predict throughput of the same model at batch 1 and 32 (vgg4j bench).
+# CLIENTS connections (wrk) for DURATION seconds on loopback against POST /v2/models/m/infer, one run per entry of
+# RUNS (FORMAT:IMAGES_PER_REQUEST:MAX_BATCH; FORMAT is json, the protocol's JSON numbers, or binary, its binary tensor
+# data extension with binary outputs too); the server's RSS is sampled every second and its CPU time read from /proc
+# before and after. Then in-process Session.predict throughput of the same model at batch 1 and 32 (vgg4j bench).
 # Usage: benchmarks/serve/serve-load.sh [OUTPUT_DIR]
-# Env: DURATION=60 CLIENTS=32 PORT=18481 BACKEND=onnx, SERVER_JAVA_OPTS (default: a fixed 256 MiB heap, as a server
-# is usually run; set it empty to see the JVM's default heap growth in the RSS).
+# Env: DURATION=60 WARMUP=20 CLIENTS=32 PORT=18481 BACKEND=onnx
+#      RUNS="json:1:32 json:1:1 binary:1:32 binary:1:1 binary:8:32"
+#      SERVER_JAVA_OPTS (default: a fixed 256 MiB heap, as a server is usually run; set it empty to see the JVM's
+#      default heap growth in the RSS).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/benchmarks/serve"
 OUT="${1:-$ROOT/benchmarks/serve/target}"
 DURATION="${DURATION:-60}"
+WARMUP="${WARMUP:-20}"
+RUNS="${RUNS:-json:1:32 json:1:1 binary:1:32 binary:1:1 binary:8:32}"
 CLIENTS="${CLIENTS:-32}"
 PORT="${PORT:-18481}"
 BACKEND="${BACKEND:-onnx}"
@@ -27,43 +32,83 @@ if [ ! -f "$OUT/m.onnx" ]; then
     --output "$OUT/run" > "$OUT/train.log"
   ./vgg4j export --checkpoint "$OUT/run" --onnx "$OUT/m.onnx" > /dev/null
 fi
-python3 -c 'import json, random; random.seed(0); print(json.dumps({"inputs": [{"name": "input", "datatype": "FP32",
-"shape": [1, 1, 32, 32], "data": [round(random.random(), 6) for _ in range(1024)]}]}))' > "$OUT/body.json"
+# Request bodies: IMAGES seeded random 32x32 images as JSON numbers (body-json-IMAGES) or as a JSON header followed by
+# raw little-endian FP32 (body-binary-IMAGES, its header's length in body-binary-IMAGES.len).
+python3 - "$OUT" $RUNS <<'PY'
+import json, random, struct, sys
+out = sys.argv[1]
+for run in sys.argv[2:]:
+    fmt, n = run.split(":")[0], int(run.split(":")[1])
+    random.seed(0)
+    values = [round(random.random(), 6) for _ in range(1024 * n)]
+    if fmt == "json":
+        body = json.dumps({"inputs": [{"name": "input", "datatype": "FP32", "shape": [n, 1, 32, 32], "data": values}]})
+        open(f"{out}/body-json-{n}", "w").write(body)
+    else:
+        head = json.dumps({"inputs": [{"name": "input", "datatype": "FP32", "shape": [n, 1, 32, 32],
+                                       "parameters": {"binary_data_size": 4096 * n}}],
+                           "parameters": {"binary_data_output": True}}).encode()
+        open(f"{out}/body-binary-{n}", "wb").write(head + struct.pack(f"<{1024 * n}f", *values))
+        open(f"{out}/body-binary-{n}.len", "w").write(str(len(head)))
+PY
 
-for batch in 32 1; do
+# CPU ticks of each thread of process $1: "tid name ticks" (ORT's own threads are named java).
+threads() {
+  for t in /proc/"$1"/task/*; do
+    echo "${t##*/} $(tr ' ' _ < "$t/comm" | sed 's/[-#]*[0-9]*$//') $(awk '{print $14 + $15}' "$t/stat")"
+  done 2> /dev/null
+}
+
+for run in $RUNS; do
+  IFS=: read -r format images batch <<< "$run"
+  name="$format-$images-$batch"
+  export BODY="$OUT/body-$format-$images"
+  lua="$HERE/post.lua"
+  if [ "$format" = binary ]; then
+    lua="$HERE/post-binary.lua"
+    HEADER_LENGTH="$(cat "$BODY.len")"
+    export HEADER_LENGTH
+  fi
   VGG4J_JAVA_OPTS="$SERVER_JAVA_OPTS" ./vgg4j serve --model "m=$OUT/m.onnx" --backend "$BACKEND" --port "$PORT" --max-batch "$batch" \
-    --max-delay-ms 5 > "$OUT/serve-$batch.log" 2>&1 &
+    --max-delay-ms 5 > "$OUT/serve-$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/v2/health/ready" > /dev/null 2>&1 && break
     sleep 0.5
   done
-  # Warm-up (JIT, ONNX Runtime's first calls), then the measured run with RSS sampled each second.
-  BODY="$OUT/body.json" wrk -t1 -c"$CLIENTS" -d5s -s "$HERE/post.lua" "http://127.0.0.1:$PORT/v2/models/m/infer" \
-    > /dev/null
-  : > "$OUT/rss-$batch.txt"
+  # Warm-up (JIT: on a loaded machine the C2 compiler is still busy after 5 s; ONNX Runtime's first calls), then the
+  # measured run with RSS sampled each second.
+  wrk -t1 -c"$CLIENTS" -d"${WARMUP}s" -s "$lua" "http://127.0.0.1:$PORT/v2/models/m/infer" > /dev/null
+  : > "$OUT/rss-$name.txt"
   (while kill -0 "$pid" 2> /dev/null; do
-     awk '/VmRSS/ {print $2}' "/proc/$pid/status" >> "$OUT/rss-$batch.txt" 2> /dev/null || true
+     awk '/VmRSS/ {print $2}' "/proc/$pid/status" >> "$OUT/rss-$name.txt" 2> /dev/null || true
      sleep 1
    done) &
   sampler=$!
   cpu_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  BODY="$OUT/body.json" wrk -t1 -c"$CLIENTS" -d"${DURATION}s" --timeout 30s -s "$HERE/post.lua" \
-    "http://127.0.0.1:$PORT/v2/models/m/infer" > "$OUT/wrk-$batch.txt"
+  threads "$pid" > "$OUT/threads-before-$name.txt"
+  wrk -t1 -c"$CLIENTS" -d"${DURATION}s" --timeout 30s -s "$lua" \
+    "http://127.0.0.1:$PORT/v2/models/m/infer" > "$OUT/wrk-$name.txt"
   cpu_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  curl -s "http://127.0.0.1:$PORT/metrics" > "$OUT/metrics-$batch.txt"
+  threads "$pid" > "$OUT/threads-after-$name.txt"
+  curl -s "http://127.0.0.1:$PORT/metrics" > "$OUT/metrics-$name.txt"
   kill -TERM "$pid"
   wait "$pid" || true
   kill "$sampler" 2> /dev/null || true
   wait "$sampler" 2> /dev/null || true
-  echo "max-batch $batch: $(grep RESULT "$OUT/wrk-$batch.txt")"
+  echo "$format, $images image(s) per request, max-batch $batch: $(grep RESULT "$OUT/wrk-$name.txt")"
   awk -v b="$batch" 'NR == 1 {first = $1} {if ($1 > max) max = $1; if (min == "" || $1 < min) min = $1; n++; last = $1}
     END {printf "  RSS over the run (KiB): first %d, min %d, max %d, last %d (max/min %.3f, %d samples)\n",
-         first, min, max, last, max / min, n}' "$OUT/rss-$batch.txt"
-  grep -E '^vgg4j_batch_size_(sum|count)' "$OUT/metrics-$batch.txt" | sed 's/^/  /'
-  requests=$(sed -n 's/.*RESULT requests=\([0-9]*\).*/\1/p' "$OUT/wrk-$batch.txt")
-  awk -v t="$(( cpu_after - cpu_before ))" -v hz="$(getconf CLK_TCK)" -v n="$requests" -v d="$DURATION" \
-    'BEGIN {printf "  server CPU: %.1f s in %d s (%.2f cores), %.3f ms per request\n", t / hz, d, t / hz / d, 1000 * t / hz / n}'
+         first, min, max, last, max / min, n}' "$OUT/rss-$name.txt"
+  grep -E '^vgg4j_batch_size_(sum|count)' "$OUT/metrics-$name.txt" | sed 's/^/  /'
+  requests=$(sed -n 's/.*RESULT requests=\([0-9]*\).*/\1/p' "$OUT/wrk-$name.txt")
+  awk -v t="$(( cpu_after - cpu_before ))" -v hz="$(getconf CLK_TCK)" -v n="$requests" -v d="$DURATION" -v i="$images" \
+    'BEGIN {printf "  %.1f images/s; server CPU: %.1f s in %d s (%.2f cores), %.3f ms per request, %.3f ms per image\n",
+            n * i / d, t / hz, d, t / hz / d, 1000 * t / hz / n, 1000 * t / hz / n / i}'
+  # Where the server's CPU went, by thread name (HTTP: vgg4j-http; the engine: the batcher and ORT's threads, java).
+  awk -v n="$requests" -v hz="$(getconf CLK_TCK)" 'FNR == NR {before[$1] = $3; next}
+    {cpu[$2] += $3 - before[$1]} END {for (k in cpu) if (cpu[k] > 0) printf "    %-20s %.3f ms per request\n", k,
+    1000 * cpu[k] / hz / n}' "$OUT/threads-before-$name.txt" "$OUT/threads-after-$name.txt" | sort -k2 -nr | head -6
 done
 
 # In-process Session.predict on the same network and engine, at the same batch sizes.

@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vgg4j.core.Vgg4jException;
@@ -104,6 +105,7 @@ public final class ModelServer implements AutoCloseable {
         config.http.maxRequestSize = options.maxBodyBytes();
         config.http.asyncTimeout = options.timeoutMs() + 10_000L;
         config.http.prefer405over404 = true;
+        config.jetty.threadPool = threadPool();
         int inMemory = (int) Math.min(options.maxBodyBytes(), Integer.MAX_VALUE);
         config.jetty.multipartConfig.maxFileSize(options.maxBodyBytes(), SizeUnit.BYTES);
         config.jetty.multipartConfig.maxTotalRequestSize(options.maxBodyBytes(), SizeUnit.BYTES);
@@ -139,6 +141,18 @@ public final class ModelServer implements AutoCloseable {
             metrics.request(model == null ? "" : model, endpoint == null ? "other" : endpoint, ctx.statusCode(),
                     ms / 1000.0);
         });
+    }
+
+    /**
+     * Jetty's threads, sized to the machine rather than Javalin's default of up to 250: handlers never block (the
+     * inference waits as a future), so a few threads per core serve any number of connections, and fewer threads
+     * mean fewer hand-offs between them.
+     */
+    private static QueuedThreadPool threadPool() {
+        int max = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        QueuedThreadPool pool = new QueuedThreadPool(max, Math.min(4, max), 60_000);
+        pool.setName("vgg4j-http");
+        return pool;
     }
 
     private static Handler labelled(String endpoint, Handler handler) {
