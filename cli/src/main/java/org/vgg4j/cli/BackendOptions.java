@@ -16,12 +16,20 @@ public final class BackendOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
     String device;
 
-    /** The chosen backend. */
+    /**
+     * The chosen backend.
+     *
+     * @return the backend named by {@code --backend}, from those ServiceLoader finds
+     */
     public Backend backend() {
         return Backends.discover().select(backend);
     }
 
-    /** The chosen device. */
+    /**
+     * The chosen device.
+     *
+     * @return the device named by {@code --device}
+     */
     public Device device() {
         return Device.parse(device);
     }

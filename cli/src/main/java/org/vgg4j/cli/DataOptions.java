@@ -30,7 +30,11 @@ public final class DataOptions {
             description = "verify the SHA-256 of the data files; --no-verify for custom data in the same format (default: ${DEFAULT-VALUE})")
     boolean verify;
 
-    /** The chosen data set's description. */
+    /**
+     * The chosen data set's description.
+     *
+     * @return the specification of the data set named by {@code --dataset}
+     */
     public DatasetSpec spec() {
         return switch (dataset.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist", "fashion_mnist", "fashionmnist" -> FashionMnist.SPEC;
@@ -39,13 +43,23 @@ public final class DataOptions {
         };
     }
 
-    /** Finds the data set (possibly downloading it). */
+    /**
+     * Finds the data set (possibly downloading it).
+     *
+     * @return where the data set's files are
+     */
     public DataLocation locate() {
         return DataLocator.builder().dataDir(dataDir).allowDownload(download).verifyChecksums(verify)
                 .hints("--data-dir DIR", "--download", "--no-verify").build().locate(spec());
     }
 
-    /** Loads one split, verifying checksums unless turned off. */
+    /**
+     * Loads one split, verifying checksums unless turned off.
+     *
+     * @param location where the data set's files are, from {@link #locate()}
+     * @param split    the split to load
+     * @return the split's images and labels
+     */
     public ImageDataset load(DataLocation location, Split split) {
         return ImageDataset.load(location, split);
     }

@@ -33,17 +33,30 @@ public final class ModelOptions {
     @Option(names = "--classes", defaultValue = "10", description = "output classes (default: ${DEFAULT-VALUE})")
     int classes;
 
-    /** The configuration these options describe. */
+    /**
+     * The configuration these options describe.
+     *
+     * @return the VGG configuration
+     */
     public VggConfig config() {
         return new VggConfig(VggVariant.byName(model), ratio, inChannels, imageSize, classes, hidden, dropout);
     }
 
-    /** The network these options describe. */
+    /**
+     * The network these options describe.
+     *
+     * @return the network built from {@link #config()}
+     */
     public Network network() {
         return Vgg.build(config());
     }
 
-    /** The configuration as strings, as stored in checkpoints. */
+    /**
+     * The configuration as strings, as stored in checkpoints.
+     *
+     * @param c the configuration
+     * @return its fields by key, in a fixed order
+     */
     public static Map<String, String> toMap(VggConfig c) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("model", c.variant().id());
@@ -56,7 +69,12 @@ public final class ModelOptions {
         return m;
     }
 
-    /** Rebuilds a configuration stored by {@link #toMap}; a missing key is reported by name. */
+    /**
+     * Rebuilds a configuration stored by {@link #toMap}; a missing key is reported by name.
+     *
+     * @param m the stored fields
+     * @return the configuration they describe
+     */
     public static VggConfig fromMap(Map<String, String> m) {
         return new VggConfig(VggVariant.byName(require(m, "model")), Integer.parseInt(require(m, "ratio")),
                 Integer.parseInt(require(m, "in_channels")), Integer.parseInt(require(m, "image_size")),

@@ -7,7 +7,11 @@ import picocli.CommandLine;
  */
 public final class Version implements CommandLine.IVersionProvider {
 
-    /** The vgg4j version string. */
+    /**
+     * The vgg4j version string.
+     *
+     * @return the jar manifest's version, or {@code development} when run from classes
+     */
     public static String current() {
         String v = Version.class.getPackage().getImplementationVersion();
         return v == null ? "0.1.0-SNAPSHOT" : v;

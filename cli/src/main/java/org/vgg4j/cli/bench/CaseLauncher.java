@@ -61,6 +61,14 @@ public final class CaseLauncher {
     /**
      * Runs one case ({@code mode} train, infer or gemm) of {@code engine} in a child process; {@code net} is the
      * network the Python reference rebuilds (null for gemm). A failure or a timeout is a skipped result.
+     *
+     * @param engine     a vgg4j backend name or a Python reference engine
+     * @param mode       train, infer or gemm
+     * @param w          the workload
+     * @param warmup     untimed steps first
+     * @param iterations timed steps
+     * @param net        the network, or null for gemm
+     * @return the timed steps and peak memory, or why the case was skipped
      */
     public CaseResult run(String engine, String mode, Workload w, int warmup, int iterations, Network net) {
         List<String> command = new ArrayList<>();
@@ -155,7 +163,12 @@ public final class CaseLauncher {
         return scriptPath;
     }
 
-    /** The layers of {@code network} in the compact form the Python reference script reads. */
+    /**
+     * The layers of {@code network} in the compact form the Python reference script reads.
+     *
+     * @param network the network
+     * @return its layers, one token each
+     */
     public static String layerSpec(Network network) {
         List<String> items = new ArrayList<>();
         for (LayerNode node : network.leaves(1)) {

@@ -31,6 +31,11 @@ public final class CaseRunner {
     private CaseRunner() {
     }
 
+    /**
+     * Runs one case and prints its result line: {@code BACKEND train|infer|gemm SIZE BATCH WARMUP ITERATIONS SEED}.
+     *
+     * @param args the seven arguments
+     */
     public static void main(String[] args) {
         if (args.length != 7) {
             System.err.println("usage: CaseRunner BACKEND train|infer|gemm SIZE BATCH WARMUP ITERATIONS SEED");
@@ -42,7 +47,18 @@ public final class CaseRunner {
         System.exit(0);
     }
 
-    /** Runs one case in this process. */
+    /**
+     * Runs one case in this process.
+     *
+     * @param backendName the vgg4j backend
+     * @param mode        train, infer or gemm
+     * @param size        image height and width (matrix size for gemm)
+     * @param batch       images per step
+     * @param warmup      untimed steps first
+     * @param iterations  timed steps
+     * @param seed        seed of the weights and data
+     * @return the timed steps and peak memory
+     */
     public static CaseResult run(String backendName, String mode, int size, int batch, int warmup, int iterations,
             long seed) {
         Backend backend = Backends.discover().select(backendName);
@@ -78,7 +94,12 @@ public final class CaseRunner {
         return new CaseResult(millis, PeakMemory.peakRssKb(), null);
     }
 
-    /** The benchmark network: the d2l narrow VGG-11 (ratio 8, dropout 0.5, 1 channel, 10 classes) at {@code size}. */
+    /**
+     * The benchmark network: the d2l narrow VGG-11 (ratio 8, dropout 0.5, 1 channel, 10 classes) at {@code size}.
+     *
+     * @param size image height and width
+     * @return the network
+     */
     public static Network benchNetwork(int size) {
         return Vgg.build(VggConfig.d2l(VggVariant.VGG11).withRatio(8).withImageSize(size));
     }
@@ -86,6 +107,9 @@ public final class CaseRunner {
     /**
      * The N x N x N matrix-multiply network of the peak measurement: a single {@link Linear} of N inputs and N
      * outputs on samples of shape [N] (every vgg4j backend accepts rank-1 samples), run on a batch of N.
+     *
+     * @param n the matrix size
+     * @return the network
      */
     public static Network gemmNetwork(int n) {
         return new Network("gemm" + n, Sequential.of(new Linear(n, n)), Shape.of(n));

@@ -18,7 +18,12 @@ public final class FlopCounter {
     private FlopCounter() {
     }
 
-    /** Forward FLOPs of one sample. */
+    /**
+     * Forward FLOPs of one sample.
+     *
+     * @param network the network
+     * @return the multiply-adds of its convolutions and linear layers, times 2
+     */
     public static long forwardPerSample(Network network) {
         long total = 0;
         for (LayerNode node : network.leaves(1)) {
@@ -34,12 +39,22 @@ public final class FlopCounter {
         return total;
     }
 
-    /** Approximate FLOPs of one training step per sample: 3x the forward pass. */
+    /**
+     * Approximate FLOPs of one training step per sample: 3x the forward pass.
+     *
+     * @param network the network
+     * @return three times {@link #forwardPerSample}
+     */
     public static long trainingStepPerSample(Network network) {
         return 3 * forwardPerSample(network);
     }
 
-    /** FLOPs of an {@code n x n} by {@code n x n} matrix product. */
+    /**
+     * FLOPs of an {@code n x n} by {@code n x n} matrix product.
+     *
+     * @param n the matrices' size
+     * @return {@code 2 n^3}
+     */
     public static long gemm(int n) {
         return 2L * n * n * n;
     }

@@ -8,13 +8,25 @@ package org.vgg4j.cli.bench;
  * @param batch images per step
  */
 public record Workload(int size, int batch) {
+    /**
+     * Checks that both numbers are at least 1.
+     *
+     * @param size  image height and width
+     * @param batch images per step
+     * @throws IllegalArgumentException if not
+     */
     public Workload {
         if (size < 1 || batch < 1) {
             throw new IllegalArgumentException("size and batch must be >= 1, got " + size + ":" + batch);
         }
     }
 
-    /** Parses {@code SIZE} or {@code SIZE:BATCH}. */
+    /**
+     * Parses {@code SIZE} or {@code SIZE:BATCH}.
+     *
+     * @param text the workload as written
+     * @return the workload
+     */
     public static Workload parse(String text) {
         String[] f = text.trim().split(":");
         try {
