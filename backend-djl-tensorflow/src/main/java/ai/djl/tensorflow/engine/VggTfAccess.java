@@ -17,7 +17,13 @@ public final class VggTfAccess {
     private VggTfAccess() {
     }
 
-    /** A DJL array owning {@code handle}, attached to {@code manager}. */
+    /**
+     * A DJL array owning {@code handle}, attached to {@code manager}.
+     *
+     * @param manager the manager that closes the array
+     * @param handle  the eager tensor handle the array takes over
+     * @return the array
+     */
     public static NDArray wrap(TfNDManager manager, TFE_TensorHandle handle) {
         return new TfNDArray(manager, handle);
     }

@@ -56,6 +56,7 @@ public final class TensorflowBackend implements Backend {
     /**
      * Prepares the natives, starts DJL's TensorFlow engine and returns the backend.
      *
+     * @return the backend, sharing DJL's TensorFlow engine
      * @throws IllegalStateException or DJL's {@code EngineException} when TensorFlow cannot load here
      */
     public static synchronized TensorflowBackend load() {
@@ -143,6 +144,11 @@ public final class TensorflowBackend implements Backend {
     /**
      * Opens a session that computes in {@code precision} ({@link Precision#FLOAT64} is for numerical checks).
      *
+     * @param network    the network to run
+     * @param parameters its weights
+     * @param device     where to run it
+     * @param precision  the floating-point type of the computation
+     * @return the session; the caller closes it
      * @throws DeviceUnavailableException if {@code device} is a GPU this backend cannot use
      */
     public Session open(Network network, Parameters parameters, Device device, Precision precision) {

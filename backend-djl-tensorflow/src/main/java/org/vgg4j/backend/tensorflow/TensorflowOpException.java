@@ -9,6 +9,11 @@ import org.vgg4j.core.Vgg4jException;
 public final class TensorflowOpException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with TensorFlow's message.
+     *
+     * @param message what the kernel reported, and where
+     */
     public TensorflowOpException(String message) {
         super(message);
     }

@@ -66,6 +66,7 @@ public final class TfNatives {
     /**
      * Makes the natives loadable (idempotent) and returns where they are.
      *
+     * @return where the natives are
      * @throws IllegalStateException with the fix when no natives can be found or extracted
      */
     public static synchronized Location prepare() {

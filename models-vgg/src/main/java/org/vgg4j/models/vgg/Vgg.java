@@ -22,17 +22,30 @@ public final class Vgg {
     private Vgg() {
     }
 
-    /** The d2l chapter's VGG-11 exactly: 1x224x224 input, 10 classes, 4096 hidden units. */
+    /**
+     * The d2l chapter's VGG-11 exactly: 1x224x224 input, 10 classes, 4096 hidden units.
+     *
+     * @return the network, without weights
+     */
     public static Network vgg11() {
         return build(VggConfig.d2l(VggVariant.VGG11));
     }
 
-    /** The d2l chapter's narrow VGG-11 (ratio 8): channels 8,16,32,32,64,64,64,64 and a 3136-512-512-10 head. */
+    /**
+     * The d2l chapter's narrow VGG-11 (ratio 8): channels 8,16,32,32,64,64,64,64 and a 3136-512-512-10 head.
+     *
+     * @return the network, without weights
+     */
     public static Network vgg11Narrow() {
         return build(VggConfig.d2l(VggVariant.VGG11).withRatio(8));
     }
 
-    /** The network described by {@code config}. */
+    /**
+     * The network described by {@code config}.
+     *
+     * @param config the variant, width ratio, input and head
+     * @return the network, without weights
+     */
     public static Network build(VggConfig config) {
         List<Sequential.Child> children = new ArrayList<>();
         int in = config.inChannels();

@@ -15,6 +15,18 @@ package org.vgg4j.models.vgg;
 public record VggConfig(VggVariant variant, int ratio, int inChannels, int imageSize, int classes, int hiddenUnits,
         double dropout) {
 
+    /**
+     * Checks every field; each violation is an {@link IllegalArgumentException} naming the field, its value and
+     * what is allowed.
+     *
+     * @param variant     the layer layout
+     * @param ratio       the divisor of every block's channels and of the hidden units
+     * @param inChannels  input image channels
+     * @param imageSize   input height and width, a positive multiple of 32
+     * @param classes     output classes, at least 2
+     * @param hiddenUnits units of the two hidden fully connected layers, before the ratio
+     * @param dropout     dropout probability of the head, in [0, 1)
+     */
     public VggConfig {
         if (variant == null) {
             throw new IllegalArgumentException("variant is required");
@@ -45,31 +57,72 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
         }
     }
 
-    /** The d2l chapter's model for {@code variant}: ratio 1, 1x224x224 input, 10 classes, 4096 hidden, dropout 0.5. */
+    /**
+     * The d2l chapter's model for {@code variant}: ratio 1, 1x224x224 input, 10 classes, 4096 hidden, dropout 0.5.
+     *
+     * @param variant the layer layout
+     * @return the configuration
+     */
     public static VggConfig d2l(VggVariant variant) {
         return new VggConfig(variant, 1, 1, 224, 10, 4096, 0.5);
     }
 
+    /**
+     * This configuration with {@code ratio} replaced (checked as by the constructor).
+     *
+     * @param newRatio the new value
+     * @return the new configuration
+     */
     public VggConfig withRatio(int newRatio) {
         return new VggConfig(variant, newRatio, inChannels, imageSize, classes, hiddenUnits, dropout);
     }
 
+    /**
+     * This configuration with {@code imageSize} replaced (checked as by the constructor).
+     *
+     * @param newSize the new value
+     * @return the new configuration
+     */
     public VggConfig withImageSize(int newSize) {
         return new VggConfig(variant, ratio, inChannels, newSize, classes, hiddenUnits, dropout);
     }
 
+    /**
+     * This configuration with {@code inChannels} replaced (checked as by the constructor).
+     *
+     * @param channels the new value
+     * @return the new configuration
+     */
     public VggConfig withInChannels(int channels) {
         return new VggConfig(variant, ratio, channels, imageSize, classes, hiddenUnits, dropout);
     }
 
+    /**
+     * This configuration with {@code classes} replaced (checked as by the constructor).
+     *
+     * @param n the new value
+     * @return the new configuration
+     */
     public VggConfig withClasses(int n) {
         return new VggConfig(variant, ratio, inChannels, imageSize, n, hiddenUnits, dropout);
     }
 
+    /**
+     * This configuration with {@code hiddenUnits} replaced (checked as by the constructor).
+     *
+     * @param n the new value
+     * @return the new configuration
+     */
     public VggConfig withHiddenUnits(int n) {
         return new VggConfig(variant, ratio, inChannels, imageSize, classes, n, dropout);
     }
 
+    /**
+     * This configuration with {@code dropout} replaced (checked as by the constructor).
+     *
+     * @param p the new value
+     * @return the new configuration
+     */
     public VggConfig withDropout(double p) {
         return new VggConfig(variant, ratio, inChannels, imageSize, classes, hiddenUnits, p);
     }

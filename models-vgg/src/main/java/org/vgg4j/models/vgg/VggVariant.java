@@ -33,17 +33,31 @@ public enum VggVariant {
         this.blocks = blocks;
     }
 
-    /** The five blocks, input side first. */
+    /**
+     * The five blocks, input side first.
+     *
+     * @return the blocks
+     */
     public List<Block> blocks() {
         return blocks;
     }
 
-    /** The lower-case name users type: {@code vgg11}. */
+    /**
+     * The lower-case name users type: {@code vgg11}.
+     *
+     * @return the name
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Looks a variant up by name ({@code vgg11}, {@code VGG-16}, {@code 19}); the error lists the choices. */
+    /**
+     * Looks a variant up by name ({@code vgg11}, {@code VGG-16}, {@code 19}); the error lists the choices.
+     *
+     * @param name the name as typed
+     * @return the variant
+     * @throws IllegalArgumentException if no variant has that name
+     */
     public static VggVariant byName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
         if (!n.startsWith("vgg")) {
