@@ -1,8 +1,16 @@
--- wrk script for the vgg4j serve load benchmark: POSTs the JSON body in $BODY, counts answers by status, and prints
--- one RESULT line (requests, throughput, latency percentiles, errors) for serve-load.sh to collect.
+-- wrk script for the vgg4j serve load benchmark: POSTs the body in $BODY, counts answers by status, and prints
+-- one RESULT line (requests, throughput, latency percentiles, errors) for serve-load.sh to collect. With
+-- $HEADER_LENGTH set, the body is a JSON header of that many bytes followed by raw little-endian FP32 (the Open
+-- Inference Protocol's binary tensor data extension), sent with the Inference-Header-Content-Length header.
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local f = assert(io.open(os.getenv("BODY"), "r"))
+local header_length = os.getenv("HEADER_LENGTH")
+if header_length then
+  wrk.headers["Content-Type"] = "application/octet-stream"
+  wrk.headers["Inference-Header-Content-Length"] = header_length
+else
+  wrk.headers["Content-Type"] = "application/json"
+end
+local f = assert(io.open(os.getenv("BODY"), "rb"))
 wrk.body = f:read("*a")
 f:close()
 

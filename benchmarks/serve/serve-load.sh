@@ -64,8 +64,8 @@ for run in $RUNS; do
   name="$format-$images-$batch"
   export BODY="$OUT/body-$format-$images"
   lua="$HERE/post.lua"
+  unset HEADER_LENGTH
   if [ "$format" = binary ]; then
-    lua="$HERE/post-binary.lua"
     HEADER_LENGTH="$(cat "$BODY.len")"
     export HEADER_LENGTH
   fi
