@@ -17,6 +17,9 @@ import java.util.Locale;
 final class RequestBodies {
     private final long maxBytes;
 
+    /** The most bytes of a refused body that are read and dropped before the 413 is sent. */
+    static final long SWALLOW_BYTES = 2L << 20;
+
     RequestBodies(long maxBytes) {
         this.maxBytes = maxBytes;
     }
@@ -38,6 +41,7 @@ final class RequestBodies {
             while ((n = in.read(chunk)) != -1) {
                 total += n;
                 if (total > maxBytes) {
+                    swallow(in);
                     throw tooLarge("more than " + maxBytes);
                 }
                 out.write(chunk, 0, n);
@@ -117,7 +121,31 @@ final class RequestBodies {
     private void checkDeclaredLength(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
+            if (declared <= SWALLOW_BYTES) {
+                try (InputStream in = ctx.req().getInputStream()) {
+                    swallow(in);
+                } catch (IOException e) {
+                    // the client went away; the 413 below is still the answer
+                }
+            }
             throw tooLarge(Long.toString(declared));
+        }
+    }
+
+    /**
+     * Reads and drops up to {@link #SWALLOW_BYTES} more of a refused body, so that a client that sends its whole body
+     * before reading the answer gets the 413 instead of a reset connection (Tomcat's maxSwallowSize does the same).
+     */
+    private static void swallow(InputStream in) {
+        byte[] sink = new byte[16384];
+        long dropped = 0;
+        try {
+            int n;
+            while (dropped < SWALLOW_BYTES && (n = in.read(sink)) != -1) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // nothing more to drop
         }
     }
 
