@@ -13,17 +13,17 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
-import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.LayerVisitor;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.layer.Relu;
-import org.vgg4j.core.layer.Sequential;
 
 /**
- * A core {@link Network} compiled to a flat list of libtorch operations (functional style: the weights are passed in
- * as arrays indexed like {@link Network#parameterSpecs()}), so one forward pass is one JNI call per layer and autograd
- * sees exactly PyTorch's {@code conv2d}, {@code relu}, {@code max_pool2d}, {@code linear} and {@code dropout}.
+ * A core {@link Network} compiled to a flat list of libtorch operations (functional style: the state tensors, parameters
+ * and buffers, are passed in as arrays indexed like {@link Network#parameterSpecs()}), so one forward pass is one JNI
+ * call per layer and autograd sees exactly PyTorch's {@code conv2d}, {@code relu}, {@code max_pool2d}, {@code linear}
+ * and {@code dropout}. In training mode an operation may update a buffer in place (running statistics).
  */
 final class CompiledNetwork {
 
@@ -146,40 +146,74 @@ final class CompiledNetwork {
         for (int i = 0; i < specs.size(); i++) {
             index.put(specs.get(i).name(), i);
         }
+        Compiler compiler = new Compiler(index, cpu);
         List<Op> ops = new ArrayList<>();
-        boolean inputNeedsGradient = false;
         for (LayerNode node : network.leaves(1)) {
-            Layer layer = node.layer();
-            String path = node.path();
-            if (layer instanceof Conv2d c) {
-                int inRest = c.inChannels() % SAFE_CHANNEL_BLOCK;
-                int outRest = c.outChannels() % SAFE_CHANNEL_BLOCK;
-                int padIn = cpu && c.inChannels() > SAFE_CHANNEL_BLOCK && inRest != 0 ? SAFE_CHANNEL_BLOCK - inRest : 0;
-                int padOut = cpu && inputNeedsGradient && outRest != 0 ? SAFE_CHANNEL_BLOCK - outRest : 0;
-                ops.add(new ConvOp(index.get(path + ".weight"), index.get(path + ".bias"),
-                        new Shape(c.stride(), c.stride()), new Shape(c.padding(), c.padding()), padIn, padOut));
-                inputNeedsGradient = true;
-            } else if (layer instanceof Linear) {
-                ops.add(new LinearOp(index.get(path + ".weight"), index.get(path + ".bias")));
-                inputNeedsGradient = true;
-            } else if (layer instanceof MaxPool2d m) {
-                ops.add(new PoolOp(new Shape(m.kernelSize(), m.kernelSize()), new Shape(m.stride(), m.stride())));
-            } else if (layer instanceof Relu) {
-                ops.add(new ReluOp());
-            } else if (layer instanceof Flatten) {
-                ops.add(new FlattenOp());
-            } else if (layer instanceof Dropout d) {
-                if (d.p() > 0) {
-                    ops.add(new DropoutOp((float) d.p()));
-                }
-            } else if (layer instanceof Sequential) {
-                throw new IllegalStateException("leaves() returned a container at '" + path + "'");
-            } else {
-                throw new UnsupportedOperationException("the pytorch backend cannot compile layer '" + path + "': "
-                        + layer.describe());
+            compiler.path = node.path();
+            Op op = node.layer().accept(compiler);
+            if (op != null) {
+                ops.add(op);
             }
         }
         return new CompiledNetwork(ops);
+    }
+
+    /**
+     * The libtorch operation of one leaf layer, or null for a layer that computes nothing; state tensors are found by
+     * their {@code state_dict} name in the session's array.
+     */
+    private static final class Compiler implements LayerVisitor<Op> {
+        private final Map<String, Integer> index;
+        private final boolean cpu;
+        private String path;
+        /** Whether an earlier layer has parameters, so that the current input needs a gradient. */
+        private boolean inputNeedsGradient;
+
+        Compiler(Map<String, Integer> index, boolean cpu) {
+            this.index = index;
+            this.cpu = cpu;
+        }
+
+        private int tensor(String local) {
+            return index.get(path + "." + local);
+        }
+
+        @Override
+        public Op conv2d(Conv2d c) {
+            int inRest = c.inChannels() % SAFE_CHANNEL_BLOCK;
+            int outRest = c.outChannels() % SAFE_CHANNEL_BLOCK;
+            int padIn = cpu && c.inChannels() > SAFE_CHANNEL_BLOCK && inRest != 0 ? SAFE_CHANNEL_BLOCK - inRest : 0;
+            int padOut = cpu && inputNeedsGradient && outRest != 0 ? SAFE_CHANNEL_BLOCK - outRest : 0;
+            inputNeedsGradient = true;
+            return new ConvOp(tensor("weight"), tensor("bias"), new Shape(c.stride(), c.stride()),
+                    new Shape(c.padding(), c.padding()), padIn, padOut);
+        }
+
+        @Override
+        public Op linear(Linear l) {
+            inputNeedsGradient = true;
+            return new LinearOp(tensor("weight"), tensor("bias"));
+        }
+
+        @Override
+        public Op maxPool2d(MaxPool2d m) {
+            return new PoolOp(new Shape(m.kernelSize(), m.kernelSize()), new Shape(m.stride(), m.stride()));
+        }
+
+        @Override
+        public Op relu(Relu r) {
+            return new ReluOp();
+        }
+
+        @Override
+        public Op flatten(Flatten f) {
+            return new FlattenOp();
+        }
+
+        @Override
+        public Op dropout(Dropout d) {
+            return d.p() > 0 ? new DropoutOp((float) d.p()) : null;
+        }
     }
 
     /**

@@ -14,7 +14,10 @@ import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
+import org.vgg4j.core.layer.Flatten;
 import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.LayerVisitor;
+import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.layer.Relu;
@@ -76,9 +79,10 @@ final class NchwcPadding {
         int pendingIn = -1;
         int count = 0;
         for (int i = 0; i < leaves.size(); i++) {
-            if (!(leaves.get(i).layer() instanceof Conv2d conv)) {
+            if (passage(leaves.get(i)) != Passage.CONVOLUTION) {
                 continue;
             }
+            Conv2d conv = (Conv2d) leaves.get(i).layer();
             int in = pendingIn > 0 ? pendingIn : conv.inChannels();
             pendingIn = -1;
             int out = conv.outChannels();
@@ -107,16 +111,59 @@ final class NchwcPadding {
     /** Whether the layer at {@code index} reaches a convolution through layers that map zero channels to zero. */
     private static boolean feedsConvolution(List<LayerNode> leaves, int index) {
         for (int j = index + 1; j < leaves.size(); j++) {
-            Layer next = leaves.get(j).layer();
-            if (next instanceof Conv2d) {
-                return true;
-            }
-            if (!(next instanceof Relu || next instanceof MaxPool2d || next instanceof Dropout)) {
-                return false;
+            Passage next = passage(leaves.get(j));
+            if (next != Passage.KEEPS_ZEROS) {
+                return next == Passage.CONVOLUTION;
             }
         }
         return false;
     }
+
+    private static Passage passage(LayerNode node) {
+        return node.layer().accept(PASSAGE);
+    }
+
+    /** What a layer does with zero channels appended to its input, which decides how far padding may reach. */
+    private enum Passage {
+        /** A convolution: meets extra input channels with zero weights, and may be widened itself. */
+        CONVOLUTION,
+        /** Maps zero channels to zero channels and has no parameters (at inference). */
+        KEEPS_ZEROS,
+        /** Mixes channels into features: padding must not reach it. */
+        STOPS
+    }
+
+    private static final LayerVisitor<Passage> PASSAGE = new LayerVisitor<>() {
+        @Override
+        public Passage conv2d(Conv2d layer) {
+            return Passage.CONVOLUTION;
+        }
+
+        @Override
+        public Passage relu(Relu layer) {
+            return Passage.KEEPS_ZEROS;
+        }
+
+        @Override
+        public Passage maxPool2d(MaxPool2d layer) {
+            return Passage.KEEPS_ZEROS;
+        }
+
+        @Override
+        public Passage dropout(Dropout layer) {
+            return Passage.KEEPS_ZEROS;
+        }
+
+        @Override
+        public Passage flatten(Flatten layer) {
+            return Passage.STOPS;
+        }
+
+        @Override
+        public Passage linear(Linear layer) {
+            return Passage.STOPS;
+        }
+    };
 
     private static Layer replace(String path, Layer layer, Map<String, Conv2d> widened) {
         if (layer instanceof Sequential seq) {

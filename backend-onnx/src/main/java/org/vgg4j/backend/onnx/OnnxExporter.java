@@ -19,7 +19,7 @@ import org.vgg4j.core.io.AtomicWrite;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
-import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.LayerVisitor;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
@@ -91,50 +91,23 @@ public final class OnnxExporter {
         ONNXRef<?> x = ctx.floatInput(INPUT, Math.toIntExact(sample.elementCount()));
         ctx.floatOutput(OUTPUT, classes);
 
-        Map<String, String> rename = new HashMap<>();
-        List<OnnxMetadata.OmittedDropout> dropouts = new ArrayList<>();
+        LayerExport export = new LayerExport(ctx, params);
         List<String> nodeNames = new ArrayList<>();
         for (int i = 0; i < leaves.size(); i++) {
             LayerNode node = leaves.get(i);
-            Layer layer = node.layer();
-            String path = node.path();
-            ONNXRef<?> y;
-            if (layer instanceof Conv2d c) {
-                ONNXInitializer w = initializer(ctx, path + ".weight", params, rename);
-                ONNXInitializer b = initializer(ctx, path + ".bias", params, rename);
-                Map<String, Object> attrs = new LinkedHashMap<>();
-                attrs.put("kernel_shape", new int[] {c.kernelSize(), c.kernelSize()});
-                attrs.put("pads", new int[] {c.padding(), c.padding(), c.padding(), c.padding()});
-                attrs.put("strides", new int[] {c.stride(), c.stride()});
-                y = ctx.operation(OnnxOp.CONV, List.of(x, w, b), path, attrs);
-            } else if (layer instanceof Relu) {
-                y = ctx.operation(OnnxOp.RELU, List.of(x), path);
-            } else if (layer instanceof MaxPool2d m) {
-                Map<String, Object> attrs = new LinkedHashMap<>();
-                attrs.put("kernel_shape", new int[] {m.kernelSize(), m.kernelSize()});
-                attrs.put("strides", new int[] {m.stride(), m.stride()});
-                y = ctx.operation(OnnxOp.MAX_POOL, List.of(x), path, attrs);
-            } else if (layer instanceof Flatten) {
-                Map<String, Object> attrs = new LinkedHashMap<>();
-                attrs.put("axis", 1);
-                y = ctx.operation(OnnxOp.FLATTEN, List.of(x), path, attrs);
-            } else if (layer instanceof Linear) {
-                ONNXInitializer w = initializer(ctx, path + ".weight", params, rename);
-                ONNXInitializer b = initializer(ctx, path + ".bias", params, rename);
-                Map<String, Object> attrs = new LinkedHashMap<>();
-                attrs.put("transB", 1);
-                y = ctx.operation(OnnxOp.GEMM, List.of(x, w, b), path, attrs);
-            } else if (layer instanceof Dropout d) {
-                dropouts.add(new OnnxMetadata.OmittedDropout(i, path, d.p()));
+            export.path = node.path();
+            export.index = i;
+            export.x = x;
+            ONNXRef<?> y = node.layer().accept(export);
+            if (y == null) {
                 continue;
-            } else {
-                throw new IllegalArgumentException("layer '" + path + "' (" + layer.describe()
-                        + ") has no ONNX export; supported: Conv2d, Relu, MaxPool2d, Flatten, Linear, Dropout");
             }
-            rename.put(y.getReference(), path);
-            nodeNames.add(path);
+            export.rename.put(y.getReference(), node.path());
+            nodeNames.add(node.path());
             x = y;
         }
+        Map<String, String> rename = export.rename;
+        List<OnnxMetadata.OmittedDropout> dropouts = export.dropouts;
         if (nodeNames.isEmpty()) {
             throw new IllegalArgumentException("network '" + network.name() + "' has no layer to export");
         }
@@ -159,16 +132,79 @@ public final class OnnxExporter {
         return model.build();
     }
 
-    private static ONNXInitializer initializer(ONNXContext ctx, String name, Parameters params,
-            Map<String, String> rename) {
-        Tensor t = params.get(name);
-        List<Integer> dims = new ArrayList<>();
-        for (int d : t.shape().dims()) {
-            dims.add(d);
+    /**
+     * The ONNX node of one leaf layer, named after its path and reading the previous layer's output {@code x}; null
+     * for a layer the inference graph leaves out (dropout, recorded in {@link #dropouts}).
+     */
+    private static final class LayerExport implements LayerVisitor<ONNXRef<?>> {
+        private final ONNXContext ctx;
+        private final Parameters params;
+        /** Tribuo's generated value names to the layer and tensor names they get. */
+        final Map<String, String> rename = new HashMap<>();
+        final List<OnnxMetadata.OmittedDropout> dropouts = new ArrayList<>();
+        String path;
+        int index;
+        ONNXRef<?> x;
+
+        LayerExport(ONNXContext ctx, Parameters params) {
+            this.ctx = ctx;
+            this.params = params;
         }
-        ONNXInitializer init = ctx.floatTensor(name, dims, buffer -> buffer.put(t.buffer()));
-        rename.put(init.getReference(), name);
-        return init;
+
+        /** The layer's tensor {@code local} ({@code weight}, ...) as an initializer named like the state_dict. */
+        private ONNXInitializer initializer(String local) {
+            String name = path + "." + local;
+            Tensor t = params.get(name);
+            List<Integer> dims = new ArrayList<>();
+            for (int d : t.shape().dims()) {
+                dims.add(d);
+            }
+            ONNXInitializer init = ctx.floatTensor(name, dims, buffer -> buffer.put(t.buffer()));
+            rename.put(init.getReference(), name);
+            return init;
+        }
+
+        @Override
+        public ONNXRef<?> conv2d(Conv2d c) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("kernel_shape", new int[] {c.kernelSize(), c.kernelSize()});
+            attrs.put("pads", new int[] {c.padding(), c.padding(), c.padding(), c.padding()});
+            attrs.put("strides", new int[] {c.stride(), c.stride()});
+            return ctx.operation(OnnxOp.CONV, List.of(x, initializer("weight"), initializer("bias")), path, attrs);
+        }
+
+        @Override
+        public ONNXRef<?> relu(Relu r) {
+            return ctx.operation(OnnxOp.RELU, List.of(x), path);
+        }
+
+        @Override
+        public ONNXRef<?> maxPool2d(MaxPool2d m) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("kernel_shape", new int[] {m.kernelSize(), m.kernelSize()});
+            attrs.put("strides", new int[] {m.stride(), m.stride()});
+            return ctx.operation(OnnxOp.MAX_POOL, List.of(x), path, attrs);
+        }
+
+        @Override
+        public ONNXRef<?> flatten(Flatten f) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("axis", 1);
+            return ctx.operation(OnnxOp.FLATTEN, List.of(x), path, attrs);
+        }
+
+        @Override
+        public ONNXRef<?> linear(Linear l) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("transB", 1);
+            return ctx.operation(OnnxOp.GEMM, List.of(x, initializer("weight"), initializer("bias")), path, attrs);
+        }
+
+        @Override
+        public ONNXRef<?> dropout(Dropout d) {
+            dropouts.add(new OnnxMetadata.OmittedDropout(index, path, d.p()));
+            return null;
+        }
     }
 
     /** Retypes the input to [batch, C, H, W], and names nodes, values and initializers after the layers. */

@@ -2,12 +2,9 @@ package org.vgg4j.backend.onnx;
 
 import java.util.Arrays;
 import org.vgg4j.core.Device;
-import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
-import org.vgg4j.core.layer.Conv2d;
-import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.testing.TestData;
@@ -68,15 +65,6 @@ public final class OnnxSpeed {
 
     /** Convolution and linear FLOPs of one forward pass on {@code batch} samples, counted as 2 x MACs. */
     static double flops(Network network, int batch) {
-        double total = 0;
-        for (LayerNode node : network.leaves(batch)) {
-            if (node.layer() instanceof Conv2d c) {
-                Shape out = node.outputShape();
-                total += 2.0 * out.elementCount() * c.inChannels() * c.kernelSize() * c.kernelSize();
-            } else if (node.layer() instanceof Linear l) {
-                total += 2.0 * batch * l.inFeatures() * l.outFeatures();
-            }
-        }
-        return total;
+        return network.root().forwardFlops(network.sampleShape().prepend(batch));
     }
 }

@@ -19,7 +19,7 @@ import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
-import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.LayerVisitor;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
@@ -172,24 +172,42 @@ public final class CaseLauncher {
     public static String layerSpec(Network network) {
         List<String> items = new ArrayList<>();
         for (LayerNode node : network.leaves(1)) {
-            Layer l = node.layer();
-            if (l instanceof Conv2d c) {
-                items.add("conv:" + c.inChannels() + ":" + c.outChannels() + ":" + c.kernelSize() + ":" + c.stride()
-                        + ":" + c.padding());
-            } else if (l instanceof Relu) {
-                items.add("relu");
-            } else if (l instanceof MaxPool2d p) {
-                items.add("pool:" + p.kernelSize() + ":" + p.stride());
-            } else if (l instanceof Flatten) {
-                items.add("flatten");
-            } else if (l instanceof Linear lin) {
-                items.add("linear:" + lin.inFeatures() + ":" + lin.outFeatures());
-            } else if (l instanceof Dropout d) {
-                items.add("dropout:" + d.p());
-            } else {
-                throw new IllegalArgumentException("layer " + node.path() + " has no Python counterpart: " + l);
-            }
+            items.add(node.layer().accept(PYTHON_SPEC));
         }
         return String.join(",", items);
     }
+
+    /** Each layer as one item of {@code native_pytorch_bench.py}'s {@code --layers}. */
+    private static final LayerVisitor<String> PYTHON_SPEC = new LayerVisitor<>() {
+        @Override
+        public String conv2d(Conv2d c) {
+            return "conv:" + c.inChannels() + ":" + c.outChannels() + ":" + c.kernelSize() + ":" + c.stride() + ":"
+                    + c.padding();
+        }
+
+        @Override
+        public String relu(Relu r) {
+            return "relu";
+        }
+
+        @Override
+        public String maxPool2d(MaxPool2d p) {
+            return "pool:" + p.kernelSize() + ":" + p.stride();
+        }
+
+        @Override
+        public String flatten(Flatten f) {
+            return "flatten";
+        }
+
+        @Override
+        public String linear(Linear l) {
+            return "linear:" + l.inFeatures() + ":" + l.outFeatures();
+        }
+
+        @Override
+        public String dropout(Dropout d) {
+            return "dropout:" + d.p();
+        }
+    };
 }

@@ -1,42 +1,27 @@
 package org.vgg4j.cli.bench;
 
-import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
-import org.vgg4j.core.Shape;
-import org.vgg4j.core.layer.Conv2d;
-import org.vgg4j.core.layer.Layer;
-import org.vgg4j.core.layer.Linear;
 
 /**
- * Analytic floating-point operations of a {@link Network}, counting multiply and add separately: a convolution
- * costs {@code 2 * Cin * k * k * Cout * Hout * Wout} per sample and a linear layer {@code 2 * in * out}; biases,
- * ReLU, pooling and dropout are not counted (under 1 % of the narrow VGG-11's total). A training step is
- * approximated as 3 forward passes (the backward pass computes the input gradient and the weight gradient, each
- * about as costly as the forward pass).
+ * Analytic floating-point operations of a {@link Network}, as each layer counts its own
+ * ({@link org.vgg4j.core.layer.Layer#forwardFlops}: multiply and add separately, a convolution
+ * {@code 2 * Cin * k * k * Cout * Hout * Wout} per sample and a linear layer {@code 2 * in * out}; biases, ReLU,
+ * pooling and dropout are not counted, under 1 % of the narrow VGG-11's total). A training step is approximated as 3
+ * forward passes (the backward pass computes the input gradient and the weight gradient, each about as costly as the
+ * forward pass).
  */
 public final class FlopCounter {
     private FlopCounter() {
     }
 
     /**
-     * Forward FLOPs of one sample.
+     * Forward FLOPs of one sample, as the layers count them ({@link org.vgg4j.core.layer.Layer#forwardFlops}).
      *
      * @param network the network
      * @return the multiply-adds of its convolutions and linear layers, times 2
      */
     public static long forwardPerSample(Network network) {
-        long total = 0;
-        for (LayerNode node : network.leaves(1)) {
-            Layer l = node.layer();
-            Shape outShape = node.outputShape();
-            if (l instanceof Conv2d c) {
-                total += 2L * c.inChannels() * c.kernelSize() * c.kernelSize() * c.outChannels()
-                        * outShape.dim(2) * outShape.dim(3);
-            } else if (l instanceof Linear lin) {
-                total += 2L * lin.inFeatures() * lin.outFeatures();
-            }
-        }
-        return total;
+        return network.root().forwardFlops(network.sampleShape().prepend(1));
     }
 
     /**

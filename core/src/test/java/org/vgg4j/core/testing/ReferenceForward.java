@@ -1,20 +1,18 @@
 package org.vgg4j.core.testing;
 
-import org.vgg4j.core.LayerNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.vgg4j.core.Network;
-import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
-import org.vgg4j.core.layer.Conv2d;
-import org.vgg4j.core.layer.Dropout;
-import org.vgg4j.core.layer.Flatten;
-import org.vgg4j.core.layer.Linear;
-import org.vgg4j.core.layer.MaxPool2d;
-import org.vgg4j.core.layer.Relu;
+import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.param.Parameters;
 
 /**
- * A plain-Java, float64, deliberately naive forward pass of any core network in inference mode: the ground truth that
- * every backend's logits are compared with.
+ * A plain-Java, float64, deliberately naive pass of any core network ({@link ReferenceCompiler}): in inference mode the
+ * ground truth that every backend's logits are compared with, in training mode the exact gradients the reference
+ * backend trains with.
  */
 public final class ReferenceForward {
     private ReferenceForward() {
@@ -23,15 +21,67 @@ public final class ReferenceForward {
     /** Logits of {@code network} with {@code params} on {@code images} (NCHW), computed in double precision. */
     public static double[] logits(Network network, Parameters params, Tensor images) {
         network.checkInput(images.shape());
-        int batch = images.shape().dim(0);
+        double[] x = doubles(images);
+        for (ReferenceOp op : ReferenceCompiler.compile(network, params, images.shape().dim(0), null)) {
+            x = op.forward(x, false);
+        }
+        return x;
+    }
+
+    /**
+     * One training-mode pass (dropout masks drawn from {@code masks}) and its backward pass: the mean cross-entropy,
+     * the logits and the exact float64 gradient of every trainable parameter, by name.
+     */
+    public static TrainingPass trainingPass(Network network, Parameters params, Tensor images, int[] labels,
+            SplittableRandom masks) {
+        network.checkInput(images.shape());
+        int n = labels.length;
+        List<ReferenceOp> ops = ReferenceCompiler.compile(network, params, n, masks);
+        double[] x = doubles(images);
+        for (ReferenceOp op : ops) {
+            x = op.forward(x, true);
+        }
+        double[] logits = x;
+        int k = logits.length / n;
+        double[] dy = new double[logits.length];
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, logits[i * k + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(logits[i * k + j] - max);
+            }
+            for (int j = 0; j < k; j++) {
+                dy[i * k + j] = (Math.exp(logits[i * k + j] - max) / sum - (j == labels[i] ? 1 : 0)) / n;
+            }
+        }
+        Map<String, double[]> grads = new LinkedHashMap<>();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            dy = ops.get(i).backward(dy, grads);
+        }
+        Map<String, double[]> ordered = new LinkedHashMap<>();
+        for (ParameterSpec spec : network.trainableSpecs()) {
+            ordered.put(spec.name(), grads.get(spec.name()));
+        }
+        return new TrainingPass(crossEntropy(logits, labels), logits, ordered);
+    }
+
+    /**
+     * The outcome of {@link #trainingPass}.
+     *
+     * @param loss      mean softmax cross-entropy
+     * @param logits    [N, K] row-major
+     * @param gradients one float64 gradient per trainable parameter, in the network's order
+     */
+    public record TrainingPass(double loss, double[] logits, Map<String, double[]> gradients) {
+    }
+
+    private static double[] doubles(Tensor images) {
         double[] x = new double[images.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = images.get(i);
-        }
-        Shape shape = images.shape();
-        for (LayerNode node : network.leaves(batch)) {
-            x = apply(node, params, x, shape);
-            shape = node.outputShape();
         }
         return x;
     }
@@ -68,95 +118,5 @@ public final class ReferenceForward {
             total += Math.log(sum) + max - logits[i * k + labels[i]];
         }
         return total / n;
-    }
-
-    private static double[] apply(LayerNode node, Parameters p, double[] x, Shape in) {
-        String path = node.path();
-        if (node.layer() instanceof Conv2d c) {
-            return conv(c, p.get(path + ".weight"), p.get(path + ".bias"), x, in, node.outputShape());
-        } else if (node.layer() instanceof Relu) {
-            return relu(x);
-        } else if (node.layer() instanceof MaxPool2d m) {
-            return maxPool(m, x, in, node.outputShape());
-        } else if (node.layer() instanceof Linear l) {
-            return linear(l, p.get(path + ".weight"), p.get(path + ".bias"), x, in);
-        } else if (node.layer() instanceof Flatten || node.layer() instanceof Dropout) {
-            return x;
-        }
-        throw new IllegalStateException("unexpected leaf " + node.layer());
-    }
-
-    private static double[] conv(Conv2d c, Tensor w, Tensor b, double[] x, Shape in, Shape out) {
-        int n = in.dim(0), ci = in.dim(1), h = in.dim(2), wd = in.dim(3);
-        int co = out.dim(1), oh = out.dim(2), ow = out.dim(3), k = c.kernelSize();
-        double[] y = new double[(int) out.elementCount()];
-        for (int b0 = 0; b0 < n; b0++) {
-            for (int o = 0; o < co; o++) {
-                for (int yy = 0; yy < oh; yy++) {
-                    for (int xx = 0; xx < ow; xx++) {
-                        double s = b.get(o);
-                        for (int i = 0; i < ci; i++) {
-                            for (int ky = 0; ky < k; ky++) {
-                                int iy = yy * c.stride() - c.padding() + ky;
-                                if (iy < 0 || iy >= h) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < k; kx++) {
-                                    int ix = xx * c.stride() - c.padding() + kx;
-                                    if (ix < 0 || ix >= wd) {
-                                        continue;
-                                    }
-                                    s += x[((b0 * ci + i) * h + iy) * wd + ix] * w.get(((o * ci + i) * k + ky) * k + kx);
-                                }
-                            }
-                        }
-                        y[((b0 * co + o) * oh + yy) * ow + xx] = s;
-                    }
-                }
-            }
-        }
-        return y;
-    }
-
-    private static double[] relu(double[] x) {
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = Math.max(0, x[i]);
-        }
-        return y;
-    }
-
-    private static double[] maxPool(MaxPool2d m, double[] x, Shape in, Shape out) {
-        int n = in.dim(0), c = in.dim(1), h = in.dim(2), w = in.dim(3), oh = out.dim(2), ow = out.dim(3);
-        double[] y = new double[(int) out.elementCount()];
-        for (int b = 0; b < n * c; b++) {
-            for (int yy = 0; yy < oh; yy++) {
-                for (int xx = 0; xx < ow; xx++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int ky = 0; ky < m.kernelSize(); ky++) {
-                        for (int kx = 0; kx < m.kernelSize(); kx++) {
-                            max = Math.max(max, x[(b * h + yy * m.stride() + ky) * w + xx * m.stride() + kx]);
-                        }
-                    }
-                    y[(b * oh + yy) * ow + xx] = max;
-                }
-            }
-        }
-        return y;
-    }
-
-    private static double[] linear(Linear l, Tensor w, Tensor b, double[] x, Shape in) {
-        int n = in.dim(0), fi = l.inFeatures(), fo = l.outFeatures();
-        double[] y = new double[n * fo];
-        for (int i = 0; i < n; i++) {
-            for (int o = 0; o < fo; o++) {
-                double s = b.get(o);
-                for (int j = 0; j < fi; j++) {
-                    s += x[i * fi + j] * w.get(o * fi + j);
-                }
-                y[i * fo + o] = s;
-            }
-        }
-        return y;
     }
 }
