@@ -3,13 +3,11 @@ package org.vgg4j.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -20,6 +18,7 @@ import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.param.SafeTensors;
@@ -27,6 +26,7 @@ import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.GradientResult;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
+import org.vgg4j.core.testing.Python;
 import org.vgg4j.core.testing.TestData;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
@@ -45,20 +45,8 @@ class NativePyTorchTest {
     Path dir;
 
     @BeforeAll
-    static void findPython() throws Exception {
-        for (String candidate : List.of("/usr/bin/python3", "python3")) {
-            try {
-                Process p = new ProcessBuilder(candidate, "-c", "import torch, numpy").redirectErrorStream(true)
-                        .start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    python = candidate;
-                    return;
-                }
-            } catch (IOException notThere) {
-                // try the next one
-            }
-        }
+    static void findPython() {
+        python = Python.withModules("torch, numpy").map(Python::executable).orElse(null);
     }
 
     @Test
@@ -118,7 +106,7 @@ class NativePyTorchTest {
                         lossRel, 1e-5);
                 assertThat(lossRel).isLessThanOrEqualTo(1e-5);
                 double worst = 0;
-                for (String name : params.names()) {
+                for (String name : net.trainableSpecs().stream().map(ParameterSpec::name).toList()) {
                     Tensor want = expected.get("grad." + name);
                     double rel = g.gradients().get(name).maxAbsDiff(want) / Math.max(1e-12, want.maxAbs());
                     worst = Math.max(worst, rel);

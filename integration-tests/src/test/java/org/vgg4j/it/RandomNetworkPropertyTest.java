@@ -59,7 +59,7 @@ class RandomNetworkPropertyTest {
                     anchorName = backend.name();
                     continue;
                 }
-                for (String name : params.names()) {
+                for (String name : anchor.gradients().names()) {
                     Tensor a = anchor.gradients().get(name);
                     double rel = g.gradients().get(name).maxAbsDiff(a) / Math.max(1e-6, a.maxAbs());
                     worstGrad = Math.max(worstGrad, rel);

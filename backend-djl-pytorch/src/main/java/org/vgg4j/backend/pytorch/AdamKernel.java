@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.List;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.optim.Adam;
 
@@ -20,7 +19,7 @@ final class AdamKernel extends OptimizerKernel {
     private final Adam spec;
 
     AdamKernel(Adam spec, NDManager stateManager, Network network) {
-        super(stateManager, network, List.of(Adam.EXP_AVG, Adam.EXP_AVG_SQ));
+        super(spec, stateManager, network);
         this.spec = spec;
     }
 

@@ -12,25 +12,27 @@ import org.vgg4j.core.optim.Adam;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.Sgd;
-import org.vgg4j.core.param.ParameterMismatchException;
 import org.vgg4j.core.param.Parameters;
 
 /**
- * An optimizer's in-place update of libtorch weight arrays and its per-parameter state slots (named like PyTorch's:
+ * An optimizer's in-place update of libtorch weight arrays and its per-parameter state slots, one array per trainable
+ * parameter (named like PyTorch's:
  * {@code exp_avg}, {@code exp_avg_sq}, {@code momentum_buffer}), which live on the session's device and are exported
  * and restored as host tensors.
  */
 abstract class OptimizerKernel {
+    private final OptimizerSpec spec;
     private final NDManager stateManager;
     private final Network network;
     private final List<ParameterSpec> specs;
     private final Map<String, NDArray[]> slots = new LinkedHashMap<>();
 
-    OptimizerKernel(NDManager stateManager, Network network, List<String> slotNames) {
+    OptimizerKernel(OptimizerSpec spec, NDManager stateManager, Network network) {
+        this.spec = spec;
         this.stateManager = stateManager;
         this.network = network;
-        this.specs = network.parameterSpecs();
-        for (String name : slotNames) {
+        this.specs = network.trainableSpecs();
+        for (String name : spec.slotNames()) {
             slots.put(name, new NDArray[specs.size()]);
         }
     }
@@ -45,7 +47,10 @@ abstract class OptimizerKernel {
         throw new UnsupportedOperationException("the pytorch backend does not implement optimizer " + spec);
     }
 
-    /** Updates {@code params} in place from {@code grads}; {@code step} is the 1-based number of this update. */
+    /**
+     * Updates the trainable parameters {@code params} in place from {@code grads} (both in
+     * {@link Network#trainableSpecs()} order); {@code step} is the 1-based number of this update.
+     */
     abstract void update(NDArray[] params, NDArray[] grads, long step);
 
     /** The state array of {@code slot} for parameter {@code i}, created as zeros on first use. */
@@ -73,37 +78,12 @@ abstract class OptimizerKernel {
         return new OptimizerState(step, out);
     }
 
-    /**
-     * Replaces the state by {@code state} after checking it: no unknown slot, and every slot this optimizer needs
-     * present with exactly the network's tensors (unless the state is the initial one).
-     */
-    final void restore(OptimizerState state, String optimizerName) {
-        if (state.step() < 0) {
-            throw new IllegalArgumentException("optimizer state has a negative step count " + state.step());
-        }
-        List<String> foreign = state.slots().keySet().stream().filter(n -> !slots.containsKey(n)).sorted().toList();
-        if (!foreign.isEmpty()) {
-            throw new ParameterMismatchException("optimizer state slots " + foreign + " do not belong to "
-                    + optimizerName + " (expected slots " + slots.keySet() + "); was it saved by another optimizer?");
-        }
-        Map<String, Parameters> checked = new LinkedHashMap<>();
-        if (state.step() > 0) {
-            for (String name : slots.keySet()) {
-                Parameters p = state.slots().get(name);
-                if (p == null) {
-                    throw new ParameterMismatchException("optimizer state after " + state.step() + " steps lacks "
-                            + optimizerName + "'s slot '" + name + "'");
-                }
-                try {
-                    checked.put(name, p.conformTo(network));
-                } catch (ParameterMismatchException e) {
-                    throw new ParameterMismatchException("optimizer state slot '" + name + "': " + e.getMessage());
-                }
-            }
-        }
+    /** Replaces the state by {@code state} after checking it against the optimizer and the network (in core). */
+    final void restore(OptimizerState state) {
+        OptimizerState checked = state.conformTo(spec, network);
         for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
             NDArray[] arrays = e.getValue();
-            Parameters p = checked.get(e.getKey());
+            Parameters p = checked.slots().get(e.getKey());
             for (int i = 0; i < arrays.length; i++) {
                 NDArray fresh = p == null ? null : NdArrays.toNd(stateManager, p.get(specs.get(i).name()));
                 if (arrays[i] != null) {

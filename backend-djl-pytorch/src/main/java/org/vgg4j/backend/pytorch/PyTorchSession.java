@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
@@ -18,8 +19,9 @@ import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
 
 /**
- * A network compiled to libtorch with its weights held as leaf arrays (requiring gradients) on one device; every call
- * scopes its temporaries in a sub-manager that is closed before it returns, so native memory stays flat.
+ * A network compiled to libtorch with its state held as arrays on one device (parameters as leaf arrays requiring
+ * gradients, buffers without); every call scopes its temporaries in a sub-manager that is closed before it returns,
+ * so native memory stays flat.
  */
 final class PyTorchSession implements Session {
     private final Engine engine;
@@ -30,6 +32,8 @@ final class PyTorchSession implements Session {
     private final List<ParameterSpec> specs;
     private final NDArray[] params;
     private final HostStaging staging = new HostStaging();
+    /** Indices into {@link #params} of the trainable parameters, in {@link Network#trainableSpecs()} order. */
+    private final int[] trainable;
     private boolean closed;
 
     PyTorchSession(Engine engine, Network network, Parameters conformed, Device device) {
@@ -39,6 +43,8 @@ final class PyTorchSession implements Session {
         this.program = CompiledNetwork.compile(network, !device.isGpu());
         this.specs = network.parameterSpecs();
         this.params = new NDArray[specs.size()];
+        this.trainable = IntStream.range(0, specs.size()).filter(i -> specs.get(i).trainable())
+                .toArray();
         this.manager = engine.newBaseManager(DeviceResolver.toDjl(device));
         try {
             load(conformed);
@@ -74,7 +80,8 @@ final class PyTorchSession implements Session {
         checkOpen();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < params.length; i++) {
-            out.put(specs.get(i).name(), NdArrays.toTensor(params[i], specs.get(i).shape()));
+            ParameterSpec spec = specs.get(i);
+            out.put(spec.name(), NdArrays.toTensor(params[i], spec.shape(), spec.dtype()));
         }
         return Parameters.of(out);
     }
@@ -87,8 +94,11 @@ final class PyTorchSession implements Session {
 
     private void load(Parameters conformed) {
         for (int i = 0; i < params.length; i++) {
-            NDArray fresh = NdArrays.toNd(manager, conformed.get(specs.get(i).name()));
-            fresh.setRequiresGradient(true);
+            ParameterSpec spec = specs.get(i);
+            NDArray fresh = NdArrays.toNd(manager, conformed.get(spec.name()));
+            if (spec.trainable()) {
+                fresh.setRequiresGradient(true);
+            }
             if (params[i] != null) {
                 params[i].close();
             }
@@ -133,11 +143,21 @@ final class PyTorchSession implements Session {
         return program;
     }
 
-    /** The live weight arrays in {@code state_dict} order (replaced, not mutated, by {@link #loadParameters}). */
+    /** The live state arrays in {@code state_dict} order (replaced, not mutated, by {@link #loadParameters}). */
     NDArray[] params() {
         return params;
     }
 
+    /** The live arrays of the trainable parameters, in {@link Network#trainableSpecs()} order (a fresh array). */
+    NDArray[] trainableParams() {
+        NDArray[] out = new NDArray[trainable.length];
+        for (int i = 0; i < trainable.length; i++) {
+            out[i] = params[trainable[i]];
+        }
+        return out;
+    }
+
+    /** The spec of every array of {@link #params()}, parameters and buffers. */
     List<ParameterSpec> specs() {
         return specs;
     }

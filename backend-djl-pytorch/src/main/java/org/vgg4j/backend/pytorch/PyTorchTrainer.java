@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.vgg4j.core.Network;
@@ -65,7 +66,7 @@ final class PyTorchTrainer implements Trainer {
         InputChecks.checkBatch(network, images, labels);
         try (NDManager scope = session.manager().newSubManager()) {
             Pass pass = forwardBackward(scope, images, labels);
-            kernel.update(session.params(), pass.grads, steps + 1);
+            kernel.update(session.trainableParams(), pass.grads, steps + 1);
             steps++;
             return new StepResult(pass.loss, pass.correct, labels.length);
         }
@@ -78,9 +79,9 @@ final class PyTorchTrainer implements Trainer {
         try (NDManager scope = session.manager().newSubManager()) {
             Pass pass = forwardBackward(scope, images, labels);
             Map<String, Tensor> grads = new LinkedHashMap<>();
+            List<ParameterSpec> trainable = network.trainableSpecs();
             for (int i = 0; i < pass.grads.length; i++) {
-                ParameterSpec p = session.specs().get(i);
-                grads.put(p.name(), NdArrays.toTensor(pass.grads[i], p.shape()));
+                grads.put(trainable.get(i).name(), NdArrays.toTensor(pass.grads[i], trainable.get(i).shape()));
             }
             return new GradientResult(pass.loss, Parameters.of(grads));
         }
@@ -96,7 +97,7 @@ final class PyTorchTrainer implements Trainer {
     public void restoreOptimizerState(OptimizerState state) {
         checkOpen();
         Objects.requireNonNull(state, "state");
-        kernel.restore(state, spec.optimizer().getClass().getSimpleName());
+        kernel.restore(state);
         steps = state.step();
     }
 
@@ -116,13 +117,13 @@ final class PyTorchTrainer implements Trainer {
         }
     }
 
-    /** Loss, correct count and gradients (attached to the step's scope) of one batch. */
+    /** Loss, correct count and gradients of the trainable parameters (attached to the step's scope) of one batch. */
     private record Pass(double loss, int correct, NDArray[] grads) {
     }
 
     private Pass forwardBackward(NDManager scope, Tensor images, int[] labels) {
-        NDArray[] params = session.params();
-        for (NDArray p : params) {
+        NDArray[] trainable = session.trainableParams();
+        for (NDArray p : trainable) {
             JniUtils.zeroGrad((PtNDArray) p);
         }
         if (stochastic) {
@@ -137,7 +138,7 @@ final class PyTorchTrainer implements Trainer {
         float[] logits;
         try (GradientCollector collector = session.engine().newGradientCollector()) {
             NDArray x = session.staging().copy(scope, images.buffer(), NdArrays.djlShape(images.shape()));
-            NDArray out = session.program().forward(x, params, true);
+            NDArray out = session.program().forward(x, session.params(), true);
             NDArray target = session.staging().copy(scope, FloatBuffer.wrap(oneHot),
                     new ai.djl.ndarray.types.Shape(n, classes));
             // Mean softmax cross-entropy, as PyTorch's nll_loss(log_softmax(x)) computes it: -sum(picked) / n.
@@ -146,9 +147,9 @@ final class PyTorchTrainer implements Trainer {
             loss = lossArray.getFloat();
             logits = out.toFloatArray();
         }
-        NDArray[] grads = new NDArray[params.length];
-        for (int i = 0; i < params.length; i++) {
-            grads[i] = params[i].getGradient();
+        NDArray[] grads = new NDArray[trainable.length];
+        for (int i = 0; i < trainable.length; i++) {
+            grads[i] = trainable[i].getGradient();
             grads[i].attach(scope);
         }
         return new Pass(loss, Accuracy.countCorrect(logits, labels), grads);

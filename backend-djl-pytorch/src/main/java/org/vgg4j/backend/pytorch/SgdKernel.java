@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.List;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.optim.Sgd;
 
@@ -17,7 +16,7 @@ final class SgdKernel extends OptimizerKernel {
     private final Sgd spec;
 
     SgdKernel(Sgd spec, NDManager stateManager, Network network) {
-        super(stateManager, network, spec.momentum() > 0 ? List.of(Sgd.MOMENTUM_BUFFER) : List.of());
+        super(spec, stateManager, network);
         this.spec = spec;
     }
 

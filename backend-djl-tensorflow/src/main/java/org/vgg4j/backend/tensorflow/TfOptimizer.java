@@ -174,7 +174,7 @@ final class TfOptimizer implements AutoCloseable {
         List<NDArray> created = new ArrayList<>();
         try {
             for (Map.Entry<String, Parameters> e : state.slots().entrySet()) {
-                Parameters conformed = e.getValue().conformTo(network);
+                Parameters conformed = e.getValue().conformToTrainable(network);
                 float[] flat = new float[total];
                 int offset = 0;
                 for (int i = 0; i < sizes.length; i++) {

@@ -16,6 +16,7 @@ import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.testing.Python;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.models.vgg.VggVariant;
@@ -38,11 +39,11 @@ class OnnxCheckerTest {
                     + " for d in v.type.tensor_type.shape.dim]",
             "    print('SHAPE', v.name, '[' + ', '.join(dims) + ']')");
 
-    private static String python;
+    private static Python python;
 
     @BeforeAll
     static void findPython() {
-        Optional<String> found = PythonOnnx.find();
+        Optional<Python> found = Python.withModules("onnx");
         assumeTrue(found.isPresent(), "skipped: no python3 with the onnx package (install Debian's python3-onnx, "
                 + "or point -Dvgg4j.python at an interpreter that has it)");
         python = found.get();
@@ -63,7 +64,7 @@ class OnnxCheckerTest {
         Parameters params = TestModels.heUniform(network, 3);
         OnnxExporter.write(file, network, params, ExportMetadata.forNetwork(network));
 
-        PythonOnnx.Run run = PythonOnnx.run(python, SCRIPT, List.of(file.toString()));
+        Python.Run run = python.code(SCRIPT, file.toString());
         assertThat(run.exitCode()).as("checker output:%n%s", run.output()).isZero();
 
         Map<String, String> inferred = new LinkedHashMap<>();

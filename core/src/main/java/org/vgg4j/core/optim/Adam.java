@@ -1,5 +1,7 @@
 package org.vgg4j.core.optim;
 
+import java.util.List;
+
 /**
  * Adam (Kingma and Ba) with PyTorch's update rule and defaults: betas (0.9, 0.999), eps 1e-8 added after the square
  * root of the bias-corrected second moment, L2 weight decay folded into the gradient.
@@ -25,6 +27,12 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
             throw new IllegalArgumentException("bad Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2
                     + "), eps=" + epsilon + ", weight_decay=" + weightDecay + ")");
         }
+    }
+
+    /** {@code exp_avg} and {@code exp_avg_sq}. */
+    @Override
+    public List<String> slotNames() {
+        return List.of(EXP_AVG, EXP_AVG_SQ);
     }
 
     /** Adam with PyTorch's defaults and the given learning rate. */

@@ -1,5 +1,7 @@
 package org.vgg4j.core.optim;
 
+import java.util.List;
+
 /**
  * An immutable optimizer configuration that every trainable backend implements with PyTorch's update rule.
  */
@@ -10,4 +12,7 @@ public sealed interface OptimizerSpec permits Adam, Sgd {
 
     /** L2 penalty added to each gradient as {@code weightDecay * parameter} (PyTorch's {@code weight_decay}). */
     double weightDecay();
+
+    /** The names of its per-parameter state slots, as PyTorch names them (empty for a stateless rule). */
+    List<String> slotNames();
 }

@@ -1,5 +1,7 @@
 package org.vgg4j.core.optim;
 
+import java.util.List;
+
 /**
  * Stochastic gradient descent with optional momentum, PyTorch's rule: {@code b = momentum * b + g; p -= lr * b}
  * (plain {@code p -= lr * g} when momentum is 0); state slot {@code momentum_buffer}.
@@ -14,5 +16,11 @@ public record Sgd(double learningRate, double momentum, double weightDecay) impl
             throw new IllegalArgumentException(
                     "bad SGD(lr=" + learningRate + ", momentum=" + momentum + ", weight_decay=" + weightDecay + ")");
         }
+    }
+
+    /** {@code momentum_buffer} with momentum, none without (PyTorch keeps no buffer then). */
+    @Override
+    public List<String> slotNames() {
+        return momentum > 0 ? List.of(MOMENTUM_BUFFER) : List.of();
     }
 }

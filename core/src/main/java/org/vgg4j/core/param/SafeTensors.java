@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
@@ -28,7 +29,8 @@ import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.io.AtomicWrite;
 
 /**
- * Reads and writes float32 tensors in the safetensors format (loadable by PyTorch's {@code safetensors.torch.load_file});
+ * Reads and writes float32 ({@code F32}) and int64 ({@code I64}) tensors in the safetensors format (loadable by
+ * PyTorch's {@code safetensors.torch.load_file});
  * writes are atomic: a crash never leaves a partial file behind.
  */
 public final class SafeTensors {
@@ -63,12 +65,13 @@ public final class SafeTensors {
         long offset = 0;
         for (var e : tensors.asMap().entrySet()) {
             ObjectNode node = header.putObject(e.getKey());
-            node.put("dtype", "F32");
+            DType dtype = e.getValue().dtype();
+            node.put("dtype", dtype.name());
             ArrayNode shape = node.putArray("shape");
             for (int d : e.getValue().shape().dims()) {
                 shape.add(d);
             }
-            long size = 4L * e.getValue().size();
+            long size = (long) dtype.bytes() * e.getValue().size();
             node.putArray("data_offsets").add(offset).add(offset + size);
             offset += size;
         }
@@ -89,15 +92,19 @@ public final class SafeTensors {
             out.write(len.array());
             out.write(headerPadded);
             for (Tensor t : tensors.asMap().values()) {
-                ByteBuffer buf = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(t.buffer());
+                ByteBuffer buf = ByteBuffer.allocate(t.dtype().bytes() * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+                if (t.dtype() == DType.I64) {
+                    buf.asLongBuffer().put(t.longBuffer());
+                } else {
+                    buf.asFloatBuffer().put(t.buffer());
+                }
                 out.write(buf.array());
             }
         });
     }
 
     /**
-     * Reads a safetensors file of float32 tensors, checking it as strictly as the reference implementation does: the
+     * Reads a safetensors file of F32 and I64 tensors, checking it as strictly as the reference implementation does: the
      * header is one UTF-8 JSON object with no duplicate names and nothing after it but space padding; {@code
      * __metadata__} maps strings to strings; every tensor has a known dtype, a shape of non-negative dimensions that
      * fit an {@code int} and hold at most {@value #MAX_ELEMENTS} elements, and data offsets whose length is exactly
@@ -142,37 +149,36 @@ public final class SafeTensors {
                     throw bad(file, "tensor '" + name + "' is described by " + kind(node) + ", not by an object with "
                             + "dtype, shape and data_offsets");
                 }
-                String dtype = node.path("dtype").asText();
                 if (!node.path("dtype").isTextual()) {
                     throw bad(file, "tensor '" + name + "' has no dtype string (found " + kind(node.path("dtype"))
                             + ")");
                 }
-                if (!dtype.equals("F32")) {
-                    throw bad(file, "tensor '" + name + "' has dtype " + dtype + "; only F32 is supported");
+                DType dtype;
+                try {
+                    dtype = DType.bySafetensorsName(node.path("dtype").asText());
+                } catch (IllegalArgumentException e) {
+                    throw bad(file, "tensor '" + name + "': " + e.getMessage());
                 }
                 Shape shape = shape(file, name, node.path("shape"));
                 long[] offsets = offsets(file, name, node.path("data_offsets"));
                 long begin = offsets[0];
                 long end = offsets[1];
-                long needed = 4 * shape.elementCount();
+                long needed = dtype.bytes() * shape.elementCount();
                 if (end > data.length) {
                     throw bad(file, "tensor '" + name + "' " + shape + " has data offsets [" + begin + ", " + end
                             + ") past the end of the " + data.length + " data bytes (truncated?)");
                 }
                 if (end - begin != needed) {
                     throw bad(file, "tensor '" + name + "' has data offsets [" + begin + ", " + end + "), "
-                            + (end - begin) + " bytes, but its shape " + shape + " of F32 needs " + needed
+                            + (end - begin) + " bytes, but its shape " + shape + " of " + dtype + " needs " + needed
                             + " bytes (truncated?)");
                 }
-                entries.add(new Entry(name, shape, begin, end));
+                entries.add(new Entry(name, shape, dtype, begin, end));
             }
             checkLayout(file, entries, data.length);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry e : entries) {
-                float[] values = new float[Math.toIntExact(e.shape().elementCount())];
-                ByteBuffer.wrap(data, (int) e.begin(), (int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN)
-                        .asFloatBuffer().get(values);
-                tensors.put(e.name(), Tensor.wrap(e.shape(), values));
+                tensors.put(e.name(), decode(data, e));
             }
             return new Contents(Parameters.of(tensors), metadata);
         } catch (IOException e) {
@@ -181,7 +187,22 @@ public final class SafeTensors {
     }
 
     /** One tensor's header entry, checked. */
-    private record Entry(String name, Shape shape, long begin, long end) {
+    private record Entry(String name, Shape shape, DType dtype, long begin, long end) {
+    }
+
+    /** The tensor whose little-endian bytes {@code e} locates in {@code data}. */
+    private static Tensor decode(byte[] data, Entry e) {
+        int n = Math.toIntExact(e.shape().elementCount());
+        ByteBuffer bytes = ByteBuffer.wrap(data, (int) e.begin(), (int) (e.end() - e.begin()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        if (e.dtype() == DType.I64) {
+            long[] values = new long[n];
+            bytes.asLongBuffer().get(values);
+            return Tensor.wrapLongs(e.shape(), values);
+        }
+        float[] values = new float[n];
+        bytes.asFloatBuffer().get(values);
+        return Tensor.wrap(e.shape(), values);
     }
 
     /** The header's top-level entries in file order; duplicate names, trailing content and bad JSON are errors. */
