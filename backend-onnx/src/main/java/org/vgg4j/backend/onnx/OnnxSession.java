@@ -177,7 +177,7 @@ public final class OnnxSession implements Session {
 
     private OrtSession open() {
         if (session == null) {
-            throw new IllegalStateException("this ONNX session of '" + network.name() + "' is closed");
+            throw new Vgg4jException("this ONNX session of '" + network.name() + "' is closed; open a new one");
         }
         return session;
     }

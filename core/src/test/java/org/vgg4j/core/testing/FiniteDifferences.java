@@ -31,6 +31,33 @@ public final class FiniteDifferences {
         return (lossPlus - lossMinus) / ((double) plus - (double) minus);
     }
 
+    /**
+     * The largest error of {@code gradients} (a backend's, of the loss on {@code images} and {@code labels}) against
+     * the central difference with step {@code h} of every element, relative to each tensor's largest difference;
+     * fails if a tensor's differences are all zero (the check would mean nothing).
+     */
+    public static double worstRelativeError(Network network, Parameters params, Parameters gradients, double h,
+            Tensor images, int[] labels) {
+        double worst = 0;
+        for (String name : gradients.names()) {
+            Tensor g = gradients.get(name);
+            double maxFd = 0;
+            double maxErr = 0;
+            for (int i = 0; i < g.size(); i++) {
+                double fd = centralDifference(network, params, name, i, h, images, labels);
+                maxFd = Math.max(maxFd, Math.abs(fd));
+                maxErr = Math.max(maxErr, Math.abs(fd - g.get(i)));
+            }
+            if (maxFd == 0) {
+                throw new AssertionError("finite differences of " + name + " are all zero");
+            }
+            System.out.printf("gradient %-24s max |fd| %.3e  max err %.3e  relative %.3e%n", name, maxFd, maxErr,
+                    maxErr / maxFd);
+            worst = Math.max(worst, maxErr / maxFd);
+        }
+        return worst;
+    }
+
     /** {@code params} with tensor {@code name} replaced by a copy of {@code values}. */
     private static Parameters with(Parameters params, String name, float[] values) {
         Map<String, Tensor> map = new LinkedHashMap<>(params.asMap());

@@ -3,23 +3,31 @@ package org.vgg4j.core.testing;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.vgg4j.core.Device;
+import org.vgg4j.core.DeviceUnavailableException;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.spi.Accuracy;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Capabilities;
 import org.vgg4j.core.spi.GradientResult;
 import org.vgg4j.core.spi.InputChecks;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.StepResult;
+import org.vgg4j.core.spi.StepSeeds;
 import org.vgg4j.core.spi.Trainer;
 
 /**
- * A slow, plain-Java backend for testing the training loop: predicts with {@link ReferenceForward} and "trains" by a
- * deterministic rule that only moves the last layer's bias towards the labels (plain SGD on that bias's gradient).
+ * A slow, plain-Java backend that keeps the whole SPI contract in float64: predicts with {@link ReferenceForward},
+ * trains with its exact backward pass and {@link ReferenceOptimizer}; weights and optimizer state are float32 between
+ * steps, like every engine's. Dropout masks are drawn from {@link StepSeeds#forStep}(seed, step), layer by layer.
  */
 public final class ReferenceBackend implements Backend {
 
@@ -30,7 +38,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, false, "plain Java", "trains the last bias only");
+        return new Capabilities(true, false, "plain Java float64", "CPU only; naive loops, for small test networks");
     }
 
     @Override
@@ -40,12 +48,18 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Session open(Network network, Parameters parameters, Device device) {
-        return new RefSession(network, parameters.conformTo(network));
+        Parameters conformed = parameters.conformTo(network);
+        if (device.isGpu()) {
+            throw new DeviceUnavailableException("the reference backend runs on the CPU only; " + device
+                    + " is not available (use cpu or auto)");
+        }
+        return new RefSession(network, conformed);
     }
 
     private static final class RefSession implements Session {
         private final Network network;
         private Parameters params;
+        private boolean closed;
 
         RefSession(Network network, Parameters params) {
             this.network = network;
@@ -64,82 +78,142 @@ public final class ReferenceBackend implements Backend {
 
         @Override
         public Tensor predict(Tensor images) {
+            checkOpen();
             InputChecks.checkImages(network, images);
             return ReferenceForward.logitsTensor(network, params, images);
         }
 
         @Override
         public Parameters parameters() {
+            checkOpen();
             return params;
         }
 
         @Override
         public void loadParameters(Parameters parameters) {
+            checkOpen();
             params = parameters.conformTo(network);
         }
 
         @Override
         public Trainer trainer(TrainingSpec spec) {
-            String biasName = network.parameterSpecs().get(network.parameterSpecs().size() - 1).name();
-            double lr = spec.optimizer().learningRate();
-            return new Trainer() {
-                private long steps;
+            checkOpen();
+            if (!(spec.loss() instanceof SoftmaxCrossEntropy)) {
+                throw new UnsupportedOperationException("the reference backend trains with softmax cross-entropy only");
+            }
+            return new RefTrainer(this, spec);
+        }
 
-                @Override
-                public StepResult step(Tensor images, int[] labels) {
-                    GradientResult g = gradients(images, labels);
-                    Tensor bias = params.get(biasName);
-                    float[] b = bias.toArray();
-                    Tensor grad = g.gradients().get(biasName);
-                    for (int i = 0; i < b.length; i++) {
-                        b[i] -= (float) (lr * grad.get(i));
-                    }
-                    Map<String, Tensor> m = new LinkedHashMap<>(params.asMap());
-                    m.put(biasName, Tensor.wrap(bias.shape(), b));
-                    int correct = org.vgg4j.core.spi.Accuracy.countCorrect(
-                            ReferenceForward.logitsTensor(network, params, images).toArray(), labels);
-                    params = Parameters.of(m);
-                    steps++;
-                    return new StepResult(g.loss(), correct, labels.length);
-                }
-
-                @Override
-                public GradientResult gradients(Tensor images, int[] labels) {
-                    InputChecks.checkBatch(network, images, labels);
-                    double[] logits = ReferenceForward.logits(network, params, images);
-                    int k = network.numClasses();
-                    float[] grad = new float[k];
-                    Tensor lt = ReferenceForward.logitsTensor(network, params, images);
-                    for (int i = 0; i < labels.length; i++) {
-                        double[] p = org.vgg4j.core.train.Evaluator.softmax(lt, i, k);
-                        for (int c = 0; c < k; c++) {
-                            grad[c] += (float) ((p[c] - (c == labels[i] ? 1 : 0)) / labels.length);
-                        }
-                    }
-                    Map<String, Tensor> g = new LinkedHashMap<>();
-                    params.asMap().forEach((name, t) -> g.put(name, name.equals(biasName)
-                            ? Tensor.wrap(t.shape(), grad) : Tensor.zeros(t.shape())));
-                    return new GradientResult(ReferenceForward.crossEntropy(logits, labels), Parameters.of(g));
-                }
-
-                @Override
-                public OptimizerState optimizerState() {
-                    return new OptimizerState(steps, Map.of());
-                }
-
-                @Override
-                public void restoreOptimizerState(OptimizerState state) {
-                    steps = state.step();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+        void checkOpen() {
+            if (closed) {
+                throw new Vgg4jException("this reference session is closed");
+            }
         }
 
         @Override
         public void close() {
+            closed = true;
+        }
+    }
+
+    private static final class RefTrainer implements Trainer {
+        private final RefSession session;
+        private final Network network;
+        private final TrainingSpec spec;
+        private ReferenceOptimizer optimizer;
+        private long steps;
+        private boolean closed;
+
+        RefTrainer(RefSession session, TrainingSpec spec) {
+            this.session = session;
+            this.network = session.network;
+            this.spec = spec;
+            this.optimizer = new ReferenceOptimizer(spec.optimizer(), true);
+        }
+
+        private ReferenceForward.TrainingPass pass(Tensor images, int[] labels) {
+            checkOpen();
+            InputChecks.checkBatch(network, images, labels);
+            return ReferenceForward.trainingPass(network, session.params, images, labels,
+                    new SplittableRandom(StepSeeds.forStep(spec.seed(), steps)));
+        }
+
+        @Override
+        public StepResult step(Tensor images, int[] labels) {
+            ReferenceForward.TrainingPass pass = pass(images, labels);
+            Map<String, Tensor> updated = new LinkedHashMap<>(session.params.asMap());
+            for (ParameterSpec p : network.trainableSpecs()) {
+                float[] current = session.params.get(p.name()).toArray();
+                double[] w = new double[current.length];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = current[i];
+                }
+                optimizer.update(p.name(), w, floats(pass.gradients().get(p.name())), steps + 1);
+                float[] next = new float[w.length];
+                for (int i = 0; i < w.length; i++) {
+                    next[i] = (float) w[i];
+                }
+                updated.put(p.name(), Tensor.wrap(p.shape(), next));
+            }
+            session.params = Parameters.of(updated);
+            steps++;
+            float[] logits = new float[pass.logits().length];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) pass.logits()[i];
+            }
+            return new StepResult(pass.loss(), Accuracy.countCorrect(logits, labels), labels.length);
+        }
+
+        /** The gradient as the float32 tensor a backend would report, read back in double. */
+        private static double[] floats(double[] g) {
+            double[] out = new double[g.length];
+            for (int i = 0; i < g.length; i++) {
+                out[i] = (float) g[i];
+            }
+            return out;
+        }
+
+        @Override
+        public GradientResult gradients(Tensor images, int[] labels) {
+            ReferenceForward.TrainingPass pass = pass(images, labels);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (ParameterSpec p : network.trainableSpecs()) {
+                double[] g = pass.gradients().get(p.name());
+                float[] f = new float[g.length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) g[i];
+                }
+                out.put(p.name(), Tensor.wrap(p.shape(), f));
+            }
+            return new GradientResult(pass.loss(), Parameters.of(out));
+        }
+
+        @Override
+        public OptimizerState optimizerState() {
+            checkOpen();
+            return optimizer.state(steps, network);
+        }
+
+        @Override
+        public void restoreOptimizerState(OptimizerState state) {
+            checkOpen();
+            OptimizerState checked = state.conformTo(spec.optimizer(), network);
+            ReferenceOptimizer fresh = new ReferenceOptimizer(spec.optimizer(), true);
+            fresh.restore(checked);
+            optimizer = fresh;
+            steps = checked.step();
+        }
+
+        private void checkOpen() {
+            session.checkOpen();
+            if (closed) {
+                throw new Vgg4jException("this reference trainer is closed");
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
         }
     }
 }

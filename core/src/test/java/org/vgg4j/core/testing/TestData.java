@@ -20,7 +20,7 @@ import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.param.Parameters;
 
 /**
- * Seeded inputs, labels and a tiny VGG-shaped network for tests of every module.
+ * Seeded inputs, labels and small networks for tests of every module.
  */
 public final class TestData {
     private TestData() {
@@ -79,6 +79,60 @@ public final class TestData {
                 new Linear(16, 10));
         return new Network("tiny-vgg", new Sequential(List.of(new Sequential.Child("vgg_block_1", block1),
                 new Sequential.Child("vgg_block_2", block2), new Sequential.Child("fc", fc))), Shape.of(1, 8, 8));
+    }
+
+    /**
+     * A small network that exercises what VGG does not: three input channels, a strided unpadded convolution, a
+     * convolution with padding larger than "same", an overlapping pool, a convolution without a following ReLU, and
+     * dropout {@code dropout} between flatten and the linear layer; 7 classes.
+     */
+    public static Network oddNetwork(double dropout) {
+        Sequential features = Sequential.of(new Conv2d(3, 4, 3, 2, 0), new Relu(), new Conv2d(4, 5, 3, 1, 2),
+                new MaxPool2d(3, 2), new Conv2d(5, 6, 2, 1, 1), new Relu());
+        Sequential head = Sequential.of(new Flatten(), new Dropout(dropout), new Linear(6 * 4 * 4, 12), new Relu(),
+                new Linear(12, 7));
+        return new Network("odd", new Sequential(List.of(new Sequential.Child("features", features),
+                new Sequential.Child("fc", head))), Shape.of(3, 13, 11));
+    }
+
+    /** A small conv net on 1x32x32 whose training step allocates a few MB, for the memory checks. */
+    public static Network memoryProbe() {
+        Sequential block = Sequential.of(Conv2d.same3x3(1, 8), new Relu(), new MaxPool2d(2, 2),
+                Conv2d.same3x3(8, 16), new Relu(), new MaxPool2d(2, 2));
+        Sequential fc = Sequential.of(new Flatten(), new Linear(16 * 8 * 8, 10));
+        return new Network("memory-probe", new Sequential(List.of(new Sequential.Child("features", block),
+                new Sequential.Child("fc", fc))), Shape.of(1, 32, 32));
+    }
+
+    /**
+     * A network of 4.2 million parameters that is cheap to run (one 1x32x32 input, a 1024-4096-10 head), so that an
+     * optimizer's state is large (34 MB for Adam) next to everything else.
+     */
+    public static Network wideHead() {
+        Sequential fc = Sequential.of(new Flatten(), new Linear(1024, 4096), new Relu(), new Linear(4096, 10));
+        return new Network("wide-head", new Sequential(List.of(new Sequential.Child("fc", fc))), Shape.of(1, 32, 32));
+    }
+
+    /**
+     * A seeded, learnable batch of 1x32x32 images for {@code labels}: half-strength uniform noise plus, for label k, a
+     * bright 8x8 square in cell k of a 4x4 grid; like real images, the classes have features.
+     */
+    public static Tensor patternImages(int[] labels, long seed) {
+        Tensor noise = images(Shape.of(labels.length, 1, 32, 32), seed);
+        float[] d = noise.toArray();
+        for (int n = 0; n < labels.length; n++) {
+            int r0 = (labels[n] / 4) * 8;
+            int c0 = (labels[n] % 4) * 8;
+            for (int i = 0; i < 32 * 32; i++) {
+                d[n * 1024 + i] *= 0.5f;
+            }
+            for (int r = r0; r < r0 + 8; r++) {
+                for (int c = c0; c < c0 + 8; c++) {
+                    d[n * 1024 + r * 32 + c] += 0.5f;
+                }
+            }
+        }
+        return Tensor.wrap(noise.shape(), d);
     }
 
     /**

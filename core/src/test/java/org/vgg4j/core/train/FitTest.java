@@ -55,7 +55,7 @@ class FitTest {
         };
         try (Session s = open()) {
             FitResult r = new Fit(FitConfig.epochs(3), List.of(listener))
-                    .run(s, s.trainer(TrainingSpec.adam(0.5, 1)), train, test, TrainingPosition.startOf(0), List.of());
+                    .run(s, s.trainer(TrainingSpec.adam(1e-2, 1)), train, test, TrainingPosition.startOf(0), List.of());
             assertThat(r.finished()).isTrue();
             assertThat(r.history()).hasSize(3).isEqualTo(epochs);
             assertThat(steps).hasSize(9);
@@ -74,13 +74,13 @@ class FitTest {
         List<EpochMetrics> full;
         Parameters fullParams;
         try (Session s = open()) {
-            full = new Fit(FitConfig.epochs(2), List.of()).run(s, s.trainer(TrainingSpec.adam(0.5, 1)), train, test,
+            full = new Fit(FitConfig.epochs(2), List.of()).run(s, s.trainer(TrainingSpec.adam(1e-2, 1)), train, test,
                     TrainingPosition.startOf(0), List.of()).history();
             fullParams = s.parameters();
         }
         CheckpointStore store = new CheckpointStore(dir);
         try (Session s = open()) {
-            Trainer trainer = s.trainer(TrainingSpec.adam(0.5, 1));
+            Trainer trainer = s.trainer(TrainingSpec.adam(1e-2, 1));
             Fit[] fit = new Fit[1];
             TrainingListener stopAfterFourSteps = new TrainingListener() {
                 int n;
@@ -109,7 +109,7 @@ class FitTest {
         assertThat(cp.position().batch()).isEqualTo(1);
         assertThat(cp.optimizer().step()).isEqualTo(4);
         try (Session s = new ReferenceBackend().open(net, cp.parameters(), Device.cpu())) {
-            Trainer trainer = s.trainer(TrainingSpec.adam(0.5, 1));
+            Trainer trainer = s.trainer(TrainingSpec.adam(1e-2, 1));
             trainer.restoreOptimizerState(cp.optimizer());
             FitResult resumed = new Fit(FitConfig.epochs(2), List.of()).run(s, trainer, train, test, cp.position(),
                     full.subList(0, 1));
