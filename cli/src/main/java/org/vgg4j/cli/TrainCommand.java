@@ -146,48 +146,51 @@ public final class TrainCommand implements Callable<Integer> {
                     + "%dx%d, batch %d, %s, run directory %s%n", network.name(), network.parameterCount(),
                     backend.name(), session.device(), train.size(), test.size(), vgg.imageSize(), vgg.imageSize(),
                     batch, describeOptimizer(config), runDir);
-            Trainer trainer = session.trainer(new TrainingSpec(optimizer(config), new SoftmaxCrossEntropy(), runSeed));
-            if (checkpoint != null) {
-                trainer.restoreOptimizerState(checkpoint.optimizer());
-            }
-            Map<String, String> recorded = new LinkedHashMap<>(config);
-            recorded.put("epochs", Integer.toString(epochs));
-            RunRecorder recorder = new RunRecorder(runDir, recorded, backend.name(), session::parameters,
-                    trainer::optimizerState, previous, out);
-            List<TrainingListener> listeners = new ArrayList<>();
-            listeners.add(new ProgressListener(out, epochs, useBar()));
-            listeners.add(recorder);
-            listeners.add(new TrainingPlot(runDir.resolve("training.png"), previous));
-            Fit fit = new Fit(new FitConfig(epochs, plateauSteps, stopOnPlateau), listeners);
-
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                fit.requestStop();
-                try {
-                    finished.await(5, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            try (Trainer trainer = session.trainer(new TrainingSpec(optimizer(config), new SoftmaxCrossEntropy(),
+                    runSeed))) {
+                if (checkpoint != null) {
+                    trainer.restoreOptimizerState(checkpoint.optimizer());
                 }
-            }, "vgg4j-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            FitResult result;
-            try {
-                result = fit.run(session, trainer, train, test, start, previous);
-            } finally {
-                finished.countDown();
+                Map<String, String> recorded = new LinkedHashMap<>(config);
+                recorded.put("epochs", Integer.toString(epochs));
+                RunRecorder recorder = new RunRecorder(runDir, recorded, backend.name(), session::parameters,
+                        trainer::optimizerState, previous, out);
+                List<TrainingListener> listeners = new ArrayList<>();
+                listeners.add(new ProgressListener(out, epochs, useBar()));
+                listeners.add(recorder);
+                listeners.add(new TrainingPlot(runDir.resolve("training.png"), previous));
+                Fit fit = new Fit(new FitConfig(epochs, plateauSteps, stopOnPlateau), listeners);
+
+                CountDownLatch finished = new CountDownLatch(1);
+                Thread hook = new Thread(() -> {
+                    fit.requestStop();
+                    try {
+                        finished.await(5, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "vgg4j-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                FitResult result;
+                try {
+                    result = fit.run(session, trainer, train, test, start, previous);
+                } finally {
+                    finished.countDown();
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C arrived: the hook is running and the JVM exits once we return.
+                }
+                List<EpochMetrics> history = result.history();
+                EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
+                if (last != null) {
+                    out.printf(Locale.ROOT, "test accuracy %.3f after %d epochs; checkpoint %s; metrics %s; plot %s%n",
+                            last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(), runDir.resolve("metrics.csv"),
+                            runDir.resolve("training.png"));
+                }
+                return result.finished() ? 0 : Main.EXIT_INTERRUPTED;
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C arrived: the hook is running and the JVM exits once we return.
-            }
-            EpochMetrics last = result.history().isEmpty() ? null : result.history().get(result.history().size() - 1);
-            if (last != null) {
-                out.printf(Locale.ROOT, "test accuracy %.3f after %d epochs; checkpoint %s; metrics %s; plot %s%n",
-                        last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(), runDir.resolve("metrics.csv"),
-                        runDir.resolve("training.png"));
-            }
-            return result.finished() ? 0 : Main.EXIT_INTERRUPTED;
         }
     }
 
