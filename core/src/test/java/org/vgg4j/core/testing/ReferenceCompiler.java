@@ -191,16 +191,14 @@ final class ReferenceCompiler implements LayerVisitor<ReferenceOp> {
             ow = out.dim(3);
         }
 
-        @Override
-        public double[] forward(double[] input, boolean training) {
-            x = input;
+        /** Every (output, input, weight) index triple of the convolution, output by output. */
+        private void forEachTap(Tap tap) {
             int k = c.kernelSize();
-            double[] y = new double[n * co * oh * ow];
             for (int b0 = 0; b0 < n; b0++) {
                 for (int o = 0; o < co; o++) {
                     for (int yy = 0; yy < oh; yy++) {
                         for (int xx = 0; xx < ow; xx++) {
-                            double s = b[o];
+                            int out = ((b0 * co + o) * oh + yy) * ow + xx;
                             for (int i = 0; i < ci; i++) {
                                 for (int ky = 0; ky < k; ky++) {
                                     int iy = yy * c.stride() - c.padding() + ky;
@@ -209,55 +207,51 @@ final class ReferenceCompiler implements LayerVisitor<ReferenceOp> {
                                     }
                                     for (int kx = 0; kx < k; kx++) {
                                         int ix = xx * c.stride() - c.padding() + kx;
-                                        if (ix < 0 || ix >= wd) {
-                                            continue;
+                                        if (ix >= 0 && ix < wd) {
+                                            tap.at(out, ((b0 * ci + i) * h + iy) * wd + ix,
+                                                    ((o * ci + i) * k + ky) * k + kx);
                                         }
-                                        s += x[((b0 * ci + i) * h + iy) * wd + ix] * w[((o * ci + i) * k + ky) * k + kx];
                                     }
                                 }
                             }
-                            y[((b0 * co + o) * oh + yy) * ow + xx] = s;
                         }
                     }
                 }
             }
+        }
+
+        /** One term of a convolution's sum: output index, input index, weight index. */
+        private interface Tap {
+            void at(int out, int in, int weight);
+        }
+
+        private int channel(int out) {
+            return out / (oh * ow) % co;
+        }
+
+        @Override
+        public double[] forward(double[] input, boolean training) {
+            x = input;
+            double[] y = new double[n * co * oh * ow];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = b[channel(i)];
+            }
+            forEachTap((out, in, weight) -> y[out] += x[in] * w[weight]);
             return y;
         }
 
         @Override
         public double[] backward(double[] dy, Map<String, double[]> grads) {
-            int k = c.kernelSize();
             double[] dx = new double[x.length];
             double[] dw = new double[w.length];
             double[] db = new double[b.length];
-            for (int b0 = 0; b0 < n; b0++) {
-                for (int o = 0; o < co; o++) {
-                    for (int yy = 0; yy < oh; yy++) {
-                        for (int xx = 0; xx < ow; xx++) {
-                            double g = dy[((b0 * co + o) * oh + yy) * ow + xx];
-                            db[o] += g;
-                            for (int i = 0; i < ci; i++) {
-                                for (int ky = 0; ky < k; ky++) {
-                                    int iy = yy * c.stride() - c.padding() + ky;
-                                    if (iy < 0 || iy >= h) {
-                                        continue;
-                                    }
-                                    for (int kx = 0; kx < k; kx++) {
-                                        int ix = xx * c.stride() - c.padding() + kx;
-                                        if (ix < 0 || ix >= wd) {
-                                            continue;
-                                        }
-                                        int xi = ((b0 * ci + i) * h + iy) * wd + ix;
-                                        int wi = ((o * ci + i) * k + ky) * k + kx;
-                                        dw[wi] += g * x[xi];
-                                        dx[xi] += g * w[wi];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+            for (int i = 0; i < dy.length; i++) {
+                db[channel(i)] += dy[i];
             }
+            forEachTap((out, in, weight) -> {
+                dw[weight] += dy[out] * x[in];
+                dx[in] += dy[out] * w[weight];
+            });
             add(grads, path + ".weight", dw);
             add(grads, path + ".bias", db);
             return dx;

@@ -45,16 +45,9 @@ public final class ReferenceForward {
         int k = logits.length / n;
         double[] dy = new double[logits.length];
         for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
+            double lse = logSumExp(logits, i, k);
             for (int j = 0; j < k; j++) {
-                max = Math.max(max, logits[i * k + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(logits[i * k + j] - max);
-            }
-            for (int j = 0; j < k; j++) {
-                dy[i * k + j] = (Math.exp(logits[i * k + j] - max) / sum - (j == labels[i] ? 1 : 0)) / n;
+                dy[i * k + j] = (Math.exp(logits[i * k + j] - lse) - (j == labels[i] ? 1 : 0)) / n;
             }
         }
         Map<String, double[]> grads = new LinkedHashMap<>();
@@ -107,16 +100,21 @@ public final class ReferenceForward {
         int k = logits.length / n;
         double total = 0;
         for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, logits[i * k + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(logits[i * k + j] - max);
-            }
-            total += Math.log(sum) + max - logits[i * k + labels[i]];
+            total += logSumExp(logits, i, k) - logits[i * k + labels[i]];
         }
         return total / n;
+    }
+
+    /** {@code log(sum_j exp(logits[row, j]))} over the {@code k} logits of {@code row}, computed stably. */
+    private static double logSumExp(double[] logits, int row, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, logits[row * k + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += Math.exp(logits[row * k + j] - max);
+        }
+        return Math.log(sum) + max;
     }
 }
