@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.vgg4j.backend.onnx.OnnxFormatException;
+import org.vgg4j.backend.onnx.OnnxBackend;
 import org.vgg4j.backend.onnx.OnnxModelInfo;
 import org.vgg4j.backend.onnx.OnnxSession;
 import org.vgg4j.core.Shape;
@@ -23,13 +23,14 @@ import org.vgg4j.datasets.image.DecodedImage;
 import org.vgg4j.datasets.image.ImageDecodeException;
 import org.vgg4j.datasets.image.ImageDecoder;
 import org.vgg4j.datasets.image.PixelFormat;
+import org.vgg4j.onnx.OnnxFormatException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vgg4j predict}: the top-k classes with probabilities for image files (PNG, JPEG, GIF or BMP, decoded exactly as

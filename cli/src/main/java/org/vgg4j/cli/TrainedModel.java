@@ -49,7 +49,7 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
         String dataset = cp.config().getOrDefault("dataset", "fashion-mnist");
         List<String> names = dataset.equals("mnist") ? Mnist.CLASS_NAMES : FashionMnist.CLASS_NAMES;
         if (names.size() != network.numClasses()) {
-            names = org.vgg4j.backend.onnx.ExportMetadata.defaultClassNames(network.numClasses());
+            names = org.vgg4j.onnx.ExportMetadata.defaultClassNames(network.numClasses());
         }
         return new TrainedModel(config, network, params, names, cp, path);
     }

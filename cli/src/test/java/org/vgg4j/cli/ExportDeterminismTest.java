@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vgg4j.backend.onnx.OnnxMetadata;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Initializer;
@@ -27,6 +26,7 @@ import org.vgg4j.core.train.TrainingPosition;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.models.vgg.VggVariant;
+import org.vgg4j.onnx.OnnxMetadata;
 
 /**
  * {@code vgg4j export} of one checkpoint gives the same bytes in separate JVM processes. The checkpoint's configuration

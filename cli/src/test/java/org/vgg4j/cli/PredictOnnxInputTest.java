@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vgg4j.backend.onnx.ExportMetadata;
-import org.vgg4j.backend.onnx.OnnxExporter;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxExporter;
 
 /**
  * {@code predict --onnx} with a valid ONNX model whose input is not an image batch ([N, 784]) says so in one line; it

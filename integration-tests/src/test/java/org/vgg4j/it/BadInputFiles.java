@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
-import org.vgg4j.backend.onnx.ExportMetadata;
-import org.vgg4j.backend.onnx.OnnxExporter;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
@@ -36,6 +34,8 @@ import org.vgg4j.core.train.CheckpointStore;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.TrainingPosition;
 import org.vgg4j.datasets.IdxWriter;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxExporter;
 
 /**
  * Writes the committed bad-input files: the CLI corpus of {@link BadInputCorpusTest}

@@ -8,6 +8,8 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Capabilities;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxFormatException;
 
 /**
  * The {@code onnx} backend: serves any core network through ONNX Runtime for inference (no training), either by
@@ -70,7 +72,7 @@ public final class OnnxBackend implements Backend {
 
     /** As {@link #open(Network, Parameters, Device)}, with the metadata the in-memory model carries. */
     public OnnxSession open(Network network, Parameters parameters, ExportMetadata metadata, Device device) {
-        return new OnnxSession(OnnxModelFile.exported(network, parameters, metadata), device, options);
+        return new OnnxSession(network, parameters.conformTo(network), metadata, null, device, options);
     }
 
     /**
@@ -85,6 +87,6 @@ public final class OnnxBackend implements Backend {
 
     /** Opens an already loaded model. */
     public OnnxSession open(OnnxModelFile model, Device device) {
-        return new OnnxSession(model, device, options);
+        return new OnnxSession(model.network(), model.parameters(), model.info().metadata(), model, device, options);
     }
 }

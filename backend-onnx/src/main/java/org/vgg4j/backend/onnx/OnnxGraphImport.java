@@ -25,6 +25,8 @@ import org.vgg4j.core.layer.Relu;
 import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.param.FiniteValues;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.onnx.OnnxFormatException;
+import org.vgg4j.onnx.OnnxMetadata;
 
 /**
  * Rebuilds a core network and its parameters from an ONNX graph that is a chain of the operators vgg4j exports.

@@ -11,6 +11,8 @@ import java.util.Set;
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.onnx.OnnxFormatException;
+import org.vgg4j.onnx.ParameterDigest;
 
 /**
  * A parsed ONNX model ready to be served: its {@link OnnxModelInfo}, the core {@link Network} rebuilt from its graph,
@@ -60,14 +62,6 @@ public final class OnnxModelFile {
             }
         }
         return new OnnxModelFile(source, bytes, info, imported.network(), imported.parameters());
-    }
-
-    /** A model exported in memory from {@code network} and {@code parameters}: nothing to parse or check. */
-    static OnnxModelFile exported(Network network, Parameters parameters, ExportMetadata metadata) {
-        Parameters conformed = parameters.conformTo(network);
-        OnnxMl.ModelProto model = OnnxExporter.toModel(network, conformed, metadata);
-        String source = "in-memory export of " + network.name();
-        return new OnnxModelFile(source, model.toByteArray(), OnnxModelInfo.of(model, source), network, conformed);
     }
 
     /** The bytes of {@code file}, or an error naming it. */

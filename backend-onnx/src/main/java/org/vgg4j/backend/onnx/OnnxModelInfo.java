@@ -8,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vgg4j.core.Shape;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxFormatException;
+import org.vgg4j.onnx.OnnxMetadata;
+import org.vgg4j.onnx.ParameterDigest;
 
 /**
  * What an ONNX model file says about itself: producer, IR and opset versions, the sample shape its input takes (without

@@ -1,5 +1,6 @@
 package org.vgg4j.backend.onnx;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
@@ -20,6 +21,8 @@ import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.InputChecks;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxExporter;
 
 /**
  * A network served by ONNX Runtime: inference only. Holds one native ONNX Runtime session plus a host copy of the
@@ -34,58 +37,66 @@ public final class OnnxSession implements Session {
     private final OnnxRuntimeOptions options;
     private final Device requested;
     private final InputStaging staging = new InputStaging();
-    private ExportMetadata metadata;
+    private final ExportMetadata metadata;
     private Parameters parameters;
+    /** The file the session serves as given, or null for a network exported in memory (or reloaded). */
+    private OnnxModelFile file;
+    /** The model's information: the file's, or made on first request for an in-memory model. */
     private OnnxModelInfo info;
+    /** The input name of the model ONNX Runtime runs. */
+    private String runInput;
+    /** How many convolutions the model ONNX Runtime runs has padded to the NCHWc block. */
+    private int padded;
     private OrtSession session;
     private Device device;
 
-    OnnxSession(OnnxModelFile model, Device requested, OnnxRuntimeOptions options) {
-        this.network = model.network();
+    /**
+     * A session on {@code network} with {@code parameters} (already conformed); {@code file} is the ONNX file they
+     * were read from, or null for a network exported in memory.
+     */
+    OnnxSession(Network network, Parameters parameters, ExportMetadata metadata, OnnxModelFile file,
+            Device requested, OnnxRuntimeOptions options) {
+        this.network = network;
+        this.metadata = metadata;
         this.options = options;
         this.requested = requested;
-        install(model);
+        install(parameters, file);
     }
 
-    private void install(OnnxModelFile model) {
-        OrtRuntime.Created created = OrtRuntime.create(runtimeModel(model), requested, options, model.source());
+    private void install(Parameters params, OnnxModelFile given) {
+        NchwcPadding.Padded widened = requested.kind() == Device.Kind.GPU ? new NchwcPadding.Padded(network, params, 0)
+                : NchwcPadding.apply(network, params, options.nchwcBlock());
+        OnnxMl.ModelProto exported = runtimeModel(widened, given);
+        String source = given != null ? given.source() : "in-memory export of " + network.name();
+        byte[] bytes = exported != null ? exported.toByteArray() : given.bytes();
+        OrtRuntime.Created created = OrtRuntime.create(bytes, requested, options, source);
         OrtSession old = session;
         session = created.session();
         device = created.device();
-        parameters = model.parameters();
-        info = model.info();
-        metadata = info.metadata();
+        parameters = params;
+        file = given;
+        info = given != null ? given.info() : null;
+        runInput = exported != null ? OnnxExporter.INPUT : given.info().inputName();
+        padded = widened.widened();
         if (old != null) {
             OrtRuntime.close(old);
         }
     }
 
     /**
-     * The bytes ONNX Runtime runs: unless a GPU was asked for, the model re-exported with {@link NchwcPadding} when
-     * that widens any convolution (same logits, faster on the CPU) and the re-export keeps the model's input and
-     * output names and batch dimension (a file written by another tool may name them differently); otherwise the
-     * model as given.
+     * The model ONNX Runtime runs, exported once from {@code padded}: the network with, unless a GPU was asked for,
+     * every convolution that feeds a convolution padded to the NCHWc block first ({@link NchwcPadding}: same logits,
+     * faster on the CPU); or null to run {@code given}'s bytes as they are (on a GPU, or when padding widens nothing).
      */
-    private byte[] runtimeModel(OnnxModelFile model) {
-        if (requested.kind() == Device.Kind.GPU) {
-            return model.bytes();
+    private OnnxMl.ModelProto runtimeModel(NchwcPadding.Padded padded, OnnxModelFile given) {
+        if (given != null && padded.widened() == 0) {
+            return null;
         }
-        NchwcPadding.Padded padded = NchwcPadding.apply(model.network(), model.parameters(), options.nchwcBlock());
-        if (padded.widened() == 0) {
-            return model.bytes();
+        if (padded.widened() > 0) {
+            LOG.debug("{}: {} convolution(s) padded to the NCHWc block of {} channels for the CPU runtime",
+                    network.name(), padded.widened(), options.nchwcBlock());
         }
-        byte[] bytes = OnnxExporter.export(padded.network(), padded.parameters(), model.info().metadata());
-        OnnxModelInfo original = model.info();
-        OnnxModelInfo runtime = OnnxModelInfo.of(OnnxModelFile.parseProto(bytes, model.source()), model.source());
-        boolean sameInterface = runtime.inputName().equals(original.inputName())
-                && runtime.outputName().equals(original.outputName())
-                && runtime.batchDimension().equals(original.batchDimension());
-        if (!sameInterface) {
-            return model.bytes();
-        }
-        LOG.debug("{}: {} convolution(s) padded to the NCHWc block of {} channels for the CPU runtime", model.source(),
-                padded.widened(), options.nchwcBlock());
-        return bytes;
+        return OnnxExporter.toModel(padded.network(), padded.parameters(), metadata);
     }
 
     @Override
@@ -98,9 +109,22 @@ public final class OnnxSession implements Session {
         return device;
     }
 
-    /** The model's metadata: input and output, class names, digest, training provenance. */
+    /**
+     * The model's metadata: input and output, class names, digest, training provenance; of the file as given, or,
+     * for a network exported in memory, of its plain (unpadded) export, made on first request.
+     */
     public OnnxModelInfo info() {
+        open();
+        if (info == null) {
+            String source = "in-memory export of " + network.name();
+            info = OnnxModelInfo.of(OnnxExporter.toModel(network, parameters, metadata), source);
+        }
         return info;
+    }
+
+    /** How many convolutions ONNX Runtime runs padded to its NCHWc block (0 on a GPU). */
+    int paddedConvolutions() {
+        return padded;
     }
 
     /** The class names, one per logit. */
@@ -116,16 +140,17 @@ public final class OnnxSession implements Session {
         Shape outShape = network.outputShape(images.shape());
         try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), staging.stage(images),
                 images.shape().toLongArray());
-                OrtSession.Result result = s.run(Map.of(info.inputName(), input))) {
+                OrtSession.Result result = s.run(Map.of(runInput, input))) {
             OnnxValue value = result.get(0);
             if (!(value instanceof OnnxTensor output)) {
                 throw new Vgg4jException("ONNX Runtime returned " + value.getType() + " instead of a tensor for "
-                        + info.outputName());
+                        + "the logits of " + network.name());
             }
             FloatBuffer buffer = output.getFloatBuffer();
             if (buffer == null || buffer.remaining() != outShape.elementCount()) {
                 throw new Vgg4jException("ONNX Runtime returned " + (buffer == null ? "no float data"
-                        : buffer.remaining() + " values") + " for " + info.outputName() + ", expected " + outShape);
+                        : buffer.remaining() + " values") + " for the logits of " + network.name() + ", expected "
+                        + outShape);
             }
             float[] logits = new float[buffer.remaining()];
             buffer.get(logits);
@@ -142,11 +167,11 @@ public final class OnnxSession implements Session {
         return parameters;
     }
 
-    /** Re-exports the network with {@code newParameters} (checked first) and replaces the runtime session. */
+    /** Exports the network with {@code newParameters} (checked first) and replaces the runtime session. */
     @Override
     public void loadParameters(Parameters newParameters) {
         open();
-        install(OnnxModelFile.exported(network, newParameters, metadata));
+        install(newParameters.conformTo(network), null);
     }
 
     /** Always throws: ONNX Runtime is inference-only here (see {@link OnnxBackend#TRAINING_UNSUPPORTED}). */
@@ -167,10 +192,13 @@ public final class OnnxSession implements Session {
 
     /** Models written with a fixed batch size (not by vgg4j) take exactly that many samples. */
     private void checkFixedBatch(Shape input) {
-        String batch = info.batchDimension();
+        if (file == null) {
+            return;
+        }
+        String batch = file.info().batchDimension();
         if (!batch.isEmpty() && batch.chars().allMatch(Character::isDigit) && Long.parseLong(batch) > 0
                 && input.dim(0) != Long.parseLong(batch)) {
-            throw new ShapeMismatchException(info.inputName(), "[" + batch + ", "
+            throw new ShapeMismatchException(file.info().inputName(), "[" + batch + ", "
                     + network.sampleShape().toString().substring(1) + " (this model has a fixed batch size)", input);
         }
     }

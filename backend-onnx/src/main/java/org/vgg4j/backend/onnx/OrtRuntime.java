@@ -11,6 +11,7 @@ import org.vgg4j.core.Device;
 import org.vgg4j.core.DeviceUnavailableException;
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.onnx.OnnxFormatException;
 
 /**
  * The process-wide ONNX Runtime environment and the one place where ONNX Runtime sessions are created: applies

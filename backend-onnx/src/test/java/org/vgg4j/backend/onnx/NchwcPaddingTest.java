@@ -3,10 +3,12 @@ package org.vgg4j.backend.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +23,10 @@ import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.testing.ReferenceForward;
 import org.vgg4j.core.testing.TestData;
 import org.vgg4j.models.vgg.Vgg;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxExporter;
+import org.vgg4j.onnx.OnnxMetadata;
+import org.vgg4j.onnx.ParameterDigest;
 
 /**
  * Padding convolutions to the NCHWc block widens exactly the convolutions that feed another convolution, with zero
@@ -93,6 +99,40 @@ class NchwcPaddingTest {
                 assertThat(session.parameters().names()).isEqualTo(params.names());
                 assertThat(session.parameters().maxAbsDiff(params)).isZero();
             }
+        }
+    }
+
+    /**
+     * A CPU session exports once, padded: the runtime's model is widened, while the session reports the network,
+     * the parameters and (for an in-memory model) the digest as given; a file's session reports the file's own
+     * metadata, and on a GPU nothing would be padded.
+     */
+    @Test
+    void aCpuSessionRunsThePaddedExportAndReportsTheModelAsGiven(@TempDir Path dir) {
+        Network tiny = TestData.tinyVgg(0.5);
+        Parameters params = Parameters.initialize(tiny, Initializer.PYTORCH_DEFAULT, 3);
+        Tensor images = TestData.images(tiny.sampleShape().prepend(2), 4);
+        Tensor expected = ReferenceForward.logitsTensor(tiny, params, images);
+        OnnxBackend backend = new OnnxBackend(new OnnxRuntimeOptions(1, 16));
+        try (OnnxSession s = backend.open(tiny, params, Device.cpu())) {
+            assertThat(s.paddedConvolutions()).isEqualTo(2);
+            assertThat(s.predict(images).maxAbsDiff(expected)).isLessThanOrEqualTo(1e-6);
+            assertThat(s.network()).isSameAs(tiny);
+            assertThat(s.info().parameterDigest()).isEqualTo(ParameterDigest.sha256(params));
+            assertThat(s.info().properties()).containsEntry(OnnxMetadata.PARAMETERS_COUNT,
+                    Long.toString(params.elementCount()));
+        }
+        Path file = dir.resolve("tiny.onnx");
+        OnnxExporter.write(file, tiny, params, ExportMetadata.forNetwork(tiny));
+        try (OnnxSession s = backend.openFile(file, Device.cpu())) {
+            assertThat(s.paddedConvolutions()).isEqualTo(2);
+            assertThat(s.predict(images).maxAbsDiff(expected)).isLessThanOrEqualTo(1e-6);
+            assertThat(s.info().source()).isEqualTo(file.toString());
+            assertThat(s.info().parameterDigest()).isEqualTo(ParameterDigest.sha256(params));
+        }
+        try (OnnxSession s = new OnnxBackend(new OnnxRuntimeOptions(1, 8)).open(Vgg.vgg11Narrow(),
+                Parameters.initialize(Vgg.vgg11Narrow(), Initializer.TORCHVISION_VGG, 1), Device.cpu())) {
+            assertThat(s.paddedConvolutions()).as("VGG's channels are multiples of 8").isZero();
         }
     }
 

@@ -13,6 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxExporter;
+import org.vgg4j.onnx.OnnxFormatException;
+import org.vgg4j.onnx.ParameterDigest;
+import org.vgg4j.core.testing.TestData;
 
 /**
  * Bad model files never reach ONNX Runtime unexplained: damaged, foreign or unsupported files give vgg4j exceptions
@@ -20,7 +25,7 @@ import org.vgg4j.core.param.Parameters;
  */
 class OnnxBadInputTest {
     private static final Network NETWORK = TestModels.smallVgg();
-    private static final Parameters PARAMS = TestModels.heUniform(NETWORK, 1);
+    private static final Parameters PARAMS = TestData.heUniform(NETWORK, 1);
 
     @TempDir
     Path dir;

@@ -22,6 +22,8 @@ import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.testing.TestData;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxExporter;
 
 /**
  * A saved {@code .onnx} file opened directly serves the same network, weights, metadata and logits as the in-memory
@@ -32,7 +34,7 @@ class OnnxFileRoundTripTest {
     @Test
     void openingASavedFileGivesTheSameLogitsAsTheInMemoryExport(@TempDir Path dir) {
         Network network = TestModels.smallVgg();
-        Parameters params = TestModels.heUniform(network, 5);
+        Parameters params = TestData.heUniform(network, 5);
         ExportMetadata metadata = ExportMetadata.forNetwork(network).withTraining("tensorflow", "run-7");
         Path file = dir.resolve("vgg11.onnx");
         OnnxExporter.write(file, network, params, metadata);
@@ -62,8 +64,8 @@ class OnnxFileRoundTripTest {
     @Test
     void loadParametersReplacesTheWeights() {
         Network network = TestModels.smallVgg();
-        Parameters first = TestModels.heUniform(network, 1);
-        Parameters second = TestModels.heUniform(network, 2);
+        Parameters first = TestData.heUniform(network, 1);
+        Parameters second = TestData.heUniform(network, 2);
         Tensor images = TestData.images(network.sampleShape().prepend(2), 3);
         OnnxBackend backend = new OnnxBackend();
         Tensor expected;

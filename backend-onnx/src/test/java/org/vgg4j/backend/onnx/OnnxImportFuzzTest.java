@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.param.NonFiniteValueException;
+import org.vgg4j.onnx.OnnxFormatException;
 
 /**
  * Fuzz target: {@link OnnxModelFile#parse} on any bytes either gives a model that ONNX Runtime opens and runs on one

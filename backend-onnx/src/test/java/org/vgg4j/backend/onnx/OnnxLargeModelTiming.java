@@ -10,6 +10,9 @@ import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.testing.TestData;
 import org.vgg4j.models.vgg.Vgg;
+import org.vgg4j.onnx.ExportMetadata;
+import org.vgg4j.onnx.OnnxExporter;
+import org.vgg4j.onnx.ParameterDigest;
 
 /**
  * Times export, reading and opening of the full-size d2l VGG-11 (128.8 M parameters, a 515 MB file), to show what the

@@ -58,7 +58,7 @@ class OnnxLogitsMatchReferenceTest {
     @MethodSource("cases")
     void logitsMatchReference(VggVariant variant, int ratio, int batch) {
         Network network = Vgg.build(VggConfig.d2l(variant).withRatio(ratio).withImageSize(32));
-        Parameters params = TestModels.heUniform(network, 7);
+        Parameters params = TestData.heUniform(network, 7);
         Tensor images = TestData.images(network.sampleShape().prepend(batch), 11);
 
         Tensor expected = ReferenceForward.logitsTensor(network, params, images);

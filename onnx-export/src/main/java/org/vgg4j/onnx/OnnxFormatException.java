@@ -1,4 +1,4 @@
-package org.vgg4j.backend.onnx;
+package org.vgg4j.onnx;
 
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Vgg4jException;

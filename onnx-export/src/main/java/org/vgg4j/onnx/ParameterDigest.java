@@ -1,4 +1,4 @@
-package org.vgg4j.backend.onnx;
+package org.vgg4j.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

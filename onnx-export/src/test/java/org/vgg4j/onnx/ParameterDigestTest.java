@@ -1,4 +1,4 @@
-package org.vgg4j.backend.onnx;
+package org.vgg4j.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

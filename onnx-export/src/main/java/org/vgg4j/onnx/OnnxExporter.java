@@ -1,4 +1,4 @@
-package org.vgg4j.backend.onnx;
+package org.vgg4j.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import java.nio.file.Path;
@@ -73,8 +73,8 @@ public final class OnnxExporter {
         AtomicWrite.write(file, model::writeTo);
     }
 
-    /** The model as an ONNX protobuf message. */
-    static OnnxMl.ModelProto toModel(Network network, Parameters parameters, ExportMetadata metadata) {
+    /** The model as an ONNX protobuf message (for a caller that keeps working with it, e.g. to serve it). */
+    public static OnnxMl.ModelProto toModel(Network network, Parameters parameters, ExportMetadata metadata) {
         Objects.requireNonNull(metadata, "metadata: use ExportMetadata.forNetwork(network)");
         Parameters params = FiniteValues.require(parameters.conformTo(network), "parameters of " + network.name());
         int classes = network.numClasses();

@@ -1,4 +1,4 @@
-package org.vgg4j.backend.onnx;
+package org.vgg4j.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import java.util.Collections;

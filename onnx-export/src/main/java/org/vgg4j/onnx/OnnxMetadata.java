@@ -1,4 +1,4 @@
-package org.vgg4j.backend.onnx;
+package org.vgg4j.onnx;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,8 +56,14 @@ public final class OnnxMetadata {
     private OnnxMetadata() {
     }
 
-    /** A dropout layer the exporter left out: its index among the network's leaves, its path and probability. */
-    record OmittedDropout(int index, String path, double p) {
+    /**
+     * A dropout layer the exporter left out.
+     *
+     * @param index its position among the network's leaves
+     * @param path  its dotted path
+     * @param p     its probability
+     */
+    public record OmittedDropout(int index, String path, double p) {
     }
 
     /** The metadata entries of an exported model, in the order they are written. */
@@ -102,7 +108,7 @@ public final class OnnxMetadata {
     }
 
     /** Class names from {@link #CLASSES}, or null when absent; a malformed value is an {@link OnnxFormatException}. */
-    static List<String> classNames(Map<String, String> props, String source) {
+    public static List<String> classNames(Map<String, String> props, String source) {
         String json = props.get(CLASSES);
         if (json == null) {
             return null;
@@ -119,7 +125,7 @@ public final class OnnxMetadata {
     }
 
     /** The omitted dropout layers from {@link #DROPOUT}; empty when absent. */
-    static List<OmittedDropout> dropouts(Map<String, String> props, String source) {
+    public static List<OmittedDropout> dropouts(Map<String, String> props, String source) {
         String json = props.get(DROPOUT);
         List<OmittedDropout> out = new ArrayList<>();
         if (json == null || json.isEmpty()) {

@@ -1,4 +1,4 @@
-package org.vgg4j.backend.onnx;
+package org.vgg4j.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,6 +17,7 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.testing.Python;
+import org.vgg4j.core.testing.TestData;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.models.vgg.VggVariant;
@@ -61,7 +62,7 @@ class OnnxCheckerTest {
     }
 
     private static void checkAndCompare(Network network, Path file) throws Exception {
-        Parameters params = TestModels.heUniform(network, 3);
+        Parameters params = TestData.heUniform(network, 3);
         OnnxExporter.write(file, network, params, ExportMetadata.forNetwork(network));
 
         Python.Run run = python.code(SCRIPT, file.toString());
