@@ -4,6 +4,7 @@ nothing with.
 
   read FILE   prints {name: {"dtype", "shape", "values"}} as JSON (int64 values as exact JSON integers)
   write FILE  writes the tensors of WRITTEN below, F32 and I64, in the format's layout
+Several commands may follow each other in one run (importing torch is the slow part).
 """
 import json
 import struct
@@ -66,4 +67,6 @@ def write(path):
 
 
 if __name__ == "__main__":
-    {"read": read, "write": write}[sys.argv[1]](sys.argv[2])
+    args = sys.argv[1:]
+    for command, path in zip(args[0::2], args[1::2]):
+        {"read": read, "write": write}[command](path)

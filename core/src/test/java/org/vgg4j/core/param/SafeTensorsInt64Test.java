@@ -30,45 +30,48 @@ import org.vgg4j.core.testing.Python;
  */
 class SafeTensorsInt64Test {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Python python;
+    private static final long BIG = (1L << 53) + 1; // no double holds it: a float round trip would show
+    /** What the Python reader printed for the file Java wrote; null where python3 with torch is absent. */
+    private static JsonNode pythonRead;
+    /** The file the Python writer wrote. */
+    private static Path pythonWritten;
 
-    @TempDir
-    Path dir;
-
+    /** Writes the Java file, then reads it and writes its own in one Python run (importing torch is what is slow). */
     @BeforeAll
-    static void findPython() {
-        Optional<Python> found = Python.withModules("torch, numpy");
-        python = found.orElse(null);
-    }
-
-    private Path script() throws Exception {
-        Path script = dir.resolve("safetensors_dtypes.py");
-        try (InputStream in = getClass().getResourceAsStream("/python/safetensors_dtypes.py")) {
-            Files.copy(in, script);
+    static void runPython(@TempDir Path dir) throws Exception {
+        Optional<Python> python = Python.withModules("torch, numpy");
+        if (python.isEmpty()) {
+            return;
         }
-        return script;
-    }
-
-    @Test
-    void javaWritesInt64AndFloat32ThatAnIndependentReaderDecodesExactly() throws Exception {
-        assumeTrue(python != null, "python3 with torch is not installed (apt-get install python3-torch)");
-        long big = (1L << 53) + 1; // no double holds it: a float round trip would show
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("bn.weight", Tensor.of(Shape.of(3), new float[] {1f, -0.5f, 3.25e-7f}));
-        tensors.put("bn.num_batches_tracked", Tensor.ofLongs(Shape.of(), new long[] {big}));
+        tensors.put("bn.num_batches_tracked", Tensor.ofLongs(Shape.of(), new long[] {BIG}));
         tensors.put("bn.counts", Tensor.ofLongs(Shape.of(2, 2), new long[] {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE}));
         tensors.put("bn.empty", Tensor.zeros(Shape.of(0), DType.I64));
         Path file = dir.resolve("java.safetensors");
         SafeTensors.write(file, Parameters.of(tensors), Map.of("format", "pt"));
-
-        Python.Run run = python.code(Files.readString(script()), "read", file.toString());
+        pythonWritten = dir.resolve("python.safetensors");
+        String script;
+        try (InputStream in = SafeTensorsInt64Test.class.getResourceAsStream("/python/safetensors_dtypes.py")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Python.Run run = python.get().code(script, "read", file.toString(), "write", pythonWritten.toString());
         assertThat(run.exitCode()).as(run.output()).isZero();
-        JsonNode read = JSON.readTree(run.output().lines().reduce((a, b) -> b).orElseThrow());
+        pythonRead = JSON.readTree(run.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void javaWritesInt64AndFloat32ThatAnIndependentReaderDecodesExactly() {
+        assumeTrue(pythonRead != null, "python3 with torch is not installed (apt-get install python3-torch)");
+        JsonNode read = pythonRead;
         System.out.println("python read: " + read);
         assertThat(read.get("bn.num_batches_tracked").get("dtype").asText()).isEqualTo("I64");
         assertThat(read.get("bn.num_batches_tracked").get("shape").size()).isZero();
         assertThat(read.get("bn.num_batches_tracked").get("values").get(0).bigIntegerValue().longValueExact())
-                .isEqualTo(big);
+                .isEqualTo(BIG);
         JsonNode counts = read.get("bn.counts");
         assertThat(counts.get("shape").toString()).isEqualTo("[2,2]");
         assertThat(List.of(counts.get("values").get(0).asLong(), counts.get("values").get(1).asLong(),
@@ -80,16 +83,13 @@ class SafeTensorsInt64Test {
     }
 
     @Test
-    void javaReadsInt64AndFloat32WrittenByAnIndependentWriter() throws Exception {
-        assumeTrue(python != null, "python3 with torch is not installed (apt-get install python3-torch)");
-        Path file = dir.resolve("python.safetensors");
-        Python.Run run = python.code(Files.readString(script()), "write", file.toString());
-        assertThat(run.exitCode()).as(run.output()).isZero();
-        SafeTensors.Contents contents = SafeTensors.read(file);
+    void javaReadsInt64AndFloat32WrittenByAnIndependentWriter() {
+        assumeTrue(pythonRead != null, "python3 with torch is not installed (apt-get install python3-torch)");
+        SafeTensors.Contents contents = SafeTensors.read(pythonWritten);
         Tensor count = contents.tensors().get("fc.0.num_batches_tracked");
         assertThat(count.dtype()).isEqualTo(DType.I64);
         assertThat(count.shape()).isEqualTo(Shape.of());
-        assertThat(count.getLong(0)).isEqualTo((1L << 53) + 1);
+        assertThat(count.getLong(0)).isEqualTo(BIG);
         Tensor counts = contents.tensors().get("fc.0.counts");
         assertThat(counts.shape()).isEqualTo(Shape.of(2, 3));
         assertThat(counts.toLongArray()).containsExactly(-3L << 40, -2L << 40, -1L << 40, 0, 1L << 40, 2L << 40);
