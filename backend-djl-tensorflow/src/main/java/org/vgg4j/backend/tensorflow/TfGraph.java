@@ -13,6 +13,7 @@ import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
 import org.vgg4j.core.layer.Layer;
+import org.vgg4j.core.layer.LayerVisitor;
 import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
@@ -39,6 +40,42 @@ final class TfGraph {
         this.layouts = List.copyOf(layouts);
     }
 
+    /**
+     * The stage each kind of layer compiles to: a new core layer makes the compiler ask for its stage here (a
+     * convolution or linear layer followed by a ReLU compiles to one fused stage).
+     */
+    private static final LayerVisitor<Stage.Kind> STAGE_KIND = new LayerVisitor<>() {
+        @Override
+        public Stage.Kind conv2d(Conv2d layer) {
+            return Stage.Kind.CONV;
+        }
+
+        @Override
+        public Stage.Kind relu(Relu layer) {
+            return Stage.Kind.RELU;
+        }
+
+        @Override
+        public Stage.Kind maxPool2d(MaxPool2d layer) {
+            return Stage.Kind.MAX_POOL;
+        }
+
+        @Override
+        public Stage.Kind flatten(Flatten layer) {
+            return Stage.Kind.FLATTEN;
+        }
+
+        @Override
+        public Stage.Kind linear(Linear layer) {
+            return Stage.Kind.LINEAR;
+        }
+
+        @Override
+        public Stage.Kind dropout(Dropout layer) {
+            return Stage.Kind.DROPOUT;
+        }
+    };
+
     /** Compiles {@code network}; every layer in core is supported. */
     static TfGraph compile(Network network) {
         List<LayerNode> leaves = network.leaves(1);
@@ -50,9 +87,11 @@ final class TfGraph {
         for (int i = 0; i < leaves.size(); i++) {
             LayerNode node = leaves.get(i);
             Layer layer = node.layer();
-            boolean nextIsRelu = i + 1 < leaves.size() && leaves.get(i + 1).layer() instanceof Relu;
+            Stage.Kind kind = layer.accept(STAGE_KIND);
+            boolean nextIsRelu = i + 1 < leaves.size()
+                    && leaves.get(i + 1).layer().accept(STAGE_KIND) == Stage.Kind.RELU;
             Shape out = node.outputShape();
-            if (layer instanceof Conv2d) {
+            if (kind == Stage.Kind.CONV) {
                 Shape afterRelu = nextIsRelu ? leaves.get(i + 1).outputShape() : out;
                 stages.add(new Stage(Stage.Kind.CONV, node.path(), layer, nextIsRelu, in, afterRelu));
                 layouts.add(ParamLayout.conv(node.path() + ".weight", layer.parameters().get(0).shape()));
@@ -61,7 +100,7 @@ final class TfGraph {
                     i++;
                 }
                 out = afterRelu;
-            } else if (layer instanceof Linear) {
+            } else if (kind == Stage.Kind.LINEAR) {
                 Shape weightShape = layer.parameters().get(0).shape();
                 stages.add(new Stage(Stage.Kind.LINEAR, node.path(), layer, nextIsRelu, in, out));
                 if (flattenedChw != null) {
@@ -75,11 +114,11 @@ final class TfGraph {
                 if (nextIsRelu) {
                     i++;
                 }
-            } else if (layer instanceof Relu) {
+            } else if (kind == Stage.Kind.RELU) {
                 stages.add(new Stage(Stage.Kind.RELU, node.path(), layer, false, in, out));
-            } else if (layer instanceof MaxPool2d) {
+            } else if (kind == Stage.Kind.MAX_POOL) {
                 stages.add(new Stage(Stage.Kind.MAX_POOL, node.path(), layer, false, in, out));
-            } else if (layer instanceof Flatten) {
+            } else if (kind == Stage.Kind.FLATTEN) {
                 stages.add(new Stage(Stage.Kind.FLATTEN, node.path(), layer, false, in, out));
                 if (in.rank() == 4) {
                     flattenedChw = new int[] {in.dim(1), in.dim(2), in.dim(3)};
@@ -88,11 +127,8 @@ final class TfGraph {
                     throw new IllegalArgumentException("the tensorflow backend flattens rank-4 (NCHW) or rank-2 input "
                             + "only; layer '" + node.path() + "' gets " + in);
                 }
-            } else if (layer instanceof Dropout) {
-                stages.add(new Stage(Stage.Kind.DROPOUT, node.path(), layer, false, in, out));
             } else {
-                throw new IllegalArgumentException("layer '" + node.path() + "' (" + layer.describe()
-                        + ") is not supported by the tensorflow backend");
+                stages.add(new Stage(Stage.Kind.DROPOUT, node.path(), layer, false, in, out));
             }
             in = out;
         }
