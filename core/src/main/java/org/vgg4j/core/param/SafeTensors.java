@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,7 +158,8 @@ public final class SafeTensors {
                 try {
                     dtype = DType.bySafetensorsName(node.path("dtype").asText());
                 } catch (IllegalArgumentException e) {
-                    throw bad(file, "tensor '" + name + "': " + e.getMessage());
+                    throw bad(file, "tensor '" + name + "' has dtype " + node.path("dtype").asText() + "; vgg4j reads "
+                            + Arrays.toString(DType.values()));
                 }
                 Shape shape = shape(file, name, node.path("shape"));
                 long[] offsets = offsets(file, name, node.path("data_offsets"));

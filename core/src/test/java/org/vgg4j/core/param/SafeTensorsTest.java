@@ -49,7 +49,7 @@ class SafeTensorsTest {
         "string dimension|{\"w\":{\"dtype\":\"F32\",\"shape\":[\"2\"],\"data_offsets\":[0,8]}}|tensor 'w' dimension 0 is string \"2\", not an integer",
         "no shape|{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}|tensor 'w' has no shape array",
         "no dtype|{\"w\":{\"shape\":[2],\"data_offsets\":[0,8]}}|tensor 'w' has no dtype string",
-        "unknown dtype|{\"w\":{\"dtype\":\"Q7\",\"shape\":[2],\"data_offsets\":[0,8]}}|tensor 'w': dtype Q7 is not supported; vgg4j reads [F32, I64]",
+        "unknown dtype|{\"w\":{\"dtype\":\"Q7\",\"shape\":[2],\"data_offsets\":[0,8]}}|tensor 'w' has dtype Q7; vgg4j reads [F32, I64]",
         "entry not an object|{\"w\":[1,2]}|tensor 'w' is described by array [1,2]",
         "offsets as strings|{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\"0\",\"8\"]}}|tensor 'w' has data_offsets [\"0\",\"8\"]; expected two integers",
         "three offsets|{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4,8]}}|expected two integers [begin, end]",

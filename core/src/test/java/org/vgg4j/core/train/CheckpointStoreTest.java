@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
@@ -117,6 +119,25 @@ class CheckpointStoreTest {
         Checkpoint cp = CheckpointStore.load(json);
         assertThat(cp.parameters().get("w").toArray()).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(cp.optimizer().step()).isEqualTo(3);
+    }
+
+    @Test
+    void buffersTravelWithTheWeightsInTheirOwnType() {
+        // PyTorch's num_batches_tracked is int64; 2^53 + 1 would not survive a round trip through float or double.
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("bn.weight", Tensor.of(Shape.of(2), new float[] {1.5f, -2}));
+        tensors.put("bn.running_var", Tensor.of(Shape.of(2), new float[] {0.25f, 4}));
+        tensors.put("bn.num_batches_tracked", Tensor.ofLongs(Shape.of(), new long[] {(1L << 53) + 1}));
+        Parameters p = Parameters.of(tensors);
+        Path saved = new CheckpointStore(dir).save("with-buffers", new Checkpoint(Map.of("model", "bn"), "reference",
+                TrainingPosition.startOf(1), List.of(), p, OptimizerState.initial()));
+        Checkpoint cp = CheckpointStore.load(saved);
+        assertThat(cp.parameters().names()).containsExactly("bn.weight", "bn.running_var", "bn.num_batches_tracked");
+        Tensor count = cp.parameters().get("bn.num_batches_tracked");
+        assertThat(count.dtype()).isEqualTo(DType.I64);
+        assertThat(count.shape()).isEqualTo(Shape.of());
+        assertThat(count.getLong(0)).isEqualTo((1L << 53) + 1);
+        assertThat(cp.parameters().get("bn.running_var").toArray()).containsExactly(0.25f, 4);
     }
 
     /** Replaces a tensor file and records its new checksum in the manifest (a consistent, but bad, checkpoint). */
