@@ -4,7 +4,8 @@ nothing with.
 
   read FILE   prints {name: {"dtype", "shape", "values"}} as JSON (int64 values as exact JSON integers)
   write FILE  writes the tensors of WRITTEN below, F32 and I64, in the format's layout
-Several commands may follow each other in one run (importing torch is the slow part).
+Several commands may follow each other in one run (importing torch is the slow part). Other reference scripts import
+load() and save() from here (integration-tests' native_pytorch.py), so that vgg4j's tests have one Python reader.
 """
 import json
 import struct
@@ -22,13 +23,14 @@ WRITTEN = {
 }
 
 
-def read(path):
+def load(path):
+    """The tensors (torch, F32 or I64, in data order) and the metadata of the safetensors file at path."""
     with open(path, "rb") as f:
         blob = f.read()
     (n,) = struct.unpack("<Q", blob[:8])
     header = json.loads(blob[8:8 + n].decode("utf-8"))
     data = blob[8 + n:]
-    out = {}
+    tensors = {}
     end_of_previous = 0
     entries = sorted((v["data_offsets"][0], k) for k, v in header.items() if k != "__metadata__")
     for begin, name in entries:
@@ -41,19 +43,19 @@ def read(path):
         for d in entry["shape"]:
             count *= d
         assert e - b == count * torch.tensor([], dtype=dtype).element_size(), f"{name}: {e - b} bytes"
-        t = torch.frombuffer(bytearray(data[b:e]), dtype=dtype).reshape(entry["shape"]) if count else \
+        tensors[name] = torch.frombuffer(bytearray(data[b:e]), dtype=dtype).reshape(entry["shape"]) if count else \
             torch.zeros(entry["shape"], dtype=dtype)
-        out[name] = {"dtype": entry["dtype"], "shape": list(t.shape), "values": t.flatten().tolist()}
     assert end_of_previous == len(data), f"{len(data) - end_of_previous} trailing bytes"
-    print(json.dumps(out))
+    return tensors, header.get("__metadata__", {})
 
 
-def write(path):
-    header = {}
+def save(path, tensors, metadata=None):
+    """Writes tensors (name -> torch tensor, float32 or int64) in the format's layout, in the given order."""
+    header = {} if metadata is None else {"__metadata__": dict(metadata)}
     chunks = []
     offset = 0
-    for name, t in WRITTEN.items():
-        raw = t.contiguous().numpy().tobytes()
+    for name, t in tensors.items():
+        raw = t.detach().contiguous().numpy().tobytes()
         header[name] = {"dtype": NAMES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
         offset += len(raw)
@@ -64,6 +66,16 @@ def write(path):
         f.write(encoded)
         for c in chunks:
             f.write(c)
+
+
+def read(path):
+    tensors, _ = load(path)
+    print(json.dumps({name: {"dtype": NAMES[t.dtype], "shape": list(t.shape), "values": t.flatten().tolist()}
+                      for name, t in tensors.items()}))
+
+
+def write(path):
+    save(path, WRITTEN)
 
 
 if __name__ == "__main__":

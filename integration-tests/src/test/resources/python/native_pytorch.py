@@ -2,48 +2,17 @@
 
 Builds the d2l VGG with named children (vgg_block_1..5, fc), loads vgg4j's safetensors checkpoint into it with
 load_state_dict(strict=True), and writes logits, one batch's loss and gradients (train mode), and the loss on a second
-batch after one Adam step. Reads and writes safetensors with the standard library and numpy only.
+batch after one Adam step. Reads and writes safetensors with safetensors_dtypes.py (core's test resources, copied
+beside this script): the standard library and torch only.
 
 usage: native_pytorch.py PARAMS.safetensors BATCH.safetensors OUT.safetensors
 """
 import json
-import struct
 import sys
 
-import numpy as np
 import torch
+from safetensors_dtypes import load, save
 from torch import nn
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    tensors = {}
-    for name, v in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = v["data_offsets"]
-        array = np.frombuffer(data[begin:end], dtype="<f4").reshape(v["shape"]).copy()
-        tensors[name] = torch.from_numpy(array)
-    return tensors, header.get("__metadata__", {})
-
-
-def write_safetensors(path, tensors):
-    header, chunks, offset = {}, [], 0
-    for name, t in tensors.items():
-        raw = t.detach().contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    encoded = json.dumps(header).encode()
-    encoded += b" " * (-len(encoded) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(encoded)))
-        f.write(encoded)
-        for c in chunks:
-            f.write(c)
 
 
 def vgg_block(num_convs, in_channels, out_channels):
@@ -72,8 +41,8 @@ def vgg(conv_arch, in_channels, size, hidden, classes, dropout):
 
 def main():
     torch.set_num_threads(1)
-    params, meta = read_safetensors(sys.argv[1])
-    batch, _ = read_safetensors(sys.argv[2])
+    params, meta = load(sys.argv[1])
+    batch, _ = load(sys.argv[2])
     arch = json.loads(meta["arch"])
     net = vgg(arch, int(meta["in_channels"]), int(meta["image_size"]), int(meta["hidden"]), int(meta["classes"]),
               float(meta["dropout"]))
@@ -95,7 +64,7 @@ def main():
     optimizer.step()
     with torch.no_grad():
         out["loss_after_step"] = loss_fn(net(batch["x2"]), batch["y2"].long()).reshape(1)
-    write_safetensors(sys.argv[3], out)
+    save(sys.argv[3], out)
 
 
 if __name__ == "__main__":

@@ -79,8 +79,10 @@ class NativePyTorchTest {
         SafeTensors.write(batchFile, Parameters.of(batch), Map.of());
         Path outFile = dir.resolve("native.safetensors");
         Path script = dir.resolve("native_pytorch.py");
-        try (InputStream in = getClass().getResourceAsStream("/python/native_pytorch.py")) {
-            Files.copy(in, script);
+        for (String resource : new String[] {"native_pytorch.py", "safetensors_dtypes.py"}) { // the second: core's
+            try (InputStream in = getClass().getResourceAsStream("/python/" + resource)) {
+                Files.copy(in, dir.resolve(resource));
+            }
         }
         Process p = new ProcessBuilder(python, script.toString(), paramsFile.toString(), batchFile.toString(),
                 outFile.toString()).redirectErrorStream(true).start();
