@@ -91,9 +91,9 @@ public final class PredictCommand implements Callable<Integer> {
         List<String> classNames = model.classNames();
         Shape sampleShape = session.network().sampleShape();
         if (sampleShape.rank() != 3 || sampleShape.dim(1) != sampleShape.dim(2)) {
+            OnnxModelInfo info = session instanceof OnnxSession onnx ? onnx.info() : null; // read while it is open
             session.close();
-            if (session instanceof OnnxSession onnx) {
-                OnnxModelInfo info = onnx.info();
+            if (info != null) {
                 throw new OnnxFormatException(model.source() + ": input '" + info.inputName() + "' has shape ["
                         + info.batchDimension() + ", " + sampleShape.toString().substring(1) + "; predict feeds "
                         + "square images, expected [N, channels, size, size]");
