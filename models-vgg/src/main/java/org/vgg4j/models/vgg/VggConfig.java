@@ -1,5 +1,7 @@
 package org.vgg4j.models.vgg;
 
+import org.vgg4j.core.config.ModelConfig;
+
 /**
  * An immutable VGG configuration; the defaults reproduce the d2l chapter's VGG-11 (1 input channel, 224x224,
  * 10 classes, 4096 hidden units, dropout 0.5, no narrowing).
@@ -68,6 +70,24 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
     }
 
     /**
+     * The VGG that a stored model configuration describes.
+     *
+     * @throws IllegalArgumentException if it is not a VGG or its numbers do not make one (message names the field)
+     */
+    public static VggConfig from(ModelConfig m) {
+        if (!ModelConfig.VGG.equals(m.family())) {
+            throw new IllegalArgumentException("model family '" + m.family() + "' is not " + ModelConfig.VGG);
+        }
+        return new VggConfig(VggVariant.byName(m.variant()), m.ratio(), m.inChannels(), m.imageSize(), m.classes(),
+                m.hiddenUnits(), m.dropout());
+    }
+
+    /** This configuration as stored in a run configuration and its checkpoints. */
+    public ModelConfig toModelConfig() {
+        return new ModelConfig(ModelConfig.VGG, variant.id(), ratio, inChannels, imageSize, classes, hiddenUnits,
+                dropout);
+    }
+
      * This configuration with {@code ratio} replaced (checked as by the constructor).
      *
      * @param newRatio the new value

@@ -1,0 +1,28 @@
+package org.vgg4j.core.config;
+
+import java.util.Objects;
+
+/**
+ * The data part of a {@link RunConfig}: which data set, and how much of each split a run uses.
+ *
+ * @param dataset    data set name ({@code fashion-mnist}, {@code mnist})
+ * @param trainLimit the first N training images only, or null for all of them
+ * @param testLimit  the first N test images only, or null for all of them
+ */
+public record DataConfig(String dataset, Integer trainLimit, Integer testLimit) {
+
+    public DataConfig {
+        Objects.requireNonNull(dataset, "data.dataset");
+        if (trainLimit != null) {
+            Checks.positive("data.trainLimit", trainLimit);
+        }
+        if (testLimit != null) {
+            Checks.positive("data.testLimit", testLimit);
+        }
+    }
+
+    /** All of Fashion-MNIST. */
+    public static DataConfig reference() {
+        return new DataConfig("fashion-mnist", null, null);
+    }
+}

@@ -1,0 +1,41 @@
+package org.vgg4j.core.config;
+
+import java.util.Objects;
+
+/**
+ * The network part of a {@link RunConfig}: which model family and variant, and the numbers that size it; enough for
+ * the family's builder (for VGG, {@code VggConfig.from}) to rebuild exactly the network a checkpoint's weights fit.
+ *
+ * @param family      model family; {@code vgg} is the only one today
+ * @param variant     variant within the family ({@code vgg11}, {@code vgg13}, {@code vgg16}, {@code vgg19})
+ * @param ratio       narrowing ratio: convolution channels and hidden units are divided by it
+ * @param inChannels  channels of the input image
+ * @param imageSize   height and width of the input image
+ * @param classes     number of output classes
+ * @param hiddenUnits hidden units of the fully connected layers before narrowing
+ * @param dropout     dropout probability of the fully connected layers, in [0, 1)
+ */
+public record ModelConfig(String family, String variant, int ratio, int inChannels, int imageSize, int classes,
+        int hiddenUnits, double dropout) {
+
+    /** The only model family so far. */
+    public static final String VGG = "vgg";
+
+    public ModelConfig {
+        Objects.requireNonNull(family, "model.family");
+        Objects.requireNonNull(variant, "model.variant");
+        Checks.positive("model.ratio", ratio);
+        Checks.positive("model.inChannels", inChannels);
+        Checks.positive("model.imageSize", imageSize);
+        Checks.atLeast("model.classes", classes, 2);
+        Checks.positive("model.hiddenUnits", hiddenUnits);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("model.dropout must be >= 0 and < 1, got " + dropout);
+        }
+    }
+
+    /** The d2l chapter's narrow VGG-11 (ratio 8) on 1x224x224 images with 10 classes. */
+    public static ModelConfig reference() {
+        return new ModelConfig(VGG, "vgg11", 8, 1, 224, 10, 4096, 0.5);
+    }
+}

@@ -1,0 +1,91 @@
+package org.vgg4j.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The typed run configuration: JSON with sorted keys that reads back equal, strict reading that names the field at
+ * fault, field-by-field differences, and the upgrade of format-1 string maps.
+ */
+class RunConfigTest {
+    private final RunConfig ref = RunConfig.reference();
+
+    @Test
+    void jsonRoundTripsWithSortedKeys() {
+        String json = RunConfigJson.write(ref);
+        assertThat(RunConfigJson.parse(json)).isEqualTo(ref);
+        assertThat(json).startsWith("{\"data\":{\"dataset\":\"fashion-mnist\",\"testLimit\":null,\"trainLimit\":null},"
+                + "\"model\":{\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,\"imageSize\":224,");
+        assertThat(json).contains("\"optimizer\":{\"learningRate\":0.001,\"momentum\":0.9,\"name\":\"adam\"")
+                .contains("\"training\":{\"batchSize\":64,\"epochs\":5,\"init\":\"torchvision\",\"seed\":42}");
+    }
+
+    @Test
+    void readingIsStrictAndNamesTheField() {
+        String json = RunConfigJson.write(ref);
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"family\":\"vgg\"", "\"family\":\"vgg\","
+                + "\"layout\":\"torchvision\""))).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("unknown field 'model.layout'");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"ratio\":8,", "")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'ratio'");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"ratio\":8", "\"ratio\":0")))
+                .hasMessage("model.ratio must be >= 1, got 0");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"batchSize\":64", "\"batchSize\":\"many\"")))
+                .hasMessageStartingWith("field 'training.batchSize': ");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"name\":\"adam\"", "\"name\":\"lion\"")))
+                .hasMessageContaining("optimizer.name must be adam or sgd, got 'lion'");
+        assertThatThrownBy(() -> RunConfigJson.parse("[1]")).hasMessageContaining("must be a JSON object");
+        assertThat(RunConfigJson.describe(new IllegalStateException("a\nb"))).isEqualTo("a");
+    }
+
+    @Test
+    void differencesNameEveryChangedFieldByPath() {
+        RunConfig other = new RunConfig(new ModelConfig("vgg", "vgg16", 8, 1, 64, 10, 4096, 0.5),
+                new DataConfig("fashion-mnist", 100, null), ref.optimizer(), ref.training().withEpochs(9));
+        assertThat(ref.differences(other)).containsExactly(
+                new ConfigDifference("data.trainLimit", null, "100"),
+                new ConfigDifference("model.imageSize", "224", "64"),
+                new ConfigDifference("model.variant", "vgg11", "vgg16"),
+                new ConfigDifference("training.epochs", "5", "9"));
+        assertThat(ref.differences(ref)).isEmpty();
+    }
+
+    @Test
+    void formatOneMapsUpgradeWithTheReferenceRunForMissingTrainingKeys() {
+        Map<String, String> full = new HashMap<>(Map.of("model", "vgg13", "ratio", "4", "image_size", "32",
+                "hidden", "1024", "dropout", "0.25", "in_channels", "1", "classes", "10", "dataset", "mnist",
+                "batch_size", "32", "optimizer", "sgd"));
+        full.putAll(Map.of("lr", "0.05", "momentum", "0.8", "weight_decay", "0.0001", "seed", "7", "init", "pytorch",
+                "train_limit", "-1", "test_limit", "500", "epochs", "3"));
+        assertThat(LegacyConfigMap.toRunConfig(full)).isEqualTo(new RunConfig(
+                new ModelConfig("vgg", "vgg13", 4, 1, 32, 10, 1024, 0.25), new DataConfig("mnist", null, 500),
+                new OptimizerConfig("sgd", 0.05, 0.8, 0.0001), new TrainingConfig(32, 3, 7, "pytorch")));
+        Map<String, String> modelOnly = Map.of("model", "vgg11", "ratio", "8", "image_size", "224", "hidden", "4096",
+                "dropout", "0.5", "in_channels", "1", "classes", "10");
+        assertThat(LegacyConfigMap.toRunConfig(modelOnly)).isEqualTo(ref);
+        Map<String, String> noRatio = new HashMap<>(modelOnly);
+        noRatio.remove("ratio");
+        assertThatThrownBy(() -> LegacyConfigMap.toRunConfig(noRatio)).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("configuration lacks 'ratio'");
+        Map<String, String> badLr = new HashMap<>(modelOnly);
+        badLr.put("lr", "fast");
+        assertThatThrownBy(() -> LegacyConfigMap.toRunConfig(badLr)).hasMessage(
+                "configuration key 'lr' is not a number: 'fast'");
+    }
+
+    @Test
+    void sectionsCheckTheirFields() {
+        assertThatThrownBy(() -> new DataConfig("mnist", 0, null)).hasMessage("data.trainLimit must be >= 1, got 0");
+        assertThatThrownBy(() -> new OptimizerConfig("adam", -0.001, 0.9, 0))
+                .hasMessage("optimizer.learningRate must be > 0 and finite, got -0.001");
+        assertThatThrownBy(() -> new TrainingConfig(64, 0, 1, "torchvision"))
+                .hasMessage("training.epochs must be >= 1, got 0");
+        assertThat(new OptimizerConfig("sgd", 0.1, 0, 0).stateTensorsPerParameter()).isZero();
+        assertThat(new OptimizerConfig("sgd", 0.1, 0.9, 0).stateTensorsPerParameter()).isEqualTo(1);
+        assertThat(ref.optimizer().stateTensorsPerParameter()).isEqualTo(2);
+    }
+}
