@@ -13,7 +13,12 @@ public record Flatten() implements Layer {
         if (input.rank() < 2) {
             throw new ShapeMismatchException(path, "[N, ...] (rank >= 2)", input);
         }
-        return Shape.of(input.dim(0), Math.toIntExact(input.dropFirst().elementCount()));
+        long features = input.dropFirst().elementCount();
+        if (features > Integer.MAX_VALUE) {
+            throw new ShapeMismatchException(path, "[N, ...] with at most " + Integer.MAX_VALUE
+                    + " values per sample (flattened " + features + ")", input);
+        }
+        return Shape.of(input.dim(0), (int) features);
     }
 
     @Override
