@@ -4,8 +4,9 @@ import org.vgg4j.core.Vgg4jException;
 
 /**
  * Thrown when a backend is asked for by name and does not exist or cannot run here; the message lists what was found.
+ * {@link UnknownBackendException} is the case of a name that no backend on the class path has.
  */
-public final class BackendUnavailableException extends Vgg4jException {
+public class BackendUnavailableException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
     public BackendUnavailableException(String message) {

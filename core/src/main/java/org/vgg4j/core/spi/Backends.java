@@ -60,6 +60,7 @@ public final class Backends {
      * The backend named {@code explicitName}; when it is null, blank or {@code auto}, the one named by the property or
      * the environment; when those are unset too, the best available one.
      *
+     * @throws UnknownBackendException     if no backend has that name, listing every backend found
      * @throws BackendUnavailableException listing every backend found and why each unavailable one cannot run
      */
     public Backend select(String explicitName) {
@@ -73,7 +74,7 @@ public final class Backends {
             throw new BackendUnavailableException("no backend can run here. " + describeAll());
         }
         String name = requested.trim().toLowerCase(Locale.ROOT);
-        BackendProvider provider = provider(name).orElseThrow(() -> new BackendUnavailableException(
+        BackendProvider provider = provider(name).orElseThrow(() -> new UnknownBackendException(
                 "unknown backend '" + requested + "'" + source(explicitName) + ". " + describeAll()));
         Availability availability = provider.availability();
         if (!availability.available()) {
