@@ -9,14 +9,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.vgg4j.core.Vgg4jException;
 
 /**
- * Writes a file so that it either appears complete or not at all: data goes to a temporary sibling that is renamed
- * over the target, and the temporary file is removed on failure.
+ * Writes a file so that it either appears complete or not at all: data goes to a temporary sibling with a unique
+ * hidden name ({@code .NAME.<random digits>.tmp}) that is renamed over the target, and the temporary file is removed
+ * on failure. A process killed while writing leaves that temporary file; {@link #targetOfTemporary} recognises such
+ * names so that the next start can remove them.
  */
 public final class AtomicWrite {
+    /** {@code .NAME.<digits>.tmp}, and {@code .NAME<digits>.tmp} as earlier versions named them. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+?)\\.?\\d+\\.tmp");
+
     private AtomicWrite() {
+    }
+
+    /**
+     * The file name whose atomic write left {@code fileName} behind ({@code epoch-001.json} for
+     * {@code .epoch-001.json.8371.tmp}), or empty if {@code fileName} is not named like such a temporary file.
+     */
+    public static Optional<String> targetOfTemporary(String fileName) {
+        Matcher m = TEMPORARY.matcher(fileName);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Produces a file's bytes. */
@@ -31,7 +48,7 @@ public final class AtomicWrite {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 content.writeTo(out);
             }

@@ -18,8 +18,11 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Tensor;
@@ -39,6 +42,8 @@ import org.vgg4j.core.param.SafeTensors;
 public final class CheckpointStore {
     /** Version of the JSON layout. */
     public static final int FORMAT_VERSION = 1;
+    private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
+    private static final List<String> SUFFIXES = List.of(".optim.safetensors", ".safetensors", ".json");
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -75,6 +80,35 @@ public final class CheckpointStore {
 
     public Path directory() {
         return directory;
+    }
+
+    /** The name of the checkpoint written after epoch {@code epoch} (1-based): {@code epoch-001}. */
+    public static String epochName(int epoch) {
+        return String.format(Locale.ROOT, "epoch-%03d", epoch);
+    }
+
+    /** The name of the checkpoint written when a run stops at {@code position}: {@code stopped-e001-b00020}. */
+    public static String stoppedName(TrainingPosition position) {
+        return String.format(Locale.ROOT, "stopped-e%03d-b%05d", position.epoch() + 1, position.batch());
+    }
+
+    /**
+     * The checkpoint a file belongs to by its name ({@code epoch-001} for {@code epoch-001.optim.safetensors}), or
+     * empty for a file that is not named like one of a checkpoint's three files.
+     */
+    public static Optional<String> checkpointOf(String fileName) {
+        for (String suffix : SUFFIXES) {
+            if (fileName.endsWith(suffix)) {
+                String base = fileName.substring(0, fileName.length() - suffix.length());
+                return CHECKPOINT_NAME.matcher(base).matches() ? Optional.of(base) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Bytes one checkpoint of {@code parameters} float32 values takes, with that many optimizer state tensors each. */
+    public static long estimatedBytes(long parameters, int stateTensorsPerParameter) {
+        return parameters * 4L * (1 + stateTensorsPerParameter) + (64 << 10);
     }
 
     /** Writes checkpoint {@code name}; returns the path of its JSON manifest. */
