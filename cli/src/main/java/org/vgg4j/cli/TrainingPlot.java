@@ -1,8 +1,6 @@
 package org.vgg4j.cli;
 
 import java.awt.Color;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.io.AtomicWrite;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.StepEvent;
 import org.vgg4j.core.train.TrainingListener;
@@ -72,15 +70,8 @@ final class TrainingPlot implements TrainingListener {
             XYSeries s = addSeries(chart, "test acc", test, 1);
             s.setMarker(SeriesMarkers.CIRCLE);
         }
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp.png");
-            BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new Vgg4jException("cannot write plot " + file + ": " + e.getMessage(), e);
-        }
+        // A uniquely named temporary file renamed over the plot: two writers never share a temporary name.
+        AtomicWrite.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static XYSeries addSeries(XYChart chart, String name, List<double[]> points, int column) {
