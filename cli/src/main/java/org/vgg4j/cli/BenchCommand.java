@@ -60,22 +60,22 @@ public final class BenchCommand implements Callable<Integer> {
             description = "train, infer or both (default: ${DEFAULT-VALUE})")
     List<String> modes;
 
-    @Option(names = "--iterations", defaultValue = "10", description = "timed steps per case; the table shows their median (default: ${DEFAULT-VALUE})")
+    @Option(names = "--iterations", defaultValue = "10", description = "timed steps per case, 1 to 100000; the table shows their median (default: ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "untimed steps before them (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed steps before them, 0 to 100000 (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--rounds", defaultValue = "1",
-            description = "repeat the whole sequence of cases this many times, alternating engines (default: ${DEFAULT-VALUE})")
+            description = "repeat the whole sequence of cases this many times, alternating engines, 1 to 1000 (default: ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--threads", defaultValue = "0",
-            description = "intra-op threads of every engine (default: 0 = the processors available to the JVM)")
+            description = "intra-op threads of every engine, 0 to 4096 (default: 0 = the processors available to the JVM)")
     int threads;
 
     @Option(names = "--gemm", defaultValue = "2048",
-            description = "N of the N x N x N matrix multiply that measures the peak; 0 skips it (default: ${DEFAULT-VALUE})")
+            description = "N of the N x N x N matrix multiply that measures the peak, 0 to 16384; 0 skips it (default: ${DEFAULT-VALUE})")
     int gemm;
 
     @Option(names = "--no-python", description = "skip native PyTorch")
@@ -87,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed of the inputs and weights (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--timeout", defaultValue = "1800", description = "seconds allowed to one case (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", defaultValue = "1800", description = "seconds allowed to one case, 1 to 604800 (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     @Option(names = "--output", description = "also write the table (markdown) to this file")
@@ -99,12 +99,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (iterations < 1 || warmup < 0 || rounds < 1 || gemm < 0 || timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--iterations and --rounds must be >= 1, --warmup and --gemm >= 0, "
-                    + "--timeout >= 1");
-        }
+        OptionChecks.inRange("--iterations", iterations, 1, 100000);
+        OptionChecks.inRange("--warmup", warmup, 0, 100000);
+        OptionChecks.inRange("--rounds", rounds, 1, 1000);
+        OptionChecks.inRange("--threads", threads, 0, 4096);
+        OptionChecks.inRange("--gemm", gemm, 0, 16384);
+        OptionChecks.inRange("--timeout", timeoutSeconds, 1, 7 * 24 * 3600);
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         List<Workload> workloads = sizes.stream().map(Workload::parse).toList();
+        for (Workload w : workloads) {
+            if (w.size() % 32 != 0 || w.size() > ModelOptions.MAX_IMAGE_SIZE) {
+                throw new UsageException("--sizes: each size must be a multiple of 32 from 32 to "
+                        + ModelOptions.MAX_IMAGE_SIZE + ", got " + w.size());
+            }
+            OptionChecks.inRange("--sizes batch", w.batch(), 1, TrainCommand.MAX_BATCH);
+        }
         List<String> modeList = modes.stream().map(m -> m.trim().toLowerCase(Locale.ROOT)).toList();
         for (String m : modeList) {
             if (!m.equals("train") && !m.equals("infer")) {

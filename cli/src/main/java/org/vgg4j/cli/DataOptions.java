@@ -36,21 +36,27 @@ public final class DataOptions {
      * @return the specification of the data set named by {@code --dataset}
      */
     public DatasetSpec spec() {
-        return switch (dataset.toLowerCase(Locale.ROOT)) {
+        return spec(dataset);
+    }
+
+    /** The built-in data set called {@code name}. */
+    public static DatasetSpec spec(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist", "fashion_mnist", "fashionmnist" -> FashionMnist.SPEC;
             case "mnist" -> Mnist.SPEC;
-            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset + "': use fashion-mnist or mnist");
+            default -> throw new UsageException("unknown --dataset '" + name + "': use fashion-mnist or mnist");
         };
     }
 
-    /**
-     * Finds the data set (possibly downloading it).
-     *
-     * @return where the data set's files are
-     */
+    /** Finds the chosen data set (possibly downloading it). */
     public DataLocation locate() {
+        return locate(spec());
+    }
+
+    /** Finds {@code spec}'s files here (possibly downloading them), as these options say. */
+    public DataLocation locate(DatasetSpec spec) {
         return DataLocator.builder().dataDir(dataDir).allowDownload(download).verifyChecksums(verify)
-                .hints("--data-dir DIR", "--download", "--no-verify").build().locate(spec());
+                .hints("--data-dir DIR", "--download", "--no-verify").build().locate(spec);
     }
 
     /**

@@ -10,6 +10,7 @@ import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.train.Evaluation;
 import org.vgg4j.core.train.Evaluator;
 import org.vgg4j.datasets.DataLoader;
+import org.vgg4j.datasets.DatasetSpec;
 import org.vgg4j.datasets.ImageDataset;
 import org.vgg4j.datasets.Split;
 import picocli.CommandLine.Command;
@@ -30,21 +31,31 @@ public final class EvaluateCommand implements Callable<Integer> {
     BackendOptions engine;
     @Mixin
     DataOptions data;
-    @Option(names = "--batch-size", defaultValue = "64", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "64", description = "images per batch, 1 to 65536 (default: ${DEFAULT-VALUE})")
     int batchSize;
-    @Option(names = "--test-limit", defaultValue = "-1", description = "use only the first N test images (default: all)")
-    int testLimit;
+    @Option(names = "--test-limit", description = "use only the first N test images, 1 to the test set's size (default: all)")
+    Integer testLimit;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        OptionChecks.inRange("--batch-size", batchSize, 1, TrainCommand.MAX_BATCH);
+        OptionChecks.limit("--test-limit", testLimit);
         TrainedModel model = TrainedModel.load(checkpoint);
-        ImageDataset testSet = ImageDataset.load(data.locate(), Split.TEST);
-        DataLoader test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(model.config().imageSize())
-                .shuffle(false).limit(testLimit).build();
         Backend backend = engine.backend();
+        // The data set the model was trained on, unless --dataset says otherwise.
+        DatasetSpec dataset = spec.commandLine().getParseResult().hasMatchedOption("--dataset") ? data.spec()
+                : DataOptions.spec(model.checkpoint().config().data().dataset());
+        if (dataset.classNames().size() != model.network().numClasses()) {
+            throw new UsageException("--dataset " + dataset.name() + " has " + dataset.classNames().size()
+                    + " classes, but the model of " + checkpoint + " has " + model.network().numClasses());
+        }
+        ImageDataset testSet = ImageDataset.load(data.locate(dataset), Split.TEST);
+        OptionChecks.limit("--test-limit", testLimit, testSet.size(), "the test images of " + dataset.name());
+        DataLoader test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(model.config().imageSize())
+                .shuffle(false).limit(testLimit == null ? -1 : testLimit).build();
         long t0 = System.nanoTime();
         Evaluation eval;
         try (Session session = backend.open(model.network(), model.parameters(), engine.device())) {

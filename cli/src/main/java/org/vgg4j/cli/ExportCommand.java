@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.vgg4j.core.config.RunConfigJson;
 import org.vgg4j.onnx.ExportMetadata;
 import org.vgg4j.onnx.OnnxExporter;
-import org.vgg4j.onnx.OnnxMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,8 +30,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
         TrainedModel model = TrainedModel.load(checkpoint);
-        ExportMetadata meta = new ExportMetadata(model.network().name(),
-                OnnxMetadata.configJson(model.checkpoint().config()),
+        ExportMetadata meta = new ExportMetadata(model.network().name(), RunConfigJson.write(model.checkpoint().config()),
                 model.classNames(), model.checkpoint().backend(), model.source().toString());
         OnnxExporter.write(onnx, model.network(), model.parameters(), meta);
         out.printf("wrote %s (%,d bytes): %s, input [N, %d, %d, %d], %d classes%n", onnx, Files.size(onnx),

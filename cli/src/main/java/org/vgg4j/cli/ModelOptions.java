@@ -1,8 +1,8 @@
 package org.vgg4j.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.config.ModelConfig;
+import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.models.vgg.VggVariant;
@@ -10,36 +10,67 @@ import picocli.CommandLine.Option;
 
 /**
  * The options that choose a VGG network; defaults are the d2l chapter's narrow VGG-11 on 1x224x224 Fashion-MNIST.
+ * {@link #config()} checks every value against its documented range first.
  */
 public final class ModelOptions {
+    /** Largest accepted {@code --image-size}. */
+    static final int MAX_IMAGE_SIZE = 1024;
+    /** Largest accepted {@code --ratio} (VGG's narrowest block has 64 channels). */
+    static final int MAX_RATIO = 64;
+    static final int MAX_HIDDEN = 16384;
+    static final int MAX_CLASSES = 10000;
+    static final int MAX_IN_CHANNELS = 4;
+
     @Option(names = "--model", defaultValue = "vgg11", description = "vgg11, vgg13, vgg16 or vgg19 (default: ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--ratio", defaultValue = "8", description = "narrowing ratio: channels and hidden units divided by it (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ratio", defaultValue = "8", description = "narrowing ratio, 1 to 64: channels and hidden units divided by it (default: ${DEFAULT-VALUE})")
     int ratio;
 
-    @Option(names = "--image-size", defaultValue = "224", description = "input height and width, a multiple of 32 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--image-size", defaultValue = "224", description = "input height and width, a multiple of 32 from 32 to 1024 (default: ${DEFAULT-VALUE})")
     int imageSize;
 
-    @Option(names = "--hidden", defaultValue = "4096", description = "hidden units of the two FC layers before narrowing (default: ${DEFAULT-VALUE})")
+    @Option(names = "--hidden", defaultValue = "4096", description = "hidden units of the two FC layers before narrowing, 1 to 16384 (default: ${DEFAULT-VALUE})")
     int hidden;
 
-    @Option(names = "--dropout", defaultValue = "0.5", description = "dropout probability of the FC layers (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dropout", defaultValue = "0.5", description = "dropout probability of the FC layers, >= 0 and < 1 (default: ${DEFAULT-VALUE})")
     double dropout;
 
-    @Option(names = "--in-channels", defaultValue = "1", description = "input image channels (default: ${DEFAULT-VALUE})")
+    @Option(names = "--in-channels", defaultValue = "1", description = "input image channels, 1 to 4 (default: ${DEFAULT-VALUE})")
     int inChannels;
 
-    @Option(names = "--classes", defaultValue = "10", description = "output classes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--classes", defaultValue = "10", description = "output classes, 2 to 10000 (default: ${DEFAULT-VALUE})")
     int classes;
 
-    /**
-     * The configuration these options describe.
-     *
-     * @return the VGG configuration
-     */
+    /** The configuration these options describe, after checking every value. */
     public VggConfig config() {
-        return new VggConfig(VggVariant.byName(model), ratio, inChannels, imageSize, classes, hidden, dropout);
+        VggVariant variant;
+        try {
+            variant = VggVariant.byName(model);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        OptionChecks.inRange("--ratio", ratio, 1, MAX_RATIO);
+        if (imageSize < 32 || imageSize > MAX_IMAGE_SIZE || imageSize % 32 != 0) {
+            throw new UsageException("--image-size must be a multiple of 32 from 32 to " + MAX_IMAGE_SIZE
+                    + " (five 2x2 max-pools halve it five times), got " + imageSize
+                    + (imageSize >= 16 && imageSize <= MAX_IMAGE_SIZE ? "; try " + Math.round(imageSize / 32.0) * 32
+                            : ""));
+        }
+        OptionChecks.inRange("--hidden", hidden, 1, MAX_HIDDEN);
+        OptionChecks.atLeastBelow("--dropout", dropout, 0, 1);
+        OptionChecks.inRange("--in-channels", inChannels, 1, MAX_IN_CHANNELS);
+        OptionChecks.inRange("--classes", classes, 2, MAX_CLASSES);
+        if (hidden / ratio < 1) {
+            throw new UsageException("--ratio " + ratio + " leaves no hidden unit of --hidden " + hidden
+                    + ": use a ratio of at most " + hidden);
+        }
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hidden, dropout);
+    }
+
+    /** {@link #config()} as stored in a run configuration. */
+    public ModelConfig modelConfig() {
+        return config().toModelConfig();
     }
 
     /**
@@ -48,45 +79,23 @@ public final class ModelOptions {
      * @return the network built from {@link #config()}
      */
     public Network network() {
-        return Vgg.build(config());
+        return buildable(Vgg.build(config()));
     }
 
     /**
-     * The configuration as strings, as stored in checkpoints.
+     * {@code network}, after checking that each of its weight tensors fits a Java array (2^31 - 1 values).
      *
-     * @param c the configuration
-     * @return its fields by key, in a fixed order
+     * @throws UsageException naming the tensor that does not
      */
-    public static Map<String, String> toMap(VggConfig c) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("model", c.variant().id());
-        m.put("ratio", Integer.toString(c.ratio()));
-        m.put("image_size", Integer.toString(c.imageSize()));
-        m.put("hidden", Integer.toString(c.hiddenUnits()));
-        m.put("dropout", Double.toString(c.dropout()));
-        m.put("in_channels", Integer.toString(c.inChannels()));
-        m.put("classes", Integer.toString(c.classes()));
-        return m;
-    }
-
-    /**
-     * Rebuilds a configuration stored by {@link #toMap}; a missing key is reported by name.
-     *
-     * @param m the stored fields
-     * @return the configuration they describe
-     */
-    public static VggConfig fromMap(Map<String, String> m) {
-        return new VggConfig(VggVariant.byName(require(m, "model")), Integer.parseInt(require(m, "ratio")),
-                Integer.parseInt(require(m, "in_channels")), Integer.parseInt(require(m, "image_size")),
-                Integer.parseInt(require(m, "classes")), Integer.parseInt(require(m, "hidden")),
-                Double.parseDouble(require(m, "dropout")));
-    }
-
-    private static String require(Map<String, String> m, String key) {
-        String v = m.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("checkpoint configuration lacks '" + key + "'");
+    static Network buildable(Network network) {
+        for (ParameterSpec p : network.parameterSpecs()) {
+            if (p.shape().elementCount() > Integer.MAX_VALUE - 8) {
+                throw new UsageException("model " + network.name() + " is too large: its tensor " + p.name() + " "
+                        + p.shape() + " would hold " + String.format(java.util.Locale.ROOT, "%,d",
+                                p.shape().elementCount()) + " values, more than a Java array can (2^31 - 1); use a "
+                        + "larger --ratio or a smaller --image-size");
+            }
         }
-        return v;
+        return network;
     }
 }

@@ -55,7 +55,7 @@ public final class PredictCommand implements Callable<Integer> {
     List<Path> images = new ArrayList<>();
     @Option(names = "--index", split = ",", description = "test-set image indices, e.g. --index 0,1,2")
     List<Integer> indices = new ArrayList<>();
-    @Option(names = "--top-k", defaultValue = "3", description = "classes to show per image (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", defaultValue = "3", description = "classes to show per image, 1 to the model's classes (default: ${DEFAULT-VALUE})")
     int topK;
     @Option(names = "--invert", description = "invert image files (Fashion-MNIST is light on dark; photos are usually dark on light)")
     boolean invert;
@@ -72,6 +72,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        OptionChecks.inRange("--top-k", topK, 1, ModelOptions.MAX_CLASSES);
         if (images.isEmpty() && indices.isEmpty()) {
             throw new IllegalArgumentException("give image files or --index N,... of test-set images");
         }
@@ -104,6 +105,9 @@ public final class PredictCommand implements Callable<Integer> {
         int channels = sampleShape.dim(0);
         int size = sampleShape.dim(1);
         try (session) {
+            if (topK > classNames.size()) {
+                OptionChecks.inRange("--top-k", topK, 1, classNames.size(), "the model's classes");
+            }
             // Grey for 1-channel models; RGB for 3-channel ones (issue 10 adds their --mean/--std normalisation).
             PixelFormat pixels = PixelFormat.forChannels(channels);
             if (pixels != PixelFormat.GREY && !indices.isEmpty()) {
@@ -138,7 +142,7 @@ public final class PredictCommand implements Callable<Integer> {
                 double[] p = Evaluator.softmax(logits, i, classes);
                 StringBuilder sb = new StringBuilder(labels.get(i)).append(':');
                 IntStream.range(0, classes).boxed().sorted(Comparator.comparingDouble(c -> -p[c]))
-                        .limit(Math.max(1, topK)).forEach(c -> sb.append(String.format(Locale.ROOT, "  %s %.4f",
+                        .limit(topK).forEach(c -> sb.append(String.format(Locale.ROOT, "  %s %.4f",
                                 c < classNames.size() ? classNames.get(c) : Integer.toString(c), p[c])));
                 out.println(sb);
             }
@@ -162,7 +166,7 @@ public final class PredictCommand implements Callable<Integer> {
             return read.get();
         } catch (ImageDecodeException e) {
             if (e.reason() == ImageDecodeException.Reason.DIRECTORY) {
-                throw new IllegalArgumentException(e.getMessage() + "; give image files (PNG, JPEG, GIF or BMP)", e);
+                throw new UsageException(e.getMessage() + "; give image files (PNG, JPEG, GIF or BMP)");
             }
             throw e;
         }

@@ -4,11 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.run.RunDirectory;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
 import org.vgg4j.core.train.EpochMetrics;
@@ -22,7 +22,7 @@ import org.vgg4j.core.train.TrainingPosition;
 final class RunRecorder implements TrainingListener {
     private final Path runDir;
     private final CheckpointStore store;
-    private final Map<String, String> config;
+    private final RunConfig config;
     private final String backend;
     private final Supplier<Parameters> parameters;
     private final Supplier<OptimizerState> optimizer;
@@ -30,10 +30,10 @@ final class RunRecorder implements TrainingListener {
     private final PrintWriter out;
     private Path lastCheckpoint;
 
-    RunRecorder(Path runDir, Map<String, String> config, String backend, Supplier<Parameters> parameters,
+    RunRecorder(Path runDir, RunConfig config, String backend, Supplier<Parameters> parameters,
             Supplier<OptimizerState> optimizer, List<EpochMetrics> previous, PrintWriter out) {
         this.runDir = runDir;
-        this.store = new CheckpointStore(runDir.resolve("checkpoints"));
+        this.store = new CheckpointStore(runDir.resolve(RunDirectory.CHECKPOINTS));
         this.config = config;
         this.backend = backend;
         this.parameters = parameters;
@@ -45,14 +45,13 @@ final class RunRecorder implements TrainingListener {
     @Override
     public void epochFinished(EpochMetrics metrics, TrainingPosition next) {
         history.add(metrics);
-        lastCheckpoint = save(String.format(Locale.ROOT, "epoch-%03d", metrics.epoch()), next);
-        MetricsCsv.write(runDir.resolve("metrics.csv"), history);
+        lastCheckpoint = save(CheckpointStore.epochName(metrics.epoch()), next);
+        MetricsCsv.write(runDir.resolve(RunDirectory.METRICS), history);
     }
 
     @Override
     public void stopped(TrainingPosition position) {
-        lastCheckpoint = save(String.format(Locale.ROOT, "stopped-e%03d-b%05d", position.epoch() + 1,
-                position.batch()), position);
+        lastCheckpoint = save(CheckpointStore.stoppedName(position), position);
         out.println("stopped: checkpoint saved to " + lastCheckpoint);
         out.println("resume with: ./vgg4j train --resume " + runDir);
     }

@@ -25,7 +25,7 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table, layers or pytorch (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--batch", defaultValue = "1", description = "batch size of the example input (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "1", description = "batch size of the example input, 1 to 65536 (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Spec
@@ -33,13 +33,14 @@ public final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String how = OptionChecks.oneOf("--format", format, "table", "layers", "pytorch");
+        OptionChecks.inRange("--batch", batch, 1, TrainCommand.MAX_BATCH);
         Network net = model.network();
         PrintWriter out = spec.commandLine().getOut();
-        switch (format.toLowerCase(Locale.ROOT)) {
+        switch (how) {
             case "pytorch" -> out.println(net.describePytorch());
             case "table" -> printTable(out, net, false);
-            case "layers" -> printTable(out, net, true);
-            default -> throw new IllegalArgumentException("unknown --format '" + format + "': use table, layers or pytorch");
+            default -> printTable(out, net, true);
         }
         return 0;
     }

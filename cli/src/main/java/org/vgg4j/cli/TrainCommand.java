@@ -1,7 +1,6 @@
 package org.vgg4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -15,13 +14,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
-import org.vgg4j.core.optim.Adam;
-import org.vgg4j.core.optim.OptimizerSpec;
-import org.vgg4j.core.optim.Sgd;
+import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.ConfigDifference;
+import org.vgg4j.core.config.DataConfig;
+import org.vgg4j.core.config.OptimizerConfig;
+import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.config.TrainingConfig;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.run.RunDirectory;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
@@ -35,6 +38,7 @@ import org.vgg4j.core.train.TrainingListener;
 import org.vgg4j.core.train.TrainingPosition;
 import org.vgg4j.datasets.DataLoader;
 import org.vgg4j.datasets.DataLocation;
+import org.vgg4j.datasets.DatasetSpec;
 import org.vgg4j.datasets.ImageDataset;
 import org.vgg4j.datasets.Split;
 import org.vgg4j.models.vgg.Vgg;
@@ -42,17 +46,49 @@ import org.vgg4j.models.vgg.VggConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vgg4j train}: the d2l VGG chapter's experiment by default (narrow VGG-11, Fashion-MNIST at 224x224, batch 64,
  * Adam 0.001, 5 epochs), with progress, per-epoch checkpoints, metrics CSV, a plot, Ctrl-C that saves, and exact
- * resume.
+ * resume. Everything that can be checked is checked before any data is read: every option's range, a resume's
+ * options against its checkpoint, the model against the data set and the heap, the run directory (writable, free
+ * space, not in use: see {@link RunDirectory}), the backend, and the device, by opening the session.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a VGG on Fashion-MNIST (defaults: the d2l chapter's run).")
 public final class TrainCommand implements Callable<Integer> {
+    static final int MAX_BATCH = 65536;
+    static final int MAX_EPOCHS = 100000;
+    static final double MAX_LR = 10;
+
+    /**
+     * The option that sets each field of the run configuration; a resume refuses any of them given with a value other
+     * than its checkpoint's, except {@code --epochs}, which is how a resumed run is extended.
+     */
+    static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+            Map.entry("model.family", "--model"),
+            Map.entry("model.variant", "--model"),
+            Map.entry("model.ratio", "--ratio"),
+            Map.entry("model.imageSize", "--image-size"),
+            Map.entry("model.hiddenUnits", "--hidden"),
+            Map.entry("model.dropout", "--dropout"),
+            Map.entry("model.inChannels", "--in-channels"),
+            Map.entry("model.classes", "--classes"),
+            Map.entry("data.dataset", "--dataset"),
+            Map.entry("data.trainLimit", "--train-limit"),
+            Map.entry("data.testLimit", "--test-limit"),
+            Map.entry("optimizer.name", "--optimizer"),
+            Map.entry("optimizer.learningRate", "--lr"),
+            Map.entry("optimizer.momentum", "--momentum"),
+            Map.entry("optimizer.weightDecay", "--weight-decay"),
+            Map.entry("training.batchSize", "--batch-size"),
+            Map.entry("training.epochs", "--epochs"),
+            Map.entry("training.seed", "--seed"),
+            Map.entry("training.init", "--init"));
+
     @Mixin
     ModelOptions model;
     @Mixin
@@ -60,31 +96,31 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "64", description = "images per step, 1 to 65536 (default: ${DEFAULT-VALUE})")
     int batchSize;
-    @Option(names = "--lr", defaultValue = "0.001", description = "learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "0.001", description = "learning rate, > 0 and <= 10 (default: ${DEFAULT-VALUE})")
     double lr;
-    @Option(names = "--epochs", defaultValue = "5", description = "total epochs, also of a resumed run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "5", description = "total epochs, 1 to 100000; a resumed run continues up to it (default: ${DEFAULT-VALUE}; when resuming: the checkpoint's)")
     int epochs;
-    @Option(names = "--seed", defaultValue = "42", description = "seed of initialisation, shuffling and dropout (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "42", description = "seed of initialisation, shuffling and dropout, any 64-bit integer (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--init", defaultValue = "torchvision", description = "torchvision (trains reliably) or pytorch (PyTorch's layer defaults) (default: ${DEFAULT-VALUE})")
     String init;
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE})")
     String optimizer;
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, >= 0 and < 1 (default: ${DEFAULT-VALUE})")
     double momentum;
-    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay, 0 to 1 (default: ${DEFAULT-VALUE})")
     double weightDecay;
-    @Option(names = "--train-limit", defaultValue = "-1", description = "use only the first N training images (default: all)")
-    int trainLimit;
-    @Option(names = "--test-limit", defaultValue = "-1", description = "use only the first N test images (default: all)")
-    int testLimit;
-    @Option(names = "--output", description = "run directory (default: runs/<model>-<time>)")
+    @Option(names = "--train-limit", description = "use only the first N training images, 1 to the training set's size (default: all)")
+    Integer trainLimit;
+    @Option(names = "--test-limit", description = "use only the first N test images, 1 to the test set's size (default: all)")
+    Integer testLimit;
+    @Option(names = "--output", description = "run directory (default: runs/<model>-<time>; when resuming: the checkpoint's)")
     Path output;
     @Option(names = "--resume", description = "continue a run from a checkpoint: its .json, its weights file, or the run directory (newest checkpoint)")
     Path resume;
-    @Option(names = "--plateau-steps", defaultValue = "300", description = "warn if the loss is still ln(classes) after this many steps; 0 turns it off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--plateau-steps", defaultValue = "300", description = "warn if the loss is still ln(classes) after this many steps, 0 to 1000000000; 0 turns it off (default: ${DEFAULT-VALUE})")
     int plateauSteps;
     @Option(names = "--stop-on-plateau", description = "stop (after saving a checkpoint) instead of only warning")
     boolean stopOnPlateau;
@@ -93,63 +129,122 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+    @ParentCommand
+    Main main;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Checkpoint checkpoint = resume == null ? null : CheckpointStore.load(resume);
-        Map<String, String> config = checkpoint == null ? newRunConfig() : checkpoint.config();
-        if (checkpoint != null) {
-            out.println("resuming from " + resume + " at epoch " + (checkpoint.position().epoch() + 1) + ", batch "
-                    + checkpoint.position().batch() + " (hyper-parameters from the checkpoint: " + config + ")");
+        // 1. The command line alone: every value in range.
+        boolean bar = useBar();
+        OptionChecks.inRange("--plateau-steps", plateauSteps, 0, 1_000_000_000);
+        RunConfig given = givenConfig();
+        // 2. A resume: its manifest (not yet its tensors) and the options against it.
+        Path manifest = null;
+        RunConfig config = given;
+        if (resume != null) {
+            manifest = CheckpointStore.resolveManifest(resume);
+            config = reconcile(CheckpointStore.readManifest(manifest).config(), given, manifest);
         }
-        VggConfig vgg = ModelOptions.fromMap(config);
-        Network network = Vgg.build(vgg);
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-        }
-        Backend backend = engine.backend();
+        // 3. The model against the data set and the heap.
+        Network network = ModelOptions.buildable(Vgg.build(vgg(config, manifest)));
+        DatasetSpec dataset = DataOptions.spec(config.data().dataset());
+        checkModelFitsData(config, dataset);
+        checkHeap(network, config.optimizer());
         Device device = engine.device();
-        if (!backend.capabilities().training()) {
-            throw new UnsupportedOperationException("backend '" + backend.name() + "' cannot train: "
-                    + backend.capabilities().limitations() + ". Use --backend pytorch or --backend tensorflow.");
+        // 4. The run directory: writable, room for two checkpoints, locked for this run (before the backend loads
+        // its engine, so that a second run into a busy directory fails at once), leftovers removed.
+        long perCheckpoint = CheckpointStore.estimatedBytes(network.parameterCount(),
+                config.optimizer().stateTensorsPerParameter());
+        Path runPath = runDirectory(manifest);
+        try (RunDirectory run = RunDirectory.prepare(runPath, 2 * perCheckpoint, String.format(Locale.ROOT,
+                "2 checkpoints of %s (%.1f MB each)", network.name(), perCheckpoint / 1e6),
+                main.context.freeSpace())) {
+            if (!run.removedLeftovers().isEmpty()) {
+                out.println("removed " + run.removedLeftovers().size() + " leftover file(s) of an interrupted run from "
+                        + run.path() + ": " + String.join(", ", run.removedLeftovers()));
+            }
+            Checkpoint checkpoint = null;
+            if (resume == null) {
+                // A new run would overwrite the checkpoints of the one already there, epoch by epoch.
+                CheckpointStore.latest(run.checkpoints()).ifPresent(existing -> {
+                    throw new UsageException("run directory " + run.path() + " already holds a run (newest "
+                            + "checkpoint " + run.path().relativize(existing) + "): continue it with --resume "
+                            + run.path() + ", or write the new run somewhere else");
+                });
+            } else {
+                // Read again now that no other run can write here: the newest checkpoint may have changed.
+                manifest = CheckpointStore.resolveManifest(resume);
+                checkpoint = CheckpointStore.load(manifest);
+                config = reconcile(checkpoint.config(), given, manifest);
+                out.println("resuming from " + manifest + " at epoch " + (checkpoint.position().epoch() + 1)
+                        + ", batch " + checkpoint.position().batch() + " (configuration from the checkpoint: "
+                        + describe(config) + ")");
+            }
+            TrainingPosition start = checkpoint == null ? TrainingPosition.startOf(0) : checkpoint.position();
+            int totalEpochs = config.training().epochs();
+            if (start.epoch() >= totalEpochs) {
+                out.println("nothing to do: the checkpoint has already completed " + start.epoch() + " epochs (--epochs "
+                        + totalEpochs + ")");
+                return ExitCodes.OK;
+            }
+            // 5. The backend.
+            Backend backend = engine.backend();
+            if (!backend.capabilities().training()) {
+                throw new UnsupportedOperationException("backend '" + backend.name() + "' cannot train: "
+                        + backend.capabilities().limitations() + ". Use --backend pytorch or --backend tensorflow.");
+            }
+            return train(out, run, network, config, dataset, backend, device, checkpoint, start, bar);
         }
-        Path runDir = runDirectory(checkpoint);
+    }
 
-        DataLocation location = data.locate();
-        out.println("data: " + location);
-        ImageDataset trainSet = ImageDataset.load(location, Split.TRAIN);
-        ImageDataset testSet = ImageDataset.load(location, Split.TEST);
-        if (trainSet.classNames().size() != vgg.classes()) {
-            throw new IllegalArgumentException("the model has " + vgg.classes() + " classes but " + data.spec().name()
-                    + " has " + trainSet.classNames().size());
-        }
-        long runSeed = Long.parseLong(config.get("seed"));
-        int batch = Integer.parseInt(config.get("batch_size"));
-        DataLoader train = DataLoader.builder(trainSet).batchSize(batch).imageSize(vgg.imageSize()).seed(runSeed)
-                .limit(Integer.parseInt(config.get("train_limit"))).build();
-        DataLoader test = DataLoader.builder(testSet).batchSize(batch).imageSize(vgg.imageSize()).shuffle(false)
-                .limit(Integer.parseInt(config.get("test_limit"))).build();
-
+    private int train(PrintWriter out, RunDirectory run, Network network, RunConfig config, DatasetSpec dataset,
+            Backend backend, Device device, Checkpoint checkpoint, TrainingPosition start, boolean bar) {
+        long runSeed = config.training().seed();
+        int batch = config.training().batchSize();
+        int totalEpochs = config.training().epochs();
         Parameters params = checkpoint != null ? checkpoint.parameters()
-                : Parameters.initialize(network, Initializer.byName(config.get("init")), runSeed);
+                : Parameters.initialize(network, config.training().initializer(), runSeed);
         List<EpochMetrics> previous = checkpoint == null ? List.of() : checkpoint.history();
-        TrainingPosition start = checkpoint == null ? TrainingPosition.startOf(0) : checkpoint.position();
-        if (start.epoch() >= epochs) {
-            out.println("nothing to do: the checkpoint has already completed " + start.epoch() + " epochs (--epochs "
-                    + epochs + ")");
-            return 0;
-        }
-
+        // 6. The device: opening the session is the real test, still before any data is read.
         try (Session session = backend.open(network, params, device)) {
+            DataLocation location = data.locate(dataset);
+            out.println("data: " + location);
+            ImageDataset trainSet = ImageDataset.load(location, Split.TRAIN);
+            ImageDataset testSet = ImageDataset.load(location, Split.TEST);
+            OptionChecks.limit("--train-limit", config.data().trainLimit(), trainSet.size(),
+                    "the training images of " + dataset.name());
+            OptionChecks.limit("--test-limit", config.data().testLimit(), testSet.size(),
+                    "the test images of " + dataset.name());
+            int imageSize = config.model().imageSize();
+            DataLoader train = DataLoader.builder(trainSet).batchSize(batch).imageSize(imageSize).seed(runSeed)
+                    .limit(limitOrAll(config.data().trainLimit())).build();
+            DataLoader test = DataLoader.builder(testSet).batchSize(batch).imageSize(imageSize).shuffle(false)
+                    .limit(limitOrAll(config.data().testLimit())).build();
             out.printf(Locale.ROOT, "model %s (%,d parameters), backend %s on %s, %d training and %d test images at "
                     + "%dx%d, batch %d, %s, run directory %s%n", network.name(), network.parameterCount(),
-                    backend.name(), session.device(), train.size(), test.size(), vgg.imageSize(), vgg.imageSize(),
-                    batch, describeOptimizer(config), runDir);
-            try (Trainer trainer = session.trainer(new TrainingSpec(optimizer(config), new SoftmaxCrossEntropy(),
-                    runSeed))) {
-                if (checkpoint != null) {
-                    trainer.restoreOptimizerState(checkpoint.optimizer());
+                    backend.name(), session.device(), train.size(), test.size(), imageSize, imageSize, batch,
+                    describeOptimizer(config), run.path());
+            Trainer trainer = session.trainer(new TrainingSpec(config.optimizer().spec(), new SoftmaxCrossEntropy(),
+                    runSeed));
+            if (checkpoint != null) {
+                trainer.restoreOptimizerState(checkpoint.optimizer());
+            }
+            RunRecorder recorder = new RunRecorder(run.path(), config, backend.name(), session::parameters,
+                    trainer::optimizerState, previous, out);
+            List<TrainingListener> listeners = new ArrayList<>();
+            listeners.add(new ProgressListener(out, totalEpochs, bar));
+            listeners.add(recorder);
+            listeners.add(new TrainingPlot(run.path().resolve(RunDirectory.PLOT), previous));
+            Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau), listeners);
+
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                fit.requestStop();
+                try {
+                    finished.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
                 Map<String, String> recorded = new LinkedHashMap<>(config);
                 recorded.put("epochs", Integer.toString(epochs));
@@ -191,65 +286,143 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 return result.finished() ? 0 : Main.EXIT_INTERRUPTED;
             }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C arrived: the hook is running and the JVM exits once we return.
+            }
+            EpochMetrics last = result.history().isEmpty() ? null : result.history().get(result.history().size() - 1);
+            if (last != null) {
+                out.printf(Locale.ROOT, "test accuracy %.3f after %d epochs; checkpoint %s; metrics %s; plot %s%n",
+                        last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(),
+                        run.path().resolve(RunDirectory.METRICS), run.path().resolve(RunDirectory.PLOT));
+            }
+            return result.finished() ? ExitCodes.OK : ExitCodes.INTERRUPTED;
         }
     }
 
-    private Map<String, String> newRunConfig() {
-        Map<String, String> c = new LinkedHashMap<>(ModelOptions.toMap(model.config()));
-        Initializer.byName(init);
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    /** The configuration the options describe, after checking each value against its documented range. */
+    RunConfig givenConfig() {
+        String initId;
+        try {
+            initId = Initializer.byName(init).id();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("unknown --init '" + init + "': use torchvision or pytorch");
         }
-        c.put("dataset", data.spec().name());
-        c.put("batch_size", Integer.toString(batchSize));
-        c.put("optimizer", optimizer.toLowerCase(Locale.ROOT));
-        c.put("lr", Double.toString(lr));
-        c.put("momentum", Double.toString(momentum));
-        c.put("weight_decay", Double.toString(weightDecay));
-        c.put("seed", Long.toString(seed));
-        c.put("init", Initializer.byName(init).id());
-        c.put("train_limit", Integer.toString(trainLimit));
-        c.put("test_limit", Integer.toString(testLimit));
-        optimizer(c);
-        return c;
+        DataConfig dataConfig = new DataConfig(DataOptions.spec(data.dataset).name(),
+                OptionChecks.limit("--train-limit", trainLimit), OptionChecks.limit("--test-limit", testLimit));
+        OptimizerConfig opt = new OptimizerConfig(OptionChecks.oneOf("--optimizer", optimizer, "adam", "sgd"),
+                OptionChecks.aboveAtMost("--lr", lr, 0, MAX_LR),
+                OptionChecks.atLeastBelow("--momentum", momentum, 0, 1),
+                OptionChecks.within("--weight-decay", weightDecay, 0, 1));
+        TrainingConfig training = new TrainingConfig(OptionChecks.inRange("--batch-size", batchSize, 1, MAX_BATCH),
+                OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId);
+        return new RunConfig(model.modelConfig(), dataConfig, opt, training);
     }
 
-    static OptimizerSpec optimizer(Map<String, String> c) {
-        double rate = Double.parseDouble(c.get("lr"));
-        double decay = Double.parseDouble(c.get("weight_decay"));
-        return switch (c.get("optimizer")) {
-            case "adam" -> new Adam(rate, 0.9, 0.999, 1e-8, decay);
-            case "sgd" -> new Sgd(rate, Double.parseDouble(c.get("momentum")), decay);
-            default -> throw new IllegalArgumentException("unknown --optimizer '" + c.get("optimizer")
-                    + "': use adam or sgd");
-        };
-    }
-
-    private static String describeOptimizer(Map<String, String> c) {
-        return c.get("optimizer") + " lr " + c.get("lr") + ", init " + c.get("init") + ", seed " + c.get("seed");
-    }
-
-    /** Where the run writes; created only when the first file is written, so a failed start leaves nothing. */
-    private Path runDirectory(Checkpoint checkpoint) {
-        Path dir;
-        if (checkpoint != null && output == null) {
-            Path manifestDir = Files.isDirectory(resume) ? resume : resume.toAbsolutePath().getParent();
-            dir = manifestDir.getFileName().toString().equals("checkpoints") ? manifestDir.getParent() : manifestDir;
-        } else if (output != null) {
-            dir = output;
-        } else {
-            dir = Path.of("runs", model.config().variant().id() + "-r" + model.ratio + "-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    /**
+     * The checkpoint's configuration, with the total epochs of {@code --epochs} if given.
+     *
+     * @throws UsageException listing every option given with a value other than the checkpoint's
+     */
+    private RunConfig reconcile(RunConfig stored, RunConfig given, Path manifest) {
+        Map<String, String> conflicts = new LinkedHashMap<>();
+        for (ConfigDifference d : stored.differences(given)) {
+            String option = OPTION_OF_FIELD.get(d.path());
+            if (option != null && !option.equals("--epochs") && given(option)) {
+                conflicts.putIfAbsent(option, option + " (checkpoint: " + shown(d.value()) + ", given: "
+                        + shown(d.other()) + ")");
+            }
         }
-        return dir;
+        if (!conflicts.isEmpty()) {
+            throw new UsageException("--resume " + manifest + " conflicts with " + (conflicts.size() == 1
+                    ? "an option" : conflicts.size() + " options") + " given: " + String.join("; ", conflicts.values())
+                    + ". A resumed run keeps its checkpoint's configuration: leave "
+                    + (conflicts.size() == 1 ? "it" : "them") + " out, or start a new run");
+        }
+        return given("--epochs") ? stored.withEpochs(given.training().epochs()) : stored;
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private static String shown(String value) {
+        return value == null ? "all" : value;
+    }
+
+    private static VggConfig vgg(RunConfig config, Path manifest) {
+        try {
+            return VggConfig.from(config.model());
+        } catch (IllegalArgumentException e) {
+            // Options were checked already, so this is the checkpoint's configuration: a failure, not bad usage.
+            throw new Vgg4jException("checkpoint " + manifest + " holds a model configuration vgg4j cannot build: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void checkModelFitsData(RunConfig config, DatasetSpec dataset) {
+        int classes = dataset.classNames().size();
+        if (config.model().classes() != classes) {
+            throw new UsageException("--classes " + config.model().classes() + " does not match --dataset "
+                    + dataset.name() + ", which has " + classes + " classes");
+        }
+        // The IDX data sets (Fashion-MNIST, MNIST) are greyscale.
+        if (config.model().inChannels() != 1) {
+            throw new UsageException("--in-channels " + config.model().inChannels() + " does not match --dataset "
+                    + dataset.name() + ", whose images have 1 channel");
+        }
+    }
+
+    /**
+     * Refuses a model whose weights, optimizer state and one checkpoint copy of them (all float32 on the heap while a
+     * checkpoint is saved) do not fit the JVM's maximum heap, which would otherwise fail after the first epoch.
+     */
+    private static void checkHeap(Network network, OptimizerConfig optimizer) {
+        long need = network.parameterCount() * 4L * (2 + optimizer.stateTensorsPerParameter());
+        long max = Runtime.getRuntime().maxMemory();
+        if (max != Long.MAX_VALUE && need > max) {
+            throw new Vgg4jException(String.format(Locale.ROOT, "model %s needs about %.1f GB of Java heap for its "
+                    + "weights, optimizer state and a checkpoint copy, but this JVM may use only %.1f GB: give it "
+                    + "more (VGG4J_JAVA_OPTS=-Xmx%dg) or use a larger --ratio or a smaller --image-size",
+                    network.name(), need / 1e9, max / 1e9, (long) Math.ceil(need * 1.5 / 1e9)));
+        }
+    }
+
+    private static int limitOrAll(Integer limit) {
+        return limit == null ? -1 : limit;
+    }
+
+    private static String describe(RunConfig c) {
+        return String.format(Locale.ROOT, "%s ratio %d at %dx%d, %s, batch %d, %d epochs", c.model().variant(),
+                c.model().ratio(), c.model().imageSize(), c.model().imageSize(), describeOptimizer(c),
+                c.training().batchSize(), c.training().epochs());
+    }
+
+    private static String describeOptimizer(RunConfig c) {
+        return c.optimizer().name() + " lr " + c.optimizer().learningRate() + ", init " + c.training().init()
+                + ", seed " + c.training().seed();
+    }
+
+    /** Where the run writes: --output, else the resumed checkpoint's run directory, else a new one under runs/. */
+    private Path runDirectory(Path manifest) {
+        if (output != null) {
+            return output;
+        }
+        if (manifest != null) {
+            Path manifestDir = manifest.toAbsolutePath().getParent();
+            return manifestDir.getFileName().toString().equals(RunDirectory.CHECKPOINTS) ? manifestDir.getParent()
+                    : manifestDir;
+        }
+        return Path.of("runs", model.config().variant().id() + "-r" + model.ratio + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
     private boolean useBar() {
-        return switch (progress.toLowerCase(Locale.ROOT)) {
+        return switch (OptionChecks.oneOf("--progress", progress, "bar", "lines", "auto")) {
             case "bar" -> true;
             case "lines" -> false;
-            case "auto" -> System.console() != null;
-            default -> throw new IllegalArgumentException("unknown --progress '" + progress + "': use bar, lines or auto");
+            default -> System.console() != null;
         };
     }
 }

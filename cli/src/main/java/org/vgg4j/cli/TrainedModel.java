@@ -33,10 +33,10 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
         VggConfig config;
         Network network;
         try {
-            config = ModelOptions.fromMap(cp.config());
+            config = VggConfig.from(cp.config().model());
             network = Vgg.build(config);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            // the manifest's configuration, not the command line, is wrong: a failure (1), not a usage error (2)
+            // the checkpoint's configuration, not the command line, is wrong: a failure (1), not a usage error (2)
             throw new Vgg4jException("checkpoint " + path + " holds a model configuration vgg4j cannot build: "
                     + ErrorText.quote(e.getMessage()), e);
         }
@@ -46,7 +46,7 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
         } catch (ParameterMismatchException e) {
             throw new Vgg4jException("checkpoint " + path + ": " + e.getMessage(), e);
         }
-        String dataset = cp.config().getOrDefault("dataset", "fashion-mnist");
+        String dataset = cp.config().data().dataset();
         List<String> names = dataset.equals("mnist") ? Mnist.CLASS_NAMES : FashionMnist.CLASS_NAMES;
         if (names.size() != network.numClasses()) {
             names = org.vgg4j.onnx.ExportMetadata.defaultClassNames(network.numClasses());

@@ -13,9 +13,19 @@ import java.io.StringWriter;
 record CliRun(int exit, String out, String err) {
 
     static CliRun of(String... args) {
+        return in(Main.Context.system(), args);
+    }
+
+    /** Runs {@code args} with a given environment and free-space probe. */
+    static CliRun in(Main.Context context, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), context);
         return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** The lines of standard error. */
+    java.util.List<String> errLines() {
+        return err.lines().toList();
     }
 }

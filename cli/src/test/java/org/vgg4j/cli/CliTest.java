@@ -53,7 +53,7 @@ class CliTest {
     void unknownBackendListsWhatWasFound() {
         CliRun r = run("train", "--backend", "mxnet", "--epochs", "1", "--data-dir", dir.toString(),
                 "--no-download");
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("unknown backend 'mxnet'").contains("pytorch (available)")
                 .doesNotContain("Exception");
     }
@@ -63,10 +63,10 @@ class CliTest {
         Path run = dir.resolve("run");
         CliRun epochs = run("train", "--epochs", "0", "--output", run.toString());
         assertThat(epochs.exit()).isEqualTo(2);
-        assertThat(epochs.err()).contains("--epochs must be >= 1");
+        assertThat(epochs.err()).contains("--epochs must be from 1 to 100000, got 0");
         CliRun batch = run("train", "--batch-size", "0", "--output", run.toString());
         assertThat(batch.exit()).isEqualTo(2);
-        assertThat(batch.err()).contains("--batch-size must be >= 1");
+        assertThat(batch.err()).contains("--batch-size must be from 1 to 65536, got 0");
         CliRun onnx = run("train", "--backend", "onnx", "--output", run.toString());
         assertThat(onnx.exit()).isEqualTo(1);
         assertThat(onnx.err()).contains("cannot train").contains("--backend pytorch");

@@ -3,6 +3,8 @@ package org.vgg4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,12 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.config.RunConfigJson;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
@@ -30,8 +32,9 @@ import org.vgg4j.onnx.OnnxMetadata;
 
 /**
  * {@code vgg4j export} of one checkpoint gives the same bytes in separate JVM processes. The checkpoint's configuration
- * is a {@code Map.copyOf}, whose iteration order is salted per JVM, so a metadata value printed from it in iteration
- * order ({@code Map.toString()}) differed between runs; the configuration is now canonical JSON with sorted keys.
+ * was a {@code Map.copyOf}, whose iteration order is salted per JVM, so a metadata value printed from it in iteration
+ * order ({@code Map.toString()}) differed between runs; the configuration is now the typed run configuration as
+ * canonical JSON with sorted keys at every level.
  */
 class ExportDeterminismTest {
     @TempDir
@@ -41,9 +44,9 @@ class ExportDeterminismTest {
     void twoProcessesExportIdenticalBytesWithTheConfigurationAsSortedJson() throws Exception {
         VggConfig config = VggConfig.d2l(VggVariant.VGG11).withRatio(64).withImageSize(32);
         Network net = Vgg.build(config);
-        Map<String, String> run = new LinkedHashMap<>(ModelOptions.toMap(config));
-        run.putAll(Map.of("dataset", "fashion-mnist", "batch_size", "64", "epochs", "5", "lr", "0.001", "seed", "42",
-                "optimizer", "adam", "init", "torchvision", "train_limit", "-1", "test_limit", "-1"));
+        RunConfig reference = RunConfig.reference();
+        RunConfig run = new RunConfig(config.toModelConfig(), reference.data(), reference.optimizer(),
+                reference.training());
         Path json = new CheckpointStore(dir.resolve("run")).save("epoch-001", new Checkpoint(run, "pytorch",
                 TrainingPosition.startOf(1), List.of(), Parameters.initialize(net, Initializer.TORCHVISION_VGG, 1),
                 OptimizerState.initial()));
@@ -62,9 +65,19 @@ class ExportDeterminismTest {
                     metadata(exports.get(i)).get(OnnxMetadata.CONFIG), metadata(exports.get(0)).get(OnnxMetadata.CONFIG))
                     .isEqualTo(digests.get(0));
         }
-        StringJoiner sorted = new StringJoiner(",", "{", "}");
-        new TreeMap<>(run).forEach((k, v) -> sorted.add("\"" + k + "\":\"" + v + "\""));
-        assertThat(metadata(exports.get(0)).get(OnnxMetadata.CONFIG)).isEqualTo(sorted.toString());
+        String written = metadata(exports.get(0)).get(OnnxMetadata.CONFIG);
+        assertThat(written).isEqualTo(RunConfigJson.write(run));
+        assertThat(RunConfigJson.parse(written)).isEqualTo(run);
+        assertKeysSorted(new ObjectMapper().readTree(written));
+    }
+
+    private static void assertKeysSorted(JsonNode node) {
+        if (node.isObject()) {
+            List<String> keys = new ArrayList<>();
+            node.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).as("keys of %s", node).isSorted();
+            node.elements().forEachRemaining(ExportDeterminismTest::assertKeysSorted);
+        }
     }
 
     private static void exportInItsOwnProcess(Path checkpoint, Path out) throws IOException, InterruptedException {

@@ -1,10 +1,9 @@
 package org.vgg4j.cli;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.testing.TestData;
 import org.vgg4j.core.train.Checkpoint;
@@ -27,9 +26,9 @@ final class TestCheckpoints {
     static Path save(Path run, int inChannels) {
         VggConfig config = VggConfig.d2l(VggVariant.VGG11).withRatio(8).withImageSize(32).withInChannels(inChannels);
         Network net = Vgg.build(config);
-        Map<String, String> map = new HashMap<>(ModelOptions.toMap(config));
-        map.put("dataset", "fashion-mnist");
-        return new CheckpointStore(run.resolve("checkpoints")).save("epoch-001", new Checkpoint(map, "pytorch",
+        RunConfig ref = RunConfig.reference();
+        RunConfig runConfig = new RunConfig(config.toModelConfig(), ref.data(), ref.optimizer(), ref.training());
+        return new CheckpointStore(run.resolve("checkpoints")).save("epoch-001", new Checkpoint(runConfig, "pytorch",
                 TrainingPosition.startOf(1), List.of(), TestData.unitScale(net, 1), OptimizerState.initial()));
     }
 }

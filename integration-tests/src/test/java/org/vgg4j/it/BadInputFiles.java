@@ -30,6 +30,7 @@ import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.param.SafeTensors;
 import org.vgg4j.core.train.Checkpoint;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.train.CheckpointStore;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.TrainingPosition;
@@ -145,7 +146,7 @@ public final class BadInputFiles {
         Path tmp = Files.createTempDirectory("manifest-seeds");
         Parameters w = Parameters.of(Map.of("w", Tensor.of(Shape.of(2, 3), new float[] {1, 2, 3, 4, 5, 6})));
         // The same checkpoint as CheckpointManifestFuzzTest's fixture.
-        new CheckpointStore(tmp).save("epoch-001", new Checkpoint(Map.of("model", "tiny"), "reference",
+        new CheckpointStore(tmp).save("epoch-001", new Checkpoint(RunConfig.reference(), "reference",
                 TrainingPosition.startOf(1), List.of(new EpochMetrics(1, 0.5, 0.75, 0.5, 0.75, 1.5, 8)), w,
                 new OptimizerState(3, Map.of("exp_avg", w))));
         String valid = Files.readString(tmp.resolve("epoch-001.json"))

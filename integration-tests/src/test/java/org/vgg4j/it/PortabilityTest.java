@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.onnx.ExportMetadata;
@@ -13,6 +12,7 @@ import org.vgg4j.onnx.OnnxExporter;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
@@ -55,8 +55,8 @@ class PortabilityTest {
                 }
                 trained = s.parameters();
                 expected = s.predict(images);
-                Path json = new CheckpointStore(dir.resolve(trainer.name())).save("cp", new Checkpoint(
-                        Map.of("model", "vgg11"), trainer.name(), TrainingPosition.startOf(1), List.of(), trained,
+                Path json = new CheckpointStore(dir.resolve(trainer.name())).save("epoch-001", new Checkpoint(
+                        RunConfig.reference(), trainer.name(), TrainingPosition.startOf(1), List.of(), trained,
                         t.optimizerState()));
                 trained = CheckpointStore.load(json).parameters();
             }

@@ -27,7 +27,10 @@ public final class OnnxMetadata {
     public static final String VERSION = "vgg4j.version";
     /** The model's name. */
     public static final String MODEL = "vgg4j.model";
-    /** The model's configuration: a JSON object with sorted keys (see {@link #configJson}), or free-form text. */
+    /**
+     * The model's configuration: the run configuration as its checkpoint stores it (JSON with sorted keys, see
+     * {@code RunConfigJson}), or free-form text.
+     */
     public static final String CONFIG = "vgg4j.config";
     /** JSON array of class names, one per logit. */
     public static final String CLASSES = "vgg4j.classes";
@@ -88,15 +91,6 @@ public final class OnnxMetadata {
         }
         out.put(DROPOUT, write(drops));
         return out;
-    }
-
-    /**
-     * A run configuration as the canonical JSON object that {@link #CONFIG} holds: keys sorted, values as given, e.g.
-     * {@code {"batch_size":"64","epochs":"5","model":"vgg11"}}; the same map gives the same text in every process,
-     * whatever its iteration order ({@code Map.of}'s changes from one JVM to the next).
-     */
-    public static String configJson(Map<String, String> config) {
-        return write(config);
     }
 
     private static String write(Object value) {

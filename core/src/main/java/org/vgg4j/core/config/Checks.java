@@ -5,6 +5,14 @@ final class Checks {
     private Checks() {
     }
 
+    /** {@code value}, or an error saying that {@code field} is missing (as a null from JSON would leave it). */
+    static <T> T present(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is missing or null");
+        }
+        return value;
+    }
+
     static void positive(String field, long value) {
         atLeast(field, value, 1);
     }

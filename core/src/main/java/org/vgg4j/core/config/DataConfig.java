@@ -1,7 +1,5 @@
 package org.vgg4j.core.config;
 
-import java.util.Objects;
-
 /**
  * The data part of a {@link RunConfig}: which data set, and how much of each split a run uses.
  *
@@ -12,7 +10,7 @@ import java.util.Objects;
 public record DataConfig(String dataset, Integer trainLimit, Integer testLimit) {
 
     public DataConfig {
-        Objects.requireNonNull(dataset, "data.dataset");
+        Checks.present(dataset, "data.dataset");
         if (trainLimit != null) {
             Checks.positive("data.trainLimit", trainLimit);
         }

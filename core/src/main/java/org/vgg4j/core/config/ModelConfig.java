@@ -1,7 +1,5 @@
 package org.vgg4j.core.config;
 
-import java.util.Objects;
-
 /**
  * The network part of a {@link RunConfig}: which model family and variant, and the numbers that size it; enough for
  * the family's builder (for VGG, {@code VggConfig.from}) to rebuild exactly the network a checkpoint's weights fit.
@@ -22,8 +20,8 @@ public record ModelConfig(String family, String variant, int ratio, int inChanne
     public static final String VGG = "vgg";
 
     public ModelConfig {
-        Objects.requireNonNull(family, "model.family");
-        Objects.requireNonNull(variant, "model.variant");
+        Checks.present(family, "model.family");
+        Checks.present(variant, "model.variant");
         Checks.positive("model.ratio", ratio);
         Checks.positive("model.inChannels", inChannels);
         Checks.positive("model.imageSize", imageSize);

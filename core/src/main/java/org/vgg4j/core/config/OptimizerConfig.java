@@ -1,6 +1,5 @@
 package org.vgg4j.core.config;
 
-import java.util.Objects;
 import org.vgg4j.core.optim.Adam;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.Sgd;
@@ -22,7 +21,7 @@ public record OptimizerConfig(String name, double learningRate, double momentum,
     public static final String SGD = "sgd";
 
     public OptimizerConfig {
-        Objects.requireNonNull(name, "optimizer.name");
+        Checks.present(name, "optimizer.name");
         if (!name.equals(ADAM) && !name.equals(SGD)) {
             throw new IllegalArgumentException("optimizer.name must be adam or sgd, got '" + name + "'");
         }

@@ -26,10 +26,10 @@ import java.util.TreeSet;
 public record RunConfig(ModelConfig model, DataConfig data, OptimizerConfig optimizer, TrainingConfig training) {
 
     public RunConfig {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(data, "data");
-        Objects.requireNonNull(optimizer, "optimizer");
-        Objects.requireNonNull(training, "training");
+        Checks.present(model, "model");
+        Checks.present(data, "data");
+        Checks.present(optimizer, "optimizer");
+        Checks.present(training, "training");
     }
 
     /** The d2l chapter's reference run (what {@code vgg4j train} does with no options). */

@@ -61,39 +61,53 @@ public final class RunConfigJson {
 
     /** Reads a configuration of the current format from a JSON tree. */
     public static RunConfig fromTree(JsonNode node) {
+        return fromTree(node, "");
+    }
+
+    /**
+     * Reads a configuration of the current format from a JSON tree found at {@code path} of an enclosing document
+     * ({@code config} in a checkpoint manifest), so that errors name the field as it appears there.
+     */
+    public static RunConfig fromTree(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
             throw new InvalidConfigException("configuration must be a JSON object, got "
                     + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
         }
         try {
             return MAPPER.treeToValue(node, RunConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new InvalidConfigException(describe(e));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(describe(e));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidConfigException(describe(e, path));
         }
     }
 
     /** One line naming the field at fault, for any Jackson binding error. */
     public static String describe(Exception e) {
+        return describe(e, "");
+    }
+
+    private static String describe(Exception e, String prefix) {
         Throwable cause = e;
         if (e instanceof IllegalArgumentException && e.getCause() instanceof JsonProcessingException j) {
             cause = j;
         }
         if (cause instanceof UnrecognizedPropertyException u) {
-            return "unknown field '" + path(u) + "'";
+            return "unknown field '" + prefixed(prefix, path(u)) + "'";
         }
         if (cause instanceof ValueInstantiationException v && v.getCause() != null) {
             return firstLine(v.getCause().getMessage());
         }
         if (cause instanceof JsonMappingException m) {
-            String where = path(m);
+            String where = prefixed(prefix, path(m));
             return (where.isEmpty() ? "" : "field '" + where + "': ") + firstLine(m.getOriginalMessage());
         }
         if (cause instanceof JsonProcessingException p) {
             return firstLine(p.getOriginalMessage());
         }
         return firstLine(cause.getMessage());
+    }
+
+    private static String prefixed(String prefix, String path) {
+        return prefix.isEmpty() || path.isEmpty() ? path : path.startsWith("[") ? prefix + path : prefix + "." + path;
     }
 
     private static String path(JsonMappingException e) {

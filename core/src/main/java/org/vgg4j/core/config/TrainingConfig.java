@@ -1,6 +1,5 @@
 package org.vgg4j.core.config;
 
-import java.util.Objects;
 import org.vgg4j.core.param.Initializer;
 
 /**
@@ -17,7 +16,7 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init) 
     public TrainingConfig {
         Checks.positive("training.batchSize", batchSize);
         Checks.positive("training.epochs", epochs);
-        Objects.requireNonNull(init, "training.init");
+        Checks.present(init, "training.init");
         Initializer.byName(init);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +29,10 @@ import java.util.stream.Stream;
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.InvalidConfigException;
+import org.vgg4j.core.config.LegacyConfigMap;
+import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.config.RunConfigJson;
 import org.vgg4j.core.io.AtomicWrite;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.FiniteValues;
@@ -35,16 +41,27 @@ import org.vgg4j.core.param.SafeTensors;
 
 /**
  * Saves and loads checkpoints in a directory as three files per checkpoint: {@code NAME.safetensors} (the weights,
- * loadable by PyTorch), {@code NAME.optim.safetensors} (optimizer state) and {@code NAME.json} (configuration,
- * position, metrics, and the SHA-256 of both tensor files). Each file is written atomically and the JSON last, so a
- * checkpoint whose JSON exists is complete and verified on load.
+ * loadable by PyTorch), {@code NAME.optim.safetensors} (optimizer state) and {@code NAME.json} (format version,
+ * configuration, position, metrics, and the SHA-256 of both tensor files). Each file is written atomically and the
+ * JSON last, so a checkpoint whose JSON exists is complete and verified on load; only files named like a checkpoint
+ * ({@code epoch-NNN}, {@code stopped-eNNN-bNNNNN}) count as one, so other files in the directory are ignored.
+ *
+ * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings) and 2
+ * ({@code config} a {@link RunConfig} object). Older versions are upgraded when read; a newer version is refused with
+ * an error that says so.
  */
 public final class CheckpointStore {
-    /** Version of the JSON layout. */
-    public static final int FORMAT_VERSION = 1;
+    /** Version of the JSON layout written now; every version from 1 up to it is read. */
+    public static final int FORMAT_VERSION = 2;
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
     private static final List<String> SUFFIXES = List.of(".optim.safetensors", ".safetensors", ".json");
-    private static final JsonMapper JSON = JsonMapper.builder()
+    /**
+     * Writes keys sorted (as {@link RunConfigJson} does) and refuses unknown fields; a missing manifest field is read
+     * as null so that {@link ManifestChecks} names it, while the configuration is read strictly by its own rules.
+     */
+    private static final JsonMapper JSON = RunConfigJson.MAPPER.rebuild()
+            .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -61,7 +78,7 @@ public final class CheckpointStore {
     /**
      * The JSON part of a checkpoint.
      *
-     * @param formatVersion     layout version
+     * @param formatVersion     layout version ({@link #FORMAT_VERSION} once read: older layouts are upgraded)
      * @param createdAt         when it was written (ISO-8601)
      * @param config            run configuration
      * @param backend           backend that trained it
@@ -73,7 +90,7 @@ public final class CheckpointStore {
      * @param optimizerSha256   its SHA-256
      * @param optimizerStep     optimizer steps taken
      */
-    public record Manifest(int formatVersion, String createdAt, Map<String, String> config, String backend,
+    public record Manifest(int formatVersion, String createdAt, RunConfig config, String backend,
             TrainingPosition position, List<EpochMetrics> history, String parametersFile, String parametersSha256,
             String optimizerFile, String optimizerSha256, long optimizerStep) {
     }
@@ -111,53 +128,122 @@ public final class CheckpointStore {
         return parameters * 4L * (1 + stateTensorsPerParameter) + (64 << 10);
     }
 
-    /** Writes checkpoint {@code name}; returns the path of its JSON manifest. */
+    /**
+     * Writes checkpoint {@code name}; returns the path of its JSON manifest. A checkpoint of the same name stops being
+     * one (its manifest is removed) before its files are replaced, and if a write fails (a full disk) the files of
+     * this checkpoint written so far are removed again, so no weights file is left without its manifest.
+     */
     public Path save(String name, Checkpoint checkpoint) {
+        if (!CHECKPOINT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("checkpoint name '" + name + "' is not epoch-NNN or stopped-eNNN-bNNNNN");
+        }
         Path weights = directory.resolve(name + ".safetensors");
-        Map<String, String> meta = new TreeMap<>(checkpoint.config());
-        meta.put("format", "pt");
-        SafeTensors.write(weights, checkpoint.parameters(), meta);
         Path optim = directory.resolve(name + ".optim.safetensors");
-        Map<String, Tensor> slots = new LinkedHashMap<>();
-        new TreeMap<>(checkpoint.optimizer().slots()).forEach((slot, params) ->
-                params.asMap().forEach((param, t) -> slots.put(slot + "." + param, t)));
-        SafeTensors.write(optim, Parameters.of(slots), Map.of("step", Long.toString(checkpoint.optimizer().step())));
-        Manifest manifest = new Manifest(FORMAT_VERSION, Instant.now().toString(), new TreeMap<>(checkpoint.config()),
-                checkpoint.backend(), checkpoint.position(), checkpoint.history(), weights.getFileName().toString(),
-                sha256(weights), optim.getFileName().toString(), sha256(optim), checkpoint.optimizer().step());
         Path json = directory.resolve(name + ".json");
         try {
-            AtomicWrite.writeString(json, JSON.writeValueAsString(manifest) + "\n");
+            Files.deleteIfExists(json);
         } catch (IOException e) {
-            throw new Vgg4jException("cannot encode checkpoint manifest " + json, e);
+            throw new Vgg4jException("cannot replace checkpoint " + json + ": " + e.getMessage(), e);
+        }
+        try {
+            Map<String, String> meta = new TreeMap<>();
+            meta.put("format", "pt");
+            meta.put("vgg4j.config", RunConfigJson.write(checkpoint.config()));
+            SafeTensors.write(weights, checkpoint.parameters(), meta);
+            Map<String, Tensor> slots = new LinkedHashMap<>();
+            new TreeMap<>(checkpoint.optimizer().slots()).forEach((slot, params) ->
+                    params.asMap().forEach((param, t) -> slots.put(slot + "." + param, t)));
+            SafeTensors.write(optim, Parameters.of(slots),
+                    Map.of("step", Long.toString(checkpoint.optimizer().step())));
+            Manifest manifest = new Manifest(FORMAT_VERSION, Instant.now().toString(), checkpoint.config(),
+                    checkpoint.backend(), checkpoint.position(), checkpoint.history(),
+                    weights.getFileName().toString(), sha256(weights), optim.getFileName().toString(), sha256(optim),
+                    checkpoint.optimizer().step());
+            try {
+                AtomicWrite.writeString(json, JSON.writeValueAsString(manifest) + "\n");
+            } catch (IOException e) {
+                throw new Vgg4jException("cannot encode checkpoint manifest " + json, e);
+            }
+        } catch (RuntimeException e) {
+            deleteQuietly(weights);
+            deleteQuietly(optim);
+            throw e;
         }
         return json;
     }
 
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the next start in this directory removes it (see RunDirectory)
+        }
+    }
+
     /**
-     * Reads a manifest without loading its tensors.
+     * A manifest as stored, before its configuration is read by the rules of its format version: field types are
+     * checked by Jackson (so an error names the field), the configuration stays a JSON tree until the version is known.
+     */
+    record StoredManifest(Integer formatVersion, String createdAt, JsonNode config, String backend,
+            TrainingPosition position, List<EpochMetrics> history, String parametersFile, String parametersSha256,
+            String optimizerFile, String optimizerSha256, long optimizerStep) {
+    }
+
+    /**
+     * Reads a manifest without loading its tensors, upgrading an older format version.
      *
      * @throws Vgg4jException one line naming the file if it is missing, not JSON, has a field of the wrong type, lacks
-     *                        a field, or holds a value no vgg4j run writes (a negative position, a path instead of a
-     *                        file name, a malformed checksum)
+     *                        a field, holds a value no vgg4j run writes (a negative position, a path instead of a file
+     *                        name, a malformed checksum), has a newer format version than this vgg4j reads, or a
+     *                        configuration field that is unknown, missing or out of range
      */
     public static Manifest readManifest(Path json) {
         if (!Files.isRegularFile(json)) {
             throw new Vgg4jException("checkpoint " + json + " does not exist");
         }
-        Manifest m;
+        StoredManifest m;
         try {
-            m = JSON.readValue(json.toFile(), Manifest.class);
+            m = JSON.readValue(json.toFile(), StoredManifest.class);
         } catch (IOException e) {
             throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
-                    + "manifest: " + ManifestChecks.describe(e)), e);
+                    + "manifest: " + ManifestChecks.describe(e, json.toFile())), e);
         }
         String problem = ManifestChecks.problem(m, FORMAT_VERSION);
         if (problem != null) {
             throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
                     + "manifest: " + problem));
         }
-        return m;
+        int v = m.formatVersion();
+        if (v > FORMAT_VERSION) {
+            throw new Vgg4jException("checkpoint " + json + " has format version " + v + ", but this vgg4j reads "
+                    + "versions 1 to " + FORMAT_VERSION + ": it was written by a newer vgg4j; use that version (or "
+                    + "newer) to read it");
+        }
+        RunConfig config;
+        try {
+            config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config())) : RunConfigJson.fromTree(m.config(), "config");
+        } catch (InvalidConfigException e) {
+            throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
+                    + "manifest (format version " + v + "): " + e.getMessage()), e);
+        }
+        return new Manifest(FORMAT_VERSION, m.createdAt(), config, m.backend(), m.position(), m.history(),
+                m.parametersFile(), m.parametersSha256(), m.optimizerFile(), m.optimizerSha256(), m.optimizerStep());
+    }
+
+    private static Map<String, String> legacyConfig(JsonNode config) {
+        if (!config.isObject()) {
+            throw new InvalidConfigException("field 'config' is not an object");
+        }
+        Map<String, String> map = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new InvalidConfigException("field 'config." + ErrorText.literal(e.getKey()) + "' is "
+                        + e.getValue().getNodeType().toString().toLowerCase(Locale.ROOT) + ", expected a string");
+            }
+            map.put(e.getKey(), e.getValue().asText());
+        }
+        return map;
     }
 
     /**
@@ -190,15 +276,19 @@ public final class CheckpointStore {
                 new OptimizerState(m.optimizerStep(), slots));
     }
 
-    /** The newest complete checkpoint manifest in {@code directory} (furthest position), if any. */
-    public static java.util.Optional<Path> latest(Path directory) {
+    /**
+     * The newest complete checkpoint manifest in {@code directory} (furthest position), if any; only files named like
+     * a checkpoint's manifest ({@code epoch-001.json}) are considered.
+     */
+    public static Optional<Path> latest(Path directory) {
         if (!Files.isDirectory(directory)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<Path> manifests = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            files.filter(f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString()
-                    .startsWith(".")).forEach(manifests::add);
+            files.filter(f -> f.getFileName().toString().endsWith(".json")
+                    && checkpointOf(f.getFileName().toString()).isPresent()
+                    && Files.isRegularFile(f)).forEach(manifests::add);
         } catch (IOException e) {
             throw new Vgg4jException("cannot list " + directory + ": " + e.getMessage(), e);
         }
@@ -209,10 +299,15 @@ public final class CheckpointStore {
                 .map(Map.Entry::getKey);
     }
 
-    private static Path resolveManifest(Path path) {
+    /**
+     * The manifest {@code path} designates: itself, the manifest of a weights or optimizer file, or the newest
+     * checkpoint of a run directory (or of its {@code checkpoints} folder).
+     */
+    public static Path resolveManifest(Path path) {
         if (Files.isDirectory(path)) {
             Path dir = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
-            return latest(dir).orElseThrow(() -> new Vgg4jException("no checkpoint (*.json) found in " + dir));
+            return latest(dir).orElseThrow(() -> new Vgg4jException("no checkpoint (epoch-NNN.json or "
+                    + "stopped-eNNN-bNNNNN.json) found in " + dir));
         }
         String name = path.getFileName().toString();
         if (name.endsWith(".optim.safetensors")) {

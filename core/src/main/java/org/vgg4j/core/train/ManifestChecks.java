@@ -3,10 +3,15 @@ package org.vgg4j.core.train;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.vgg4j.core.ErrorText;
@@ -17,20 +22,24 @@ import org.vgg4j.core.ErrorText;
  * Jackson stack trace.
  */
 final class ManifestChecks {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private ManifestChecks() {
     }
 
     /** The first reason {@code m} is not a manifest vgg4j wrote, or null if it is acceptable. */
-    static String problem(CheckpointStore.Manifest m, int formatVersion) {
+    static String problem(CheckpointStore.StoredManifest m, int formatVersion) {
         if (m == null) {
             return "it holds JSON null, not an object";
         }
-        if (m.formatVersion() != formatVersion) {
-            return "formatVersion is " + m.formatVersion() + ", expected " + formatVersion;
+        if (m.formatVersion() == null) {
+            return "it has no formatVersion number";
         }
-        String missing = m.createdAt() == null ? "createdAt" : m.config() == null ? "config"
+        if (m.formatVersion() < 1) {
+            return "formatVersion is " + m.formatVersion() + ", expected 1 to " + formatVersion;
+        }
+        String missing = m.createdAt() == null ? "createdAt" : m.config() == null || m.config().isNull() ? "config"
                 : m.backend() == null ? "backend" : m.position() == null ? "position"
                 : m.history() == null ? "history" : m.parametersFile() == null ? "parametersFile"
                 : m.parametersSha256() == null ? "parametersSha256" : m.optimizerFile() == null ? "optimizerFile"
@@ -38,10 +47,8 @@ final class ManifestChecks {
         if (missing != null) {
             return "field '" + missing + "' is missing or null";
         }
-        for (Map.Entry<String, String> e : m.config().entrySet()) {
-            if (e.getValue() == null) {
-                return "field 'config." + e.getKey() + "' is null, expected a string";
-            }
+        if (!m.config().isObject()) {
+            return "field 'config' is a JSON " + kind(m.config()) + ", expected an object";
         }
         for (int i = 0; i < m.history().size(); i++) {
             if (m.history().get(i) == null) {
@@ -87,24 +94,54 @@ final class ManifestChecks {
         return plain ? null : "field '" + field + "' is '" + name + "', expected the name of a file next to the manifest";
     }
 
-    /** One line for a JSON read error: the field it concerns (if any), what is wrong and where. */
-    static String describe(IOException e) {
+    private static String kind(JsonNode node) {
+        return node.getNodeType().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * One line for a JSON read error of {@code file}: the field it concerns (if any), what is wrong and where; a file
+     * holding a JSON value other than an object is described as such.
+     */
+    static String describe(IOException e, File file) {
         if (!(e instanceof JsonProcessingException j)) {
             return ErrorText.quote(e.toString());
         }
+        if (e instanceof MismatchedInputException mi && mi.getPath().isEmpty()
+                && CheckpointStore.StoredManifest.class.equals(mi.getTargetType())) {
+            try {
+                JsonNode root = MAPPER.readTree(file);
+                if (root != null && !root.isObject()) {
+                    return "it holds a JSON " + kind(root) + ", not an object";
+                }
+            } catch (IOException unreadable) {
+                // fall through to Jackson's own words
+            }
+        }
         StringBuilder sb = new StringBuilder();
+        if (e instanceof UnrecognizedPropertyException u) {
+            sb.append("unknown field '").append(path(u)).append('\'');
+            return location(j, sb);
+        }
         if (j instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            sb.append("field '").append(m.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[")).append("': ");
+            sb.append("field '").append(path(m)).append("': ");
         }
         String message = String.valueOf(j.getOriginalMessage());
         sb.append(message.startsWith("Trailing token") ? "more content follows the manifest's JSON object"
                 : ErrorText.quote(message));
+        return location(j, sb);
+    }
+
+    private static String location(JsonProcessingException j, StringBuilder sb) {
         JsonLocation at = j.getLocation();
         if (at != null && at.getLineNr() > 0) {
             sb.append(" (line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr()).append(')');
         }
         return sb.toString();
+    }
+
+    private static String path(JsonMappingException m) {
+        return m.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.testing.FuzzFiles;
@@ -33,7 +34,7 @@ class CheckpointManifestFuzzTest {
     static {
         // Fixed tensor files (their SHA-256 is in the seed manifest); the manifest written here is overwritten by
         // every input.
-        new CheckpointStore(DIR).save("epoch-001", new Checkpoint(Map.of("model", "tiny"), "reference",
+        new CheckpointStore(DIR).save("epoch-001", new Checkpoint(RunConfig.reference(), "reference",
                 TrainingPosition.startOf(1), List.of(new EpochMetrics(1, 0.5, 0.75, 0.5, 0.75, 1.5, 8)), WEIGHTS,
                 new OptimizerState(3, Map.of("exp_avg", WEIGHTS))));
         DIR.resolve("epoch-001.safetensors").toFile().deleteOnExit();

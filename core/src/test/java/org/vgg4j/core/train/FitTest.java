@@ -14,6 +14,7 @@ import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
@@ -94,7 +95,7 @@ class FitTest {
 
                 @Override
                 public void stopped(TrainingPosition position) {
-                    store.save("interrupted", new Checkpoint(Map.of("model", "tiny"), "reference", position,
+                    store.save(CheckpointStore.stoppedName(position), new Checkpoint(RunConfig.reference(), "reference", position,
                             List.of(), s.parameters(), trainer.optimizerState()));
                 }
             };
@@ -127,10 +128,10 @@ class FitTest {
         var state = new org.vgg4j.core.optim.OptimizerState(7, Map.of("exp_avg", p, "exp_avg_sq", p));
         EpochMetrics m = new EpochMetrics(1, 0.5, 0.8, Double.NaN, Double.NaN, 1.5, 40);
         CheckpointStore store = new CheckpointStore(dir);
-        Path json = store.save("epoch-001", new Checkpoint(Map.of("model", "tiny", "ratio", "8"), "reference",
+        Path json = store.save("epoch-001", new Checkpoint(RunConfig.reference(), "reference",
                 TrainingPosition.startOf(1), List.of(m), p, state));
         Checkpoint back = CheckpointStore.load(json);
-        assertThat(back.config()).containsEntry("ratio", "8");
+        assertThat(back.config()).isEqualTo(RunConfig.reference());
         assertThat(back.history()).hasSize(1);
         assertThat(back.history().get(0).testLoss()).isNaN();
         assertThat(back.parameters().maxAbsDiff(p)).isZero();

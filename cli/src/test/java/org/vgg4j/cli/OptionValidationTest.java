@@ -1,0 +1,80 @@
+package org.vgg4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every numeric (and every enumerated) option is checked against its documented range before anything is read or
+ * written: a value out of range is exit code 2 and one line on stderr naming the option, the range and the value.
+ * Before this, {@code --train-limit 0} "trained" to loss 0.0000, {@code --test-limit 0} printed {@code test acc NaN},
+ * {@code --train-limit -7} silently used all 60,000 images, {@code --lr -0.001} said only {@code bad Adam(lr=...)},
+ * and {@code --image-size 100000032} died of an ArithmeticException with a stack trace.
+ */
+class OptionValidationTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "train --train-limit 0|--train-limit must be >= 1 (leave it out for all), got 0",
+        "train --train-limit -7|--train-limit must be >= 1 (leave it out for all), got -7",
+        "train --test-limit 0|--test-limit must be >= 1 (leave it out for all), got 0",
+        "train --lr -0.001|--lr must be > 0 and <= 10, got -0.001",
+        "train --lr 0|--lr must be > 0 and <= 10, got 0",
+        "train --lr NaN|--lr must be > 0 and <= 10, got NaN",
+        "train --lr 1e6|--lr must be > 0 and <= 10, got 1000000",
+        "train --batch-size 0|--batch-size must be from 1 to 65536, got 0",
+        "train --batch-size 100000|--batch-size must be from 1 to 65536, got 100000",
+        "train --epochs 0|--epochs must be from 1 to 100000, got 0",
+        "train --momentum 1|--momentum must be >= 0 and < 1, got 1",
+        "train --optimizer sgd --momentum -0.5|--momentum must be >= 0 and < 1, got -0.5",
+        "train --weight-decay -0.1|--weight-decay must be from 0 to 1, got -0.1",
+        "train --dropout 1|--dropout must be >= 0 and < 1, got 1",
+        "train --ratio 0|--ratio must be from 1 to 64, got 0",
+        "train --ratio 65|--ratio must be from 1 to 64, got 65",
+        "train --hidden 0|--hidden must be from 1 to 16384, got 0",
+        "train --classes 1|--classes must be from 2 to 10000, got 1",
+        "train --in-channels 0|--in-channels must be from 1 to 4, got 0",
+        "train --image-size 100000032|--image-size must be a multiple of 32 from 32 to 1024 (five 2x2 max-pools halve it five times), got 100000032",
+        "train --image-size 100|--image-size must be a multiple of 32 from 32 to 1024 (five 2x2 max-pools halve it five times), got 100; try 96",
+        "train --plateau-steps -1|--plateau-steps must be from 0 to 1000000000, got -1",
+        "train --progress fancy|unknown --progress 'fancy': use bar, lines or auto",
+        "train --optimizer lion|unknown --optimizer 'lion': use adam or sgd",
+        "train --init xavier|unknown --init 'xavier': use torchvision or pytorch",
+        "train --dataset cifar|unknown --dataset 'cifar': use fashion-mnist or mnist",
+        "train --classes 5|--classes 5 does not match --dataset fashion-mnist, which has 10 classes",
+        "train --in-channels 3|--in-channels 3 does not match --dataset fashion-mnist, whose images have 1 channel",
+        "train --ratio 1 --image-size 1024|model vgg11 is too large: its tensor fc.1.weight [4096, 524288] would hold 2,147,483,648 values",
+        "train --device tpu|unknown device 'tpu': use cpu, gpu, gpu:N or auto",
+        "train --lrr 0.1|Unknown options: '--lrr', '0.1'; did you mean --lr? (see 'vgg4j train --help')",
+        "train --ratio x|Invalid value for option '--ratio': 'x' is not an int (see 'vgg4j train --help')",
+        "summary --image-size 100000032|--image-size must be a multiple of 32 from 32 to 1024",
+        "summary --batch 0|--batch must be from 1 to 65536, got 0",
+        "summary --format yaml|unknown --format 'yaml': use table, layers or pytorch",
+        "evaluate --checkpoint none.json --batch-size 0|--batch-size must be from 1 to 65536, got 0",
+        "evaluate --checkpoint none.json --test-limit 0|--test-limit must be >= 1 (leave it out for all), got 0",
+        "predict --checkpoint none.json --top-k 0 x.png|--top-k must be from 1 to 10000, got 0",
+        "bench --iterations 0|--iterations must be from 1 to 100000, got 0",
+        "bench --sizes 100|--sizes: each size must be a multiple of 32 from 32 to 1024, got 100",
+    })
+    void outOfRangeValuesAreUsageErrorsOfOneLineBeforeAnythingRuns(String args, String message) {
+        Path run = dir.resolve("run");
+        List<String> argv = new ArrayList<>(List.of(args.split(" ")));
+        if (argv.get(0).equals("train")) {
+            argv.addAll(List.of("--output", run.toString(), "--data-dir", dir.resolve("nowhere").toString(),
+                    "--no-download"));
+        }
+        CliRun r = CliRun.of(argv.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).as(r.err()).singleElement().asString().startsWith("error: ")
+                .contains(message).doesNotContain("Exception");
+        assertThat(r.out()).isEmpty();
+        assertThat(run).doesNotExist();
+    }
+}

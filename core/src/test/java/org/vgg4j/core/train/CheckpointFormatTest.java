@@ -1,0 +1,152 @@
+package org.vgg4j.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.ModelConfig;
+import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.param.Parameters;
+
+/**
+ * The checkpoint manifest's format versions (1 upgraded when read, 2 written, newer ones refused with a clear error),
+ * its typed configuration, and which files count as a checkpoint: only those named like one, so a stray file in the
+ * checkpoint directory cannot make a run unloadable, and a failed save leaves no weights without a manifest.
+ */
+class CheckpointFormatTest {
+    @TempDir
+    Path dir;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Parameters weights = Parameters.of(Map.of("w", Tensor.of(Shape.of(2, 3),
+            new float[] {1, 2, 3, 4, 5, 6})));
+    private final RunConfig config = RunConfig.reference();
+    private Path manifest;
+
+    @BeforeEach
+    void save() {
+        manifest = new CheckpointStore(dir).save("epoch-001", checkpoint(config, TrainingPosition.startOf(1)));
+    }
+
+    private Checkpoint checkpoint(RunConfig c, TrainingPosition p) {
+        return new Checkpoint(c, "reference", p, List.of(new EpochMetrics(1, 0.5, 0.8, 0.6, 0.7, 1.5, 40)), weights,
+                new OptimizerState(3, Map.of("exp_avg", weights)));
+    }
+
+    @Test
+    void writesVersionTwoWithTheTypedConfiguration() throws IOException {
+        JsonNode m = json.readTree(manifest.toFile());
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(2);
+        assertThat(m.get("config").get("model").get("imageSize").asInt()).isEqualTo(224);
+        assertThat(m.get("config").get("data").get("trainLimit").isNull()).isTrue();
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+    }
+
+    @Test
+    void versionOneManifestsAreUpgradedWhenRead() throws IOException {
+        // The layout vgg4j wrote before the typed configuration: formatVersion 1 and a flat map of strings.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 1);
+        ObjectNode legacy = m.putObject("config");
+        Map.of("model", "vgg16", "ratio", "4", "image_size", "64", "hidden", "512", "dropout", "0.0",
+                "in_channels", "1", "classes", "10", "train_limit", "2000", "test_limit", "-1", "lr", "0.01")
+                .forEach(legacy::put);
+        Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+        RunConfig read = CheckpointStore.load(manifest).config();
+        assertThat(read.model()).isEqualTo(new ModelConfig("vgg", "vgg16", 4, 1, 64, 10, 512, 0.0));
+        assertThat(read.data().trainLimit()).isEqualTo(2000);
+        assertThat(read.data().testLimit()).isNull();
+        assertThat(read.optimizer().learningRate()).isEqualTo(0.01);
+        assertThat(read.training()).isEqualTo(config.training());
+        legacy.remove("ratio");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
+                .hasMessageContaining("epoch-001.json is not a valid vgg4j checkpoint manifest (format version 1): "
+                        + "configuration lacks 'ratio'");
+    }
+
+    @Test
+    void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
+        String text = Files.readString(manifest);
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 2", "\"formatVersion\" : 3"));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
+                .hasMessageContaining("epoch-001.json has format version 3, but this vgg4j reads versions 1 to 2")
+                .hasMessageContaining("written by a newer vgg4j");
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 2,", ""));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
+        Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"layout\" : \"tv\""));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 2): unknown field 'config.model.layout'");
+        Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("model.imageSize must be >= 1, got -224");
+        Files.writeString(manifest, text.replace("\"ratio\" : 8", "\"ratio\" : \"eight\""));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("field 'config.model.ratio': ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        Files.writeString(manifest, "[]");
+        assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("it holds a JSON array");
+    }
+
+    @Test
+    void aStrayJsonFileBesideTheCheckpointsIsIgnored() throws IOException {
+        // On vgg4j before this fix, every *.json in the directory was read as a manifest: Jackson's
+        // "Unrecognized field" for this one made the whole run unloadable.
+        Files.writeString(dir.resolve("notes.json"), "{\"note\": \"lr 1e-3 looked best\"}\n");
+        Files.writeString(dir.resolve("epoch-1.json"), "{}");
+        Files.writeString(dir.resolve("EPOCH-002.json"), "{}");
+        Path later = new CheckpointStore(dir).save("stopped-e002-b00005", checkpoint(config,
+                new TrainingPosition(1, 5, 1.0, 2, 3, 0.5)));
+        assertThat(CheckpointStore.latest(dir)).contains(later);
+        assertThat(CheckpointStore.load(dir).position().batch()).isEqualTo(5);
+        assertThat(CheckpointStore.checkpointOf("epoch-001.optim.safetensors")).contains("epoch-001");
+        assertThat(CheckpointStore.checkpointOf("stopped-e002-b00005.json")).contains("stopped-e002-b00005");
+        assertThat(CheckpointStore.checkpointOf("notes.json")).isEmpty();
+        assertThat(CheckpointStore.checkpointOf("epoch-001.safetensors.bak")).isEmpty();
+        assertThatThrownBy(() -> new CheckpointStore(dir).save("notes", checkpoint(config,
+                TrainingPosition.startOf(1)))).hasMessageContaining("not epoch-NNN or stopped-eNNN-bNNNNN");
+    }
+
+    @Test
+    void aSaveThatFailsHalfwayLeavesNoWeightsWithoutAManifest() throws IOException {
+        // A full disk fails the write of the optimizer state after the weights were written; a directory in the
+        // optimizer file's place fails it the same way, portably. Before the fix the weights stayed behind, orphaned.
+        Files.createDirectories(dir.resolve("epoch-002.optim.safetensors").resolve("blocker"));
+        CheckpointStore store = new CheckpointStore(dir);
+        assertThatThrownBy(() -> store.save("epoch-002", checkpoint(config, TrainingPosition.startOf(2))))
+                .isInstanceOf(Vgg4jException.class).hasMessageContaining("epoch-002.optim.safetensors");
+        assertThat(dir.resolve("epoch-002.safetensors")).doesNotExist();
+        assertThat(dir.resolve("epoch-002.json")).doesNotExist();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+        assertThat(CheckpointStore.load(dir).position().epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void replacingACheckpointRemovesItsManifestFirst() throws IOException {
+        // If the process dies while the files of a same-named checkpoint are replaced, what remains is an incomplete
+        // checkpoint (no manifest, cleaned at the next start), never a manifest whose checksums fail.
+        Path blocker = dir.resolve("epoch-001.optim.safetensors");
+        Files.delete(blocker);
+        Files.createDirectories(blocker.resolve("x"));
+        assertThatThrownBy(() -> new CheckpointStore(dir).save("epoch-001", checkpoint(config,
+                TrainingPosition.startOf(1)))).isInstanceOf(Vgg4jException.class);
+        assertThat(manifest).doesNotExist();
+        assertThatThrownBy(() -> CheckpointStore.load(dir)).hasMessageContaining("no checkpoint");
+    }
+}
