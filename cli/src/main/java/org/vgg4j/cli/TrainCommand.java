@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -225,79 +224,52 @@ public final class TrainCommand implements Callable<Integer> {
                     + "%dx%d, batch %d, %s, run directory %s%n", network.name(), network.parameterCount(),
                     backend.name(), session.device(), train.size(), test.size(), imageSize, imageSize, batch,
                     describeOptimizer(config), run.path());
-            Trainer trainer = session.trainer(new TrainingSpec(config.optimizer().spec(), new SoftmaxCrossEntropy(),
-                    runSeed));
-            if (checkpoint != null) {
-                trainer.restoreOptimizerState(checkpoint.optimizer());
-            }
-            RunRecorder recorder = new RunRecorder(run.path(), config, backend.name(), session::parameters,
-                    trainer::optimizerState, previous, out);
-            List<TrainingListener> listeners = new ArrayList<>();
-            listeners.add(new ProgressListener(out, totalEpochs, bar));
-            listeners.add(recorder);
-            listeners.add(new TrainingPlot(run.path().resolve(RunDirectory.PLOT), previous));
-            Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau), listeners);
-
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                fit.requestStop();
-                try {
-                    finished.await(5, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            try (Trainer trainer = session.trainer(new TrainingSpec(config.optimizer().spec(),
+                    new SoftmaxCrossEntropy(), runSeed))) {
+                if (checkpoint != null) {
+                    trainer.restoreOptimizerState(checkpoint.optimizer());
                 }
-                Map<String, String> recorded = new LinkedHashMap<>(config);
-                recorded.put("epochs", Integer.toString(epochs));
-                RunRecorder recorder = new RunRecorder(runDir, recorded, backend.name(), session::parameters,
+                RunRecorder recorder = new RunRecorder(run.path(), config, backend.name(), session::parameters,
                         trainer::optimizerState, previous, out);
-                List<TrainingListener> listeners = new ArrayList<>();
-                listeners.add(new ProgressListener(out, epochs, useBar()));
-                listeners.add(recorder);
-                listeners.add(new TrainingPlot(runDir.resolve("training.png"), previous));
-                Fit fit = new Fit(new FitConfig(epochs, plateauSteps, stopOnPlateau), listeners);
-
-                CountDownLatch finished = new CountDownLatch(1);
-                Thread hook = new Thread(() -> {
-                    fit.requestStop();
-                    try {
-                        finished.await(5, TimeUnit.MINUTES);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "vgg4j-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                FitResult result;
-                try {
-                    result = fit.run(session, trainer, train, test, start, previous);
-                } finally {
-                    finished.countDown();
-                }
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C arrived: the hook is running and the JVM exits once we return.
-                }
-                List<EpochMetrics> history = result.history();
-                EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
-                if (last != null) {
+                List<TrainingListener> listeners = List.of(new ProgressListener(out, totalEpochs, bar), recorder,
+                        new TrainingPlot(run.path().resolve(RunDirectory.PLOT), previous));
+                Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau), listeners);
+                FitResult result = stoppable(fit, () -> fit.run(session, trainer, train, test, start, previous));
+                if (!result.history().isEmpty()) {
+                    EpochMetrics last = result.history().get(result.history().size() - 1);
                     out.printf(Locale.ROOT, "test accuracy %.3f after %d epochs; checkpoint %s; metrics %s; plot %s%n",
-                            last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(), runDir.resolve("metrics.csv"),
-                            runDir.resolve("training.png"));
+                            last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(),
+                            run.path().resolve(RunDirectory.METRICS), run.path().resolve(RunDirectory.PLOT));
                 }
-                return result.finished() ? 0 : Main.EXIT_INTERRUPTED;
+                return result.finished() ? ExitCodes.OK : ExitCodes.INTERRUPTED;
             }
+        }
+    }
+
+    /**
+     * Runs {@code training} with a shutdown hook that asks {@code fit} to stop (Ctrl-C, SIGTERM) and waits for it to
+     * save its checkpoint before the JVM exits.
+     */
+    private static FitResult stoppable(Fit fit, java.util.function.Supplier<FitResult> training) {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            fit.requestStop();
+            try {
+                finished.await(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vgg4j-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return training.get();
+        } finally {
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C arrived: the hook is running and the JVM exits once we return.
             }
-            EpochMetrics last = result.history().isEmpty() ? null : result.history().get(result.history().size() - 1);
-            if (last != null) {
-                out.printf(Locale.ROOT, "test accuracy %.3f after %d epochs; checkpoint %s; metrics %s; plot %s%n",
-                        last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(),
-                        run.path().resolve(RunDirectory.METRICS), run.path().resolve(RunDirectory.PLOT));
-            }
-            return result.finished() ? ExitCodes.OK : ExitCodes.INTERRUPTED;
         }
     }
 

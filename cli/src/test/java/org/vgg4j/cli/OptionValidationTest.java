@@ -2,9 +2,12 @@ package org.vgg4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -75,6 +78,18 @@ class OptionValidationTest {
         assertThat(r.err().lines().toList()).as(r.err()).singleElement().asString().startsWith("error: ")
                 .contains(message).doesNotContain("Exception");
         assertThat(r.out()).isEmpty();
+        assertThat(run).doesNotExist();
+    }
+
+    @Test
+    void aLimitLargerThanTheDataSetIsRefusedOnceItsSizeIsKnown() {
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist); CI installs it");
+        Path run = dir.resolve("run");
+        CliRun r = CliRun.of("train", "--image-size", "32", "--train-limit", "70000", "--output", run.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().isEqualTo("error: --train-limit must be from 1 to 60000 "
+                + "(the training images of fashion-mnist; leave it out for all), got 70000");
         assertThat(run).doesNotExist();
     }
 }
