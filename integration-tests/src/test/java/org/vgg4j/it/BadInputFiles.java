@@ -19,6 +19,7 @@ import javax.imageio.ImageIO;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Flatten;
 import org.vgg4j.core.layer.Linear;
@@ -30,13 +31,15 @@ import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.param.SafeTensors;
 import org.vgg4j.core.train.Checkpoint;
-import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.train.CheckpointStore;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.TrainingPosition;
 import org.vgg4j.datasets.IdxWriter;
 import org.vgg4j.onnx.ExportMetadata;
 import org.vgg4j.onnx.OnnxExporter;
+import org.vgg4j.models.vgg.Vgg;
+import org.vgg4j.models.vgg.VggConfig;
+import org.vgg4j.models.vgg.VggVariant;
 
 /**
  * Writes the committed bad-input files: the CLI corpus of {@link BadInputCorpusTest}
@@ -70,6 +73,7 @@ public final class BadInputFiles {
         f.idx();
         f.onnx();
         f.image();
+        f.run();
         f.manifestSeeds();
     }
 
@@ -139,6 +143,25 @@ public final class BadInputFiles {
         for (var e : manifests.entrySet()) {
             Files.writeString(dir.resolve(e.getKey() + ".json"), e.getValue());
         }
+    }
+
+    /**
+     * {@code valid-run}: a valid run (a narrow VGG-11, ratio 64, at 32x32, format-2 checkpoint) for the cases that
+     * need a model (bad images for predict, options that contradict it on resume), with a stray
+     * {@code checkpoints/notes.json} beside its checkpoint, which once made every run unloadable (Jackson
+     * "Unrecognized field").
+     */
+    private void run() throws IOException {
+        Path checkpoints = cli("valid-run/checkpoints");
+        VggConfig vgg = VggConfig.d2l(VggVariant.VGG11).withRatio(64).withImageSize(32);
+        RunConfig ref = RunConfig.reference();
+        RunConfig config = new RunConfig(vgg.toModelConfig(), ref.data(), ref.optimizer(), ref.training());
+        Path json = new CheckpointStore(checkpoints).save("epoch-001", new Checkpoint(config, "pytorch",
+                TrainingPosition.startOf(1), List.of(), Parameters.initialize(Vgg.build(vgg),
+                        Initializer.TORCHVISION_VGG, 42), OptimizerState.initial()));
+        Files.writeString(json, Files.readString(json)
+                .replaceFirst("\"createdAt\" : \"[^\"]*\"", "\"createdAt\" : \"" + CREATED + "\""));
+        Files.writeString(checkpoints.resolve("notes.json"), "{\"note\": \"lr 1e-3 looked best\"}\n");
     }
 
     /** The seeds of the manifest fuzz target: they name the fixed tensor files its fixture writes. */
