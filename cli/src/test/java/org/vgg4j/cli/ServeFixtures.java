@@ -59,8 +59,14 @@ final class ServeFixtures {
         }
         tensors.put("fc.7.weight", Tensor.wrap(head.shape(), w));
         Parameters params = Parameters.of(tensors);
-        return new CheckpointStore(dir).save("seeded", new Checkpoint(ModelOptions.toMap(config), "test",
+        return new CheckpointStore(dir).save("seeded", new Checkpoint(runConfig(config), "test",
                 TrainingPosition.startOf(1), List.of(), params, OptimizerState.initial()));
+    }
+
+    private static org.vgg4j.core.config.RunConfig runConfig(VggConfig config) {
+        org.vgg4j.core.config.RunConfig ref = org.vgg4j.core.config.RunConfig.reference();
+        return new org.vgg4j.core.config.RunConfig(config.toModelConfig(), ref.data(), ref.optimizer(),
+                ref.training());
     }
 
     static void assumeFashionMnist() {

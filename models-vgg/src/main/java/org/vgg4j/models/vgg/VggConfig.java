@@ -72,6 +72,8 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
     /**
      * The VGG that a stored model configuration describes.
      *
+     * @param m the stored model configuration
+     * @return the VGG configuration it describes
      * @throws IllegalArgumentException if it is not a VGG or its numbers do not make one (message names the field)
      */
     public static VggConfig from(ModelConfig m) {
@@ -82,12 +84,17 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
                 m.hiddenUnits(), m.dropout());
     }
 
-    /** This configuration as stored in a run configuration and its checkpoints. */
+    /**
+     * This configuration as stored in a run configuration and its checkpoints.
+     *
+     * @return the stored form
+     */
     public ModelConfig toModelConfig() {
         return new ModelConfig(ModelConfig.VGG, variant.id(), ratio, inChannels, imageSize, classes, hiddenUnits,
                 dropout);
     }
 
+    /**
      * This configuration with {@code ratio} replaced (checked as by the constructor).
      *
      * @param newRatio the new value
