@@ -1,0 +1,61 @@
+package org.vgg4j.spark;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Where the executors find the model to run: an exported ONNX file (always run on ONNX Runtime) or a safetensors
+ * checkpoint with its network, run on a backend chosen by name. Paths are read on each executor, so on a cluster they
+ * must be on every node (a shared file system, or {@code spark-submit --files} with a bare file name).
+ */
+public sealed interface ModelSource extends Serializable {
+
+    /** The text that, with the backend's name, keys the per-JVM session cache. */
+    String key();
+
+    /**
+     * An ONNX model exported by vgg4j (class names and input shape come from its metadata).
+     *
+     * @param path the {@code .onnx} file
+     */
+    record OnnxFile(String path) implements ModelSource {
+        private static final long serialVersionUID = 1L;
+
+        public OnnxFile {
+            if (path == null || path.isBlank()) {
+                throw new IllegalArgumentException("an ONNX model path is required");
+            }
+        }
+
+        @Override
+        public String key() {
+            return "onnx:" + path;
+        }
+    }
+
+    /**
+     * Safetensors weights (a vgg4j checkpoint's {@code .safetensors}) for {@code network}.
+     *
+     * @param weights    the {@code .safetensors} file
+     * @param network    the network the weights belong to
+     * @param classNames class names by index (empty: the index itself is the name)
+     */
+    record Checkpoint(String weights, NetworkSpec network, List<String> classNames) implements ModelSource {
+        private static final long serialVersionUID = 1L;
+
+        public Checkpoint {
+            if (weights == null || weights.isBlank()) {
+                throw new IllegalArgumentException("a weights path is required");
+            }
+            if (network == null) {
+                throw new IllegalArgumentException("the network of " + weights + " is required");
+            }
+            classNames = List.copyOf(classNames == null ? List.of() : classNames);
+        }
+
+        @Override
+        public String key() {
+            return "weights:" + weights + ":" + network.key();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.vgg4j.spark;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.vgg4j.backend.onnx.OnnxModelInfo;
+import org.vgg4j.datasets.image.ImageDecoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vgg4j spark-classify}: classifies every image file under a directory with an exported ONNX model on Spark
+ * and writes one Parquet row per file (path, predicted class index and name, its probability, all probabilities).
+ * The model and the input are checked on the driver before the job starts; a local output directory appears only
+ * complete (written beside it, then renamed).
+ */
+@Command(name = "spark-classify", mixinStandardHelpOptions = true,
+        description = "Classify image files (PNG, JPEG, GIF, BMP) on Apache Spark with an ONNX model; write Parquet.")
+final class SparkClassifyCommand implements Callable<Integer> {
+    @Option(names = "--master", description = "Spark master URL (default: the one spark-submit set, else local[*])")
+    String master;
+    @Option(names = "--onnx", required = true, description = "an ONNX model exported by vgg4j (vgg4j export)")
+    String onnx;
+    @Option(names = "--input", required = true, description = "directory (or glob) of image files; read recursively")
+    String input;
+    @Option(names = "--output", required = true, description = "Parquet output directory (must not exist)")
+    String output;
+    @Option(names = "--batch-size", defaultValue = "64", description = "images per engine call (default: ${DEFAULT-VALUE})")
+    int batchSize;
+    @Option(names = "--partitions", description = "repartition the files into N partitions (default: Spark's split)")
+    Integer partitions;
+    @Option(names = "--invert", description = "invert image files (dark-on-light photos for a light-on-dark model)")
+    boolean invert;
+    @Option(names = "--max-pixels", paramLabel = "N", description = "refuse image files declaring more than N pixels")
+    long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        ClassifyOptions options = ClassifyOptions.defaults().withBatchSize(batchSize).withInvert(invert)
+                .withMaxPixels(maxPixels);
+        if (partitions != null && partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+        }
+        Path localOutput = localPath(output);
+        if (localOutput != null && Files.exists(localOutput)) {
+            throw new IllegalArgumentException("--output " + output + " already exists; give a new directory");
+        }
+        Path localInput = localPath(input);
+        if (localInput != null && !input.contains("*") && !Files.isDirectory(localInput)) {
+            throw new IllegalArgumentException("--input " + input + (Files.exists(localInput)
+                    ? " is not a directory" : " does not exist"));
+        }
+        // A missing, foreign or damaged model fails here, before Spark starts.
+        OnnxModelInfo.read(Path.of(onnx));
+        SparkSession.Builder builder = SparkSession.builder().appName("vgg4j spark-classify");
+        if (master != null) {
+            builder.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            builder.master("local[*]");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            long start = System.nanoTime();
+            Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input);
+            if (partitions != null) {
+                files = files.repartition(partitions);
+            }
+            Dataset<Row> predictions = VggSpark.classify(files, new ModelSource.OnnxFile(onnx), options)
+                    .select("path", VggSpark.PREDICTION, VggSpark.PREDICTED_CLASS, VggSpark.PROBABILITY,
+                            VggSpark.PROBABILITIES);
+            String target = output;
+            Path staging = null;
+            if (localOutput != null) {
+                staging = localOutput.resolveSibling("." + localOutput.getFileName() + ".writing-"
+                        + ProcessHandle.current().pid());
+                target = staging.toUri().toString();
+            }
+            predictions.write().parquet(target);
+            if (staging != null) {
+                Files.move(staging, localOutput, StandardCopyOption.ATOMIC_MOVE);
+            }
+            long rows = spark.read().parquet(output).count();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.println(String.format(Locale.ROOT, "classified %d images in %.1f s (%.1f images/s) -> %s", rows,
+                    seconds, rows / seconds, output));
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The local file-system path of {@code location}, or null for another file system (hdfs://, s3a://, ...). */
+    private static Path localPath(String location) {
+        if (location.startsWith("file:")) {
+            return Path.of(URI.create(location));
+        }
+        return location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? null : Path.of(location);
+    }
+}

@@ -1,0 +1,55 @@
+package org.vgg4j.spark;
+
+import org.vgg4j.core.Network;
+import org.vgg4j.models.vgg.Vgg;
+import org.vgg4j.models.vgg.VggConfig;
+import org.vgg4j.models.vgg.VggVariant;
+
+/**
+ * A VGG network ({@link VggConfig}) as a {@link NetworkSpec}: its fields are plain values, so it serializes to every
+ * executor, which builds the same network with {@link Vgg#build}.
+ *
+ * @param variant     VGG11, VGG13, VGG16 or VGG19
+ * @param ratio       channel divisor (d2l's narrow network: 4)
+ * @param inChannels  input channels
+ * @param imageSize   input height and width (a multiple of 32)
+ * @param classes     output classes
+ * @param hiddenUnits hidden units of the classifier (before the ratio)
+ * @param dropout     dropout probability of the classifier
+ */
+public record VggNetworkSpec(VggVariant variant, int ratio, int inChannels, int imageSize, int classes,
+        int hiddenUnits, double dropout) implements NetworkSpec {
+    private static final long serialVersionUID = 1L;
+
+    public VggNetworkSpec {
+        config(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout); // validates
+    }
+
+    /** The spec of {@code config}. */
+    public static VggNetworkSpec of(VggConfig config) {
+        return new VggNetworkSpec(config.variant(), config.ratio(), config.inChannels(), config.imageSize(),
+                config.classes(), config.hiddenUnits(), config.dropout());
+    }
+
+    /** The equivalent {@link VggConfig}. */
+    public VggConfig config() {
+        return config(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout);
+    }
+
+    private static VggConfig config(VggVariant variant, int ratio, int inChannels, int imageSize, int classes,
+            int hiddenUnits, double dropout) {
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout);
+    }
+
+    @Override
+    public Network build() {
+        return Vgg.build(config());
+    }
+
+    @Override
+    public String key() {
+        return variant.name().toLowerCase(java.util.Locale.ROOT) + "/ratio=" + ratio + "/" + inChannels + "x"
+                + imageSize + "x" + imageSize + "/classes=" + classes + "/hidden=" + hiddenUnits + "/dropout="
+                + dropout;
+    }
+}
