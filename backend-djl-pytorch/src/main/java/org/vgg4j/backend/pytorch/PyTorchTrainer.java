@@ -87,6 +87,21 @@ final class PyTorchTrainer implements Trainer {
         }
     }
 
+    /** Copies {@code gradients} to the session's device and runs the same in-place update as {@link #step}. */
+    @Override
+    public void applyGradients(Parameters gradients) {
+        checkOpen();
+        Parameters checked = gradients.conformToTrainable(network);
+        try (NDManager scope = session.manager().newSubManager()) {
+            NDArray[] grads = new NDArray[session.specs().size()];
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] = NdArrays.toNd(scope, checked.get(session.specs().get(i).name()));
+            }
+            kernel.update(session.params(), grads, steps + 1);
+            steps++;
+        }
+    }
+
     @Override
     public OptimizerState optimizerState() {
         checkOpen();

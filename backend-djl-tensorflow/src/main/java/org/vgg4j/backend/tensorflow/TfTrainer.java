@@ -85,6 +85,22 @@ final class TfTrainer implements Trainer {
         });
     }
 
+    /** Moves {@code gradients} to the engine layout and runs the same update as {@link #step}. */
+    @Override
+    public void applyGradients(Parameters gradients) {
+        checkOpen();
+        Parameters checked = gradients.conformToTrainable(session.network());
+        session.inStep(k -> {
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            for (ParamLayout layout : session.graph().layouts()) {
+                grads.put(layout.name(), k.array(layout.toEngine(checked.get(layout.name())),
+                        layout.engineShape().toLongArray()));
+            }
+            optimizer.update(k, session.params(), grads);
+            return null;
+        });
+    }
+
     @Override
     public OptimizerState optimizerState() {
         checkOpen();

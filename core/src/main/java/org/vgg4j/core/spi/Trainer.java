@@ -2,6 +2,7 @@ package org.vgg4j.core.spi;
 
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.param.Parameters;
 
 /**
  * Runs training steps on its session's weights: forward in training mode (dropout active), loss, backward, update;
@@ -19,6 +20,19 @@ public interface Trainer extends AutoCloseable {
 
     /** Loss and gradients of one batch in training mode without updating anything (for checks across backends). */
     GradientResult gradients(Tensor images, int[] labels);
+
+    /**
+     * One optimizer update from gradients computed elsewhere (by {@link #gradients} on other sessions, summed by a
+     * data-parallel driver), exactly as {@link #step} would apply them: the same update rule, step count and optimizer
+     * state. {@code gradients} must hold one tensor per trainable parameter ({@link Parameters#conformToTrainable});
+     * nothing changes if they do not fit.
+     *
+     * @throws UnsupportedOperationException if this backend's trainer cannot apply given gradients
+     * @throws org.vgg4j.core.param.ParameterMismatchException naming every missing, extra or misshaped tensor
+     */
+    default void applyGradients(Parameters gradients) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot apply given gradients");
+    }
 
     /** A snapshot of the optimizer's state, to checkpoint. */
     OptimizerState optimizerState();

@@ -141,6 +141,31 @@ public final class ReferenceBackend implements Backend {
         @Override
         public StepResult step(Tensor images, int[] labels) {
             ReferenceForward.TrainingPass pass = pass(images, labels);
+            update(name -> floats(pass.gradients().get(name)));
+            float[] logits = new float[pass.logits().length];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) pass.logits()[i];
+            }
+            return new StepResult(pass.loss(), Accuracy.countCorrect(logits, labels), labels.length);
+        }
+
+        /** The same update as {@link #step}, from gradients computed elsewhere (float32, read back in double). */
+        @Override
+        public void applyGradients(Parameters gradients) {
+            checkOpen();
+            Parameters g = gradients.conformToTrainable(network);
+            update(name -> {
+                float[] f = g.get(name).toArray();
+                double[] d = new double[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    d[i] = f[i];
+                }
+                return d;
+            });
+        }
+
+        /** One optimizer step on every trainable parameter with the gradient {@code gradient} gives for its name. */
+        private void update(java.util.function.Function<String, double[]> gradient) {
             Map<String, Tensor> updated = new LinkedHashMap<>(session.params.asMap());
             for (ParameterSpec p : network.trainableSpecs()) {
                 float[] current = session.params.get(p.name()).toArray();
@@ -148,7 +173,7 @@ public final class ReferenceBackend implements Backend {
                 for (int i = 0; i < w.length; i++) {
                     w[i] = current[i];
                 }
-                optimizer.update(p.name(), w, floats(pass.gradients().get(p.name())), steps + 1);
+                optimizer.update(p.name(), w, gradient.apply(p.name()), steps + 1);
                 float[] next = new float[w.length];
                 for (int i = 0; i < w.length; i++) {
                     next[i] = (float) w[i];
@@ -157,11 +182,6 @@ public final class ReferenceBackend implements Backend {
             }
             session.params = Parameters.of(updated);
             steps++;
-            float[] logits = new float[pass.logits().length];
-            for (int i = 0; i < logits.length; i++) {
-                logits[i] = (float) pass.logits()[i];
-            }
-            return new StepResult(pass.loss(), Accuracy.countCorrect(logits, labels), labels.length);
         }
 
         /** The gradient as the float32 tensor a backend would report, read back in double. */
