@@ -3,7 +3,7 @@ package org.vgg4j.spark;
 import java.util.List;
 import java.util.Locale;
 import org.vgg4j.backend.onnx.OnnxBackend;
-import org.vgg4j.backend.onnx.OnnxFormatException;
+import org.vgg4j.onnx.OnnxFormatException;
 import org.vgg4j.backend.onnx.OnnxModelInfo;
 import org.vgg4j.backend.onnx.OnnxSession;
 import org.vgg4j.core.Device;
