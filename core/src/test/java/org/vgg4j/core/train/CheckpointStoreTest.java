@@ -130,7 +130,7 @@ class CheckpointStoreTest {
         tensors.put("bn.running_var", Tensor.of(Shape.of(2), new float[] {0.25f, 4}));
         tensors.put("bn.num_batches_tracked", Tensor.ofLongs(Shape.of(), new long[] {(1L << 53) + 1}));
         Parameters p = Parameters.of(tensors);
-        Path saved = new CheckpointStore(dir).save("with-buffers", new Checkpoint(RunConfig.reference(), "reference",
+        Path saved = new CheckpointStore(dir).save("epoch-001", new Checkpoint(RunConfig.reference(), "reference",
                 TrainingPosition.startOf(1), List.of(), p, OptimizerState.initial()));
         Checkpoint cp = CheckpointStore.load(saved);
         assertThat(cp.parameters().names()).containsExactly("bn.weight", "bn.running_var", "bn.num_batches_tracked");
