@@ -59,7 +59,7 @@ final class ServeFixtures {
         }
         tensors.put("fc.7.weight", Tensor.wrap(head.shape(), w));
         Parameters params = Parameters.of(tensors);
-        return new CheckpointStore(dir).save("seeded", new Checkpoint(runConfig(config), "test",
+        return new CheckpointStore(dir).save("epoch-001", new Checkpoint(runConfig(config), "test",
                 TrainingPosition.startOf(1), List.of(), params, OptimizerState.initial()));
     }
 
