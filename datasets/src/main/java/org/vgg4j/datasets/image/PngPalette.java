@@ -36,7 +36,8 @@ final class PngPalette {
                 pos += 12 + length;
             }
             return -1;
-        } catch (IOException e) {
+        } catch (IOException | IndexOutOfBoundsException e) {
+            // The JDK's MemoryCache throws IndexOutOfBoundsException when a chunk length points past the data.
             return -1;
         } finally {
             try {
