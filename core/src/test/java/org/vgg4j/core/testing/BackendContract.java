@@ -92,6 +92,58 @@ public abstract class BackendContract {
         return List.of();
     }
 
+    // ---------------------------------------------------------------- applying given gradients
+
+    /**
+     * {@link Trainer#applyGradients} of a batch's own gradients is exactly {@link Trainer#step} on that batch
+     * (weights and optimizer state bit-identical over several steps, dropout included).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"adam", "sgd-momentum"})
+    void applyingABatchsGradientsIsTheStepOnThatBatch(String optimizer) {
+        assumeTrains();
+        OptimizerSpec opt = optimizer.equals("adam") ? Adam.withLearningRate(1e-2) : new Sgd(0.05, 0.9, 1e-3);
+        TrainingSpec spec = new TrainingSpec(opt, new SoftmaxCrossEntropy(), 5);
+        Network net = TestData.tinyVgg(0.3);
+        Parameters start = TestData.unitScale(net, 4);
+        try (Session a = backend().open(net, start, Device.cpu());
+             Session b = backend().open(net, start, Device.cpu());
+             Trainer stepping = a.trainer(spec);
+             Trainer applying = b.trainer(spec)) {
+            for (int i = 0; i < 3; i++) {
+                Tensor x = TestData.images(net.sampleShape().prepend(8), 50 + i);
+                int[] y = TestData.labels(8, 10, 70 + i);
+                stepping.step(x, y);
+                applying.applyGradients(applying.gradients(x, y).gradients());
+            }
+            assertThat(b.parameters().maxAbsDiff(a.parameters())).isZero();
+            assertThat(applying.optimizerState().step()).isEqualTo(3);
+            for (String slot : stepping.optimizerState().slots().keySet()) {
+                assertThat(applying.optimizerState().slots().get(slot)
+                        .maxAbsDiff(stepping.optimizerState().slots().get(slot))).as(slot).isZero();
+            }
+        }
+    }
+
+    /** Gradients that do not fit the network are refused by name, with the weights untouched. */
+    @Test
+    void gradientsThatDoNotFitAreRefusedByNameAndChangeNothing() {
+        assumeTrains();
+        Network net = TestData.tinyVgg(0);
+        Parameters start = TestData.unitScale(net, 4);
+        try (Session s = backend().open(net, start, Device.cpu());
+             Trainer t = s.trainer(TrainingSpec.adam(1e-2, 1))) {
+            Map<String, Tensor> grads = new LinkedHashMap<>(t.gradients(TestData.images(net.sampleShape().prepend(4), 1),
+                    TestData.labels(4, 10, 2)).gradients().asMap());
+            String first = grads.keySet().iterator().next();
+            grads.remove(first);
+            assertThatThrownBy(() -> t.applyGradients(Parameters.of(grads)))
+                    .isInstanceOf(ParameterMismatchException.class).hasMessageContaining("missing tensor '" + first + "'");
+            assertThat(s.parameters().maxAbsDiff(start)).isZero();
+            assertThat(t.optimizerState().step()).isZero();
+        }
+    }
+
     private void assumeTrains() {
         assumeTrue(backend().capabilities().training(), () -> backend().name() + " does not train: "
                 + backend().capabilities().limitations());
