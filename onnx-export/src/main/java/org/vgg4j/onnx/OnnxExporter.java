@@ -14,8 +14,12 @@ import org.tribuo.util.onnx.ONNXRef;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
+import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.io.AtomicWrite;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -204,6 +208,21 @@ public final class OnnxExporter {
         public ONNXRef<?> dropout(Dropout d) {
             dropouts.add(new OnnxMetadata.OmittedDropout(index, path, d.p()));
             return null;
+        }
+
+        @Override
+        public ONNXRef<?> batchNorm2d(BatchNorm2d layer) {
+            throw new UnsupportedLayerException("BatchNorm2d", "onnx-export");
+        }
+
+        @Override
+        public ONNXRef<?> adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
+            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "onnx-export");
+        }
+
+        @Override
+        public ONNXRef<?> avgPool2d(AvgPool2d layer) {
+            throw new UnsupportedLayerException("AvgPool2d", "onnx-export");
         }
     }
 

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.UnsupportedLayerException;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -213,6 +217,21 @@ final class CompiledNetwork {
         @Override
         public Op dropout(Dropout d) {
             return d.p() > 0 ? new DropoutOp((float) d.p()) : null;
+        }
+
+        @Override
+        public Op batchNorm2d(BatchNorm2d layer) {
+            throw new UnsupportedLayerException("BatchNorm2d", "pytorch");
+        }
+
+        @Override
+        public Op adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
+            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "pytorch");
+        }
+
+        @Override
+        public Op avgPool2d(AvgPool2d layer) {
+            throw new UnsupportedLayerException("AvgPool2d", "pytorch");
         }
     }
 

@@ -9,6 +9,10 @@ import java.util.SplittableRandom;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
+import org.vgg4j.core.UnsupportedLayerException;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -74,9 +78,24 @@ final class TfGraph {
         public Stage.Kind dropout(Dropout layer) {
             return Stage.Kind.DROPOUT;
         }
+
+        @Override
+        public Stage.Kind batchNorm2d(BatchNorm2d layer) {
+            throw new UnsupportedLayerException("BatchNorm2d", "tensorflow");
+        }
+
+        @Override
+        public Stage.Kind adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
+            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "tensorflow");
+        }
+
+        @Override
+        public Stage.Kind avgPool2d(AvgPool2d layer) {
+            throw new UnsupportedLayerException("AvgPool2d", "tensorflow");
+        }
     };
 
-    /** Compiles {@code network}; every layer in core is supported. */
+    /** Compiles {@code network}; batch norm and average pooling throw {@link UnsupportedLayerException} for now. */
     static TfGraph compile(Network network) {
         List<LayerNode> leaves = network.leaves(1);
         List<Stage> stages = new ArrayList<>();

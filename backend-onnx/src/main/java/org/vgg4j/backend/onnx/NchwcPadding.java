@@ -11,7 +11,11 @@ import java.util.Map;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
+import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -152,6 +156,21 @@ final class NchwcPadding {
         @Override
         public Passage dropout(Dropout layer) {
             return Passage.KEEPS_ZEROS;
+        }
+
+        @Override
+        public Passage batchNorm2d(BatchNorm2d layer) {
+            throw new UnsupportedLayerException("BatchNorm2d", "onnx");
+        }
+
+        @Override
+        public Passage adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
+            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "onnx");
+        }
+
+        @Override
+        public Passage avgPool2d(AvgPool2d layer) {
+            throw new UnsupportedLayerException("AvgPool2d", "onnx");
         }
 
         @Override

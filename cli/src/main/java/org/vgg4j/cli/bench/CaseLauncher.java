@@ -15,7 +15,11 @@ import java.util.stream.Collectors;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
+import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -208,6 +212,21 @@ public final class CaseLauncher {
         @Override
         public String dropout(Dropout d) {
             return "dropout:" + d.p();
+        }
+
+        @Override
+        public String batchNorm2d(BatchNorm2d layer) {
+            throw new UnsupportedLayerException("BatchNorm2d", "native PyTorch benchmark");
+        }
+
+        @Override
+        public String adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
+            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "native PyTorch benchmark");
+        }
+
+        @Override
+        public String avgPool2d(AvgPool2d layer) {
+            throw new UnsupportedLayerException("AvgPool2d", "native PyTorch benchmark");
         }
     };
 }

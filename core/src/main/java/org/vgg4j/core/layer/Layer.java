@@ -10,7 +10,8 @@ import org.vgg4j.core.Shape;
  * <p>Shapes include the batch dimension. Code that does something different per kind of layer implements a
  * {@link LayerVisitor} instead of testing types, so that a new record makes the compiler list every such place.
  */
-public sealed interface Layer permits Conv2d, Relu, MaxPool2d, Flatten, Linear, Dropout, Sequential {
+public sealed interface Layer permits Conv2d, Relu, MaxPool2d, Flatten, Linear, Dropout, BatchNorm2d,
+        AdaptiveAvgPool2d, AvgPool2d, Sequential {
 
     /**
      * The output shape for {@code input}, or a {@link org.vgg4j.core.ShapeMismatchException} naming {@code path}.

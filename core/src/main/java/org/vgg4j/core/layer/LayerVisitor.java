@@ -24,6 +24,12 @@ public interface LayerVisitor<R> {
 
     R dropout(Dropout layer);
 
+    R batchNorm2d(BatchNorm2d layer);
+
+    R adaptiveAvgPool2d(AdaptiveAvgPool2d layer);
+
+    R avgPool2d(AvgPool2d layer);
+
     /** A container; visitors of leaves never meet one, and by default refuse it. */
     default R sequential(Sequential layer) {
         throw new IllegalStateException(getClass().getName() + " visits leaf layers only, not a container: "

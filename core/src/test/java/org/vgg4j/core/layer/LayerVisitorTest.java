@@ -46,6 +46,21 @@ class LayerVisitorTest {
         }
 
         @Override
+        public String batchNorm2d(BatchNorm2d layer) {
+            return "batchNorm2d";
+        }
+
+        @Override
+        public String adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
+            return "adaptiveAvgPool2d";
+        }
+
+        @Override
+        public String avgPool2d(AvgPool2d layer) {
+            return "avgPool2d";
+        }
+
+        @Override
         public String sequential(Sequential layer) {
             return "sequential";
         }
@@ -53,12 +68,13 @@ class LayerVisitorTest {
 
     /** One instance of every kind of layer, in the order {@link Layer} permits them. */
     private static final List<Layer> ONE_OF_EACH = List.of(Conv2d.same3x3(1, 2), new Relu(), new MaxPool2d(2, 2),
-            new Flatten(), new Linear(3, 4), new Dropout(0.5), Sequential.of(new Relu()));
+            new Flatten(), new Linear(3, 4), new Dropout(0.5), new BatchNorm2d(2), new AdaptiveAvgPool2d(7, 7),
+            new AvgPool2d(2, 2), Sequential.of(new Relu()));
 
     @Test
     void eachRecordReachesItsOwnMethod() {
         assertThat(ONE_OF_EACH).extracting(l -> l.accept(NAMES)).containsExactly("conv2d", "relu", "maxPool2d",
-                "flatten", "linear", "dropout", "sequential");
+                "flatten", "linear", "dropout", "batchNorm2d", "adaptiveAvgPool2d", "avgPool2d", "sequential");
         // A new record must be added above (and to LayerVisitor, which the compiler enforces everywhere else).
         assertThat(Arrays.stream(Layer.class.getPermittedSubclasses()).map(Class::getSimpleName))
                 .containsExactlyElementsOf(ONE_OF_EACH.stream().map(l -> l.getClass().getSimpleName()).toList());
@@ -96,6 +112,21 @@ class LayerVisitorTest {
             public String dropout(Dropout layer) {
                 return "d";
             }
+
+            @Override
+            public String batchNorm2d(BatchNorm2d layer) {
+                return "b";
+            }
+
+            @Override
+            public String adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
+                return "a";
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d layer) {
+                return "v";
+            }
         };
         Network net = TestData.tinyVgg(0.5);
         assertThat(net.leaves(1).stream().map(n -> n.layer().accept(leavesOnly)).reduce("", String::concat))
@@ -110,7 +141,8 @@ class LayerVisitorTest {
         assertThat(Conv2d.same3x3(2, 5).forwardFlops(Shape.of(3, 2, 6, 6))).isEqualTo(3L * 2 * 18 * 180);
         assertThat(new Conv2d(1, 1, 3, 2, 0).forwardFlops(Shape.of(1, 1, 7, 7))).isEqualTo(2L * 9 * 9);
         assertThat(new Linear(7, 4).forwardFlops(Shape.of(2, 7))).isEqualTo(2L * 2 * 7 * 4);
-        for (Layer free : List.of(new Relu(), new MaxPool2d(2, 2), new Flatten(), new Dropout(0.1))) {
+        for (Layer free : List.of(new Relu(), new MaxPool2d(2, 2), new Flatten(), new Dropout(0.1), new BatchNorm2d(2),
+                new AdaptiveAvgPool2d(3, 3), new AvgPool2d(2, 2))) {
             assertThat(free.forwardFlops(Shape.of(1, 2, 4, 4))).as(free.describe()).isZero();
         }
         Network tiny = TestData.tinyVgg(0);

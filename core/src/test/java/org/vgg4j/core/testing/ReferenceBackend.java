@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.DeviceUnavailableException;
 import org.vgg4j.core.Network;
@@ -142,6 +143,7 @@ public final class ReferenceBackend implements Backend {
         public StepResult step(Tensor images, int[] labels) {
             ReferenceForward.TrainingPass pass = pass(images, labels);
             update(name -> floats(pass.gradients().get(name)));
+            storeBuffers(pass.buffers());
             float[] logits = new float[pass.logits().length];
             for (int i = 0; i < logits.length; i++) {
                 logits[i] = (float) pass.logits()[i];
@@ -182,6 +184,36 @@ public final class ReferenceBackend implements Backend {
             }
             session.params = Parameters.of(updated);
             steps++;
+        }
+
+        /** Replaces the buffers a training pass updated (batch norm's running statistics) with their new values. */
+        private void storeBuffers(Map<String, double[]> buffers) {
+            if (buffers.isEmpty()) {
+                return;
+            }
+            Map<String, Tensor> updated = new LinkedHashMap<>(session.params.asMap());
+            for (Map.Entry<String, double[]> b : buffers.entrySet()) {
+                Tensor old = session.params.get(b.getKey());
+                double[] v = b.getValue();
+                if (old.dtype() == DType.I64) {
+                    long[] l = new long[v.length];
+                    for (int i = 0; i < v.length; i++) {
+                        l[i] = Math.round(v[i]);
+                    }
+                    updated.put(b.getKey(), Tensor.wrapLongs(old.shape(), l));
+                } else {
+                    updated.put(b.getKey(), Tensor.wrap(old.shape(), floats32(v)));
+                }
+            }
+            session.params = Parameters.of(updated);
+        }
+
+        private static float[] floats32(double[] v) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            return f;
         }
 
         /** The gradient as the float32 tensor a backend would report, read back in double. */

@@ -4,10 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -53,7 +57,7 @@ final class ReferenceCompiler implements LayerVisitor<ReferenceOp> {
         Tensor t = params.get(node.path() + "." + local);
         double[] out = new double[t.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = t.get(i);
+            out[i] = t.dtype() == DType.I64 ? t.getLong(i) : t.get(i);
         }
         return out;
     }
@@ -148,6 +152,48 @@ final class ReferenceCompiler implements LayerVisitor<ReferenceOp> {
                 return dx;
             }
         };
+    }
+
+    @Override
+    public ReferenceOp batchNorm2d(BatchNorm2d b) {
+        return new BatchNormOp(b, node.path(), tensor("weight"), tensor("bias"), tensor("running_mean"),
+                tensor("running_var"), tensor("num_batches_tracked")[0], in);
+    }
+
+    @Override
+    public ReferenceOp adaptiveAvgPool2d(AdaptiveAvgPool2d a) {
+        int h = in.dim(2);
+        int w = in.dim(3);
+        return new AvgOp(in, node.outputShape(), (oy, ox, window) -> {
+            int y0 = AdaptiveAvgPool2d.binStart(oy, h, a.outH());
+            int y1 = AdaptiveAvgPool2d.binEnd(oy, h, a.outH());
+            int x0 = AdaptiveAvgPool2d.binStart(ox, w, a.outW());
+            int x1 = AdaptiveAvgPool2d.binEnd(ox, w, a.outW());
+            double count = (double) (y1 - y0) * (x1 - x0);
+            for (int y = y0; y < y1; y++) {
+                for (int x = x0; x < x1; x++) {
+                    window.at(y * w + x, 1 / count);
+                }
+            }
+        });
+    }
+
+    @Override
+    public ReferenceOp avgPool2d(AvgPool2d a) {
+        int h = in.dim(2);
+        int w = in.dim(3);
+        int k = a.kernelSize();
+        return new AvgOp(in, node.outputShape(), (oy, ox, window) -> {
+            for (int ky = 0; ky < k; ky++) {
+                int y = oy * a.stride() - a.padding() + ky;
+                for (int kx = 0; kx < k; kx++) {
+                    int x = ox * a.stride() - a.padding() + kx;
+                    if (y >= 0 && y < h && x >= 0 && x < w) {
+                        window.at(y * w + x, 1.0 / (k * k)); // count_include_pad: padding counts in the divisor
+                    }
+                }
+            }
+        });
     }
 
     /** Flatten (row-major NCHW order already is PyTorch's), and dropout with p = 0. */
@@ -366,6 +412,193 @@ final class ReferenceCompiler implements LayerVisitor<ReferenceOp> {
             }
             add(grads, path + ".weight", dw);
             add(grads, path + ".bias", db);
+            return dx;
+        }
+    }
+
+    /**
+     * Batch norm as PyTorch computes it: in training mode the batch's mean and biased variance normalise, and the
+     * running statistics move by {@code momentum} towards the batch's mean and unbiased variance.
+     */
+    private static final class BatchNormOp implements ReferenceOp {
+        private final BatchNorm2d b;
+        private final String path;
+        private final double[] gamma;
+        private final double[] beta;
+        private final double[] runningMean;
+        private final double[] runningVar;
+        private final double batches;
+        private final int n;
+        private final int c;
+        private final int hw;
+        private double[] xhat;
+        private double[] invStd;
+        private boolean trained;
+        private double[] newMean;
+        private double[] newVar;
+
+        BatchNormOp(BatchNorm2d b, String path, double[] gamma, double[] beta, double[] runningMean,
+                double[] runningVar, double batches, Shape in) {
+            this.b = b;
+            this.path = path;
+            this.gamma = gamma;
+            this.beta = beta;
+            this.runningMean = runningMean;
+            this.runningVar = runningVar;
+            this.batches = batches;
+            n = in.dim(0);
+            c = in.dim(1);
+            hw = in.dim(2) * in.dim(3);
+        }
+
+        private int at(int sample, int channel, int i) {
+            return (sample * c + channel) * hw + i;
+        }
+
+        @Override
+        public double[] forward(double[] x, boolean training) {
+            trained = training;
+            xhat = new double[x.length];
+            invStd = new double[c];
+            newMean = new double[c];
+            newVar = new double[c];
+            double[] y = new double[x.length];
+            int m = n * hw;
+            for (int ch = 0; ch < c; ch++) {
+                double mean;
+                double var;
+                if (training) {
+                    double sum = 0;
+                    for (int s = 0; s < n; s++) {
+                        for (int i = 0; i < hw; i++) {
+                            sum += x[at(s, ch, i)];
+                        }
+                    }
+                    mean = sum / m;
+                    double sq = 0;
+                    for (int s = 0; s < n; s++) {
+                        for (int i = 0; i < hw; i++) {
+                            double d = x[at(s, ch, i)] - mean;
+                            sq += d * d;
+                        }
+                    }
+                    var = sq / m;
+                    double unbiased = m > 1 ? sq / (m - 1) : Double.NaN;
+                    newMean[ch] = (1 - b.momentum()) * runningMean[ch] + b.momentum() * mean;
+                    newVar[ch] = (1 - b.momentum()) * runningVar[ch] + b.momentum() * unbiased;
+                } else {
+                    mean = runningMean[ch];
+                    var = runningVar[ch];
+                }
+                invStd[ch] = 1 / Math.sqrt(var + b.eps());
+                for (int s = 0; s < n; s++) {
+                    for (int i = 0; i < hw; i++) {
+                        int j = at(s, ch, i);
+                        xhat[j] = (x[j] - mean) * invStd[ch];
+                        y[j] = gamma[ch] * xhat[j] + beta[ch];
+                    }
+                }
+            }
+            return y;
+        }
+
+        @Override
+        public double[] backward(double[] dy, Map<String, double[]> grads) {
+            double[] dx = new double[dy.length];
+            double[] dGamma = new double[c];
+            double[] dBeta = new double[c];
+            int m = n * hw;
+            for (int ch = 0; ch < c; ch++) {
+                double sumDxhat = 0;
+                double sumDxhatXhat = 0;
+                for (int s = 0; s < n; s++) {
+                    for (int i = 0; i < hw; i++) {
+                        int j = at(s, ch, i);
+                        dGamma[ch] += dy[j] * xhat[j];
+                        dBeta[ch] += dy[j];
+                        double dxhat = dy[j] * gamma[ch];
+                        sumDxhat += dxhat;
+                        sumDxhatXhat += dxhat * xhat[j];
+                    }
+                }
+                for (int s = 0; s < n; s++) {
+                    for (int i = 0; i < hw; i++) {
+                        int j = at(s, ch, i);
+                        double dxhat = dy[j] * gamma[ch];
+                        dx[j] = trained
+                                ? invStd[ch] * (dxhat - sumDxhat / m - xhat[j] * sumDxhatXhat / m)
+                                : invStd[ch] * dxhat;
+                    }
+                }
+            }
+            add(grads, path + ".weight", dGamma);
+            add(grads, path + ".bias", dBeta);
+            return dx;
+        }
+
+        @Override
+        public void updatedBuffers(Map<String, double[]> buffers) {
+            if (trained) {
+                buffers.put(path + ".running_mean", newMean.clone());
+                buffers.put(path + ".running_var", newVar.clone());
+                buffers.put(path + ".num_batches_tracked", new double[] {batches + 1});
+            }
+        }
+    }
+
+    /** Which input elements (of one plane, index y * W + x) output (oy, ox) averages, and with which weight. */
+    private interface Window {
+        void of(int oy, int ox, Tap tap);
+
+        /** One input element of a window and its weight. */
+        interface Tap {
+            void at(int input, double weight);
+        }
+    }
+
+    /** An average over fixed windows of each plane: adaptive and plain average pooling. */
+    private static final class AvgOp implements ReferenceOp {
+        private final Window window;
+        private final int planes;
+        private final int inPlane;
+        private final int oh;
+        private final int ow;
+
+        AvgOp(Shape in, Shape out, Window window) {
+            this.window = window;
+            planes = in.dim(0) * in.dim(1);
+            inPlane = in.dim(2) * in.dim(3);
+            oh = out.dim(2);
+            ow = out.dim(3);
+        }
+
+        @Override
+        public double[] forward(double[] x, boolean training) {
+            double[] y = new double[planes * oh * ow];
+            for (int p = 0; p < planes; p++) {
+                int base = p * inPlane;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int o = (p * oh + oy) * ow + ox;
+                        window.of(oy, ox, (i, wt) -> y[o] += wt * x[base + i]);
+                    }
+                }
+            }
+            return y;
+        }
+
+        @Override
+        public double[] backward(double[] dy, Map<String, double[]> grads) {
+            double[] dx = new double[planes * inPlane];
+            for (int p = 0; p < planes; p++) {
+                int base = p * inPlane;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int o = (p * oh + oy) * ow + ox;
+                        window.of(oy, ox, (i, wt) -> dx[base + i] += wt * dy[o]);
+                    }
+                }
+            }
             return dx;
         }
     }

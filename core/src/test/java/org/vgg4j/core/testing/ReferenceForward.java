@@ -58,7 +58,11 @@ public final class ReferenceForward {
         for (ParameterSpec spec : network.trainableSpecs()) {
             ordered.put(spec.name(), grads.get(spec.name()));
         }
-        return new TrainingPass(crossEntropy(logits, labels), logits, ordered);
+        Map<String, double[]> buffers = new LinkedHashMap<>();
+        for (ReferenceOp op : ops) {
+            op.updatedBuffers(buffers);
+        }
+        return new TrainingPass(crossEntropy(logits, labels), logits, ordered, buffers);
     }
 
     /**
@@ -67,8 +71,11 @@ public final class ReferenceForward {
      * @param loss      mean softmax cross-entropy
      * @param logits    [N, K] row-major
      * @param gradients one float64 gradient per trainable parameter, in the network's order
+     * @param buffers   the new value of every buffer the pass updated (batch norm's running statistics and
+     *                  {@code num_batches_tracked}), by full name; empty for a network without batch norm
      */
-    public record TrainingPass(double loss, double[] logits, Map<String, double[]> gradients) {
+    public record TrainingPass(double loss, double[] logits, Map<String, double[]> gradients,
+            Map<String, double[]> buffers) {
     }
 
     private static double[] doubles(Tensor images) {

@@ -16,4 +16,11 @@ interface ReferenceOp {
      * parameters to {@code grads} (by full name) and returns the gradient with respect to the input.
      */
     double[] backward(double[] dy, Map<String, double[]> grads);
+
+    /**
+     * After a forward pass in training mode, puts the new value of each buffer this layer updates (batch norm's
+     * running statistics and batch count) into {@code buffers} by full name; nothing for most layers.
+     */
+    default void updatedBuffers(Map<String, double[]> buffers) {
+    }
 }

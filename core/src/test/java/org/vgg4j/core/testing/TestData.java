@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
@@ -52,12 +53,34 @@ public final class TestData {
      * Parameters that keep activations near unit scale through any depth (weights N(0, 2/fan_in), biases
      * U(-0.1, 0.1)), so that logits are O(1) and move visibly with the input. Both standard initialisations shrink
      * the logits of small-input networks to about 1e-4, where any tolerance passes and any two inputs look alike.
+     * Batch norm's weight is drawn from U(0.5, 1.5); buffers keep their initial values.
      */
     public static Parameters unitScale(Network net, long seed) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         SplittableRandom rng = new SplittableRandom(seed);
         for (ParameterSpec p : net.parameterSpecs()) {
             float[] v = new float[Math.toIntExact(p.shape().elementCount())];
+            if (!p.trainable()) {
+                // buffers (batch norm's running statistics) keep their initial value, drawing no random number
+                double init = p.init().pytorchDefault().sample(rng);
+                if (p.dtype() == DType.I64) {
+                    long[] l = new long[v.length];
+                    java.util.Arrays.fill(l, (long) init);
+                    out.put(p.name(), Tensor.wrapLongs(p.shape(), l));
+                } else {
+                    java.util.Arrays.fill(v, (float) init);
+                    out.put(p.name(), Tensor.wrap(p.shape(), v));
+                }
+                continue;
+            }
+            if (p.shape().rank() == 1 && p.name().endsWith(".weight")) {
+                // a per-channel scale (batch norm's weight): U(0.5, 1.5), near its initial 1
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) rng.nextDouble(0.5, 1.5);
+                }
+                out.put(p.name(), Tensor.wrap(p.shape(), v));
+                continue;
+            }
             // fan_in of a weight [out, in, ...] is its element count over out
             boolean weight = p.name().endsWith(".weight");
             double std = Math.sqrt(2.0 / (p.shape().elementCount() / p.shape().dim(0)));

@@ -13,9 +13,11 @@ import org.vgg4j.core.config.ModelConfig;
  * @param classes       number of output classes
  * @param hiddenUnits   hidden units of the two fully connected layers before narrowing
  * @param dropout       dropout probability after each hidden layer (0 turns dropout off)
+ * @param batchNorm     a {@code BatchNorm2d} after every convolution (torchvision's {@code vgg11_bn} ...)
+ * @param layout        the module structure and so the {@code state_dict} names
  */
 public record VggConfig(VggVariant variant, int ratio, int inChannels, int imageSize, int classes, int hiddenUnits,
-        double dropout) {
+        double dropout, boolean batchNorm, VggLayout layout) {
 
     /**
      * Checks every field; each violation is an {@link IllegalArgumentException} naming the field, its value and
@@ -28,10 +30,15 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @param classes     output classes, at least 2
      * @param hiddenUnits units of the two hidden fully connected layers, before the ratio
      * @param dropout     dropout probability of the head, in [0, 1)
+     * @param batchNorm   batch norm after every convolution
+     * @param layout      the module structure
      */
     public VggConfig {
         if (variant == null) {
             throw new IllegalArgumentException("variant is required");
+        }
+        if (layout == null) {
+            throw new IllegalArgumentException("layout is required");
         }
         if (ratio < 1) {
             throw new IllegalArgumentException("ratio must be >= 1, got " + ratio);
@@ -57,6 +64,38 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
         if (hiddenUnits / ratio < 1) {
             throw new IllegalArgumentException("ratio " + ratio + " leaves no hidden unit of " + hiddenUnits);
         }
+    }
+
+    /**
+     * A configuration without batch norm in the d2l layout.
+     *
+     * @param variant     the layer layout
+     * @param ratio       the divisor of every block's channels and of the hidden units
+     * @param inChannels  input image channels
+     * @param imageSize   input height and width, a positive multiple of 32
+     * @param classes     output classes, at least 2
+     * @param hiddenUnits units of the two hidden fully connected layers, before the ratio
+     * @param dropout     dropout probability of the head, in [0, 1)
+     */
+    public VggConfig(VggVariant variant, int ratio, int inChannels, int imageSize, int classes, int hiddenUnits,
+            double dropout) {
+        this(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout, false, VggLayout.D2L);
+    }
+
+    /**
+     * Exactly {@code torchvision.models.<name>(num_classes=classes)}: 3x224x224 input, 4096 hidden units, dropout 0.5,
+     * torchvision's layout, batch norm for the {@code _bn} names.
+     *
+     * @param name    {@code vgg11} ... {@code vgg19}, {@code vgg11_bn} ... {@code vgg19_bn}
+     * @param classes output classes
+     * @return the configuration
+     * @throws IllegalArgumentException if the name is not one of those (the message lists them)
+     */
+    public static VggConfig torchvision(String name, int classes) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        boolean bn = n.endsWith("_bn");
+        return new VggConfig(VggVariant.byName(bn ? n.substring(0, n.length() - 3) : n), 1, 3, 224, classes, 4096,
+                0.5, bn, VggLayout.TORCHVISION);
     }
 
     /**
@@ -88,8 +127,13 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * This configuration as stored in a run configuration and its checkpoints.
      *
      * @return the stored form
+     * @throws IllegalStateException for batch norm or the torchvision layout, which the stored form cannot say yet
      */
     public ModelConfig toModelConfig() {
+        if (batchNorm || layout != VggLayout.D2L) {
+            throw new IllegalStateException(modelName() + " in the " + layout.id() + " layout cannot be stored in a "
+                    + "run configuration yet: only the d2l layout without batch norm can");
+        }
         return new ModelConfig(ModelConfig.VGG, variant.id(), ratio, inChannels, imageSize, classes, hiddenUnits,
                 dropout);
     }
@@ -101,7 +145,8 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @return the new configuration
      */
     public VggConfig withRatio(int newRatio) {
-        return new VggConfig(variant, newRatio, inChannels, imageSize, classes, hiddenUnits, dropout);
+        return new VggConfig(variant, newRatio, inChannels, imageSize, classes, hiddenUnits, dropout, batchNorm,
+                layout);
     }
 
     /**
@@ -111,7 +156,7 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @return the new configuration
      */
     public VggConfig withImageSize(int newSize) {
-        return new VggConfig(variant, ratio, inChannels, newSize, classes, hiddenUnits, dropout);
+        return new VggConfig(variant, ratio, inChannels, newSize, classes, hiddenUnits, dropout, batchNorm, layout);
     }
 
     /**
@@ -121,7 +166,7 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @return the new configuration
      */
     public VggConfig withInChannels(int channels) {
-        return new VggConfig(variant, ratio, channels, imageSize, classes, hiddenUnits, dropout);
+        return new VggConfig(variant, ratio, channels, imageSize, classes, hiddenUnits, dropout, batchNorm, layout);
     }
 
     /**
@@ -131,7 +176,7 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @return the new configuration
      */
     public VggConfig withClasses(int n) {
-        return new VggConfig(variant, ratio, inChannels, imageSize, n, hiddenUnits, dropout);
+        return new VggConfig(variant, ratio, inChannels, imageSize, n, hiddenUnits, dropout, batchNorm, layout);
     }
 
     /**
@@ -141,7 +186,7 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @return the new configuration
      */
     public VggConfig withHiddenUnits(int n) {
-        return new VggConfig(variant, ratio, inChannels, imageSize, classes, n, dropout);
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, n, dropout, batchNorm, layout);
     }
 
     /**
@@ -151,6 +196,36 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @return the new configuration
      */
     public VggConfig withDropout(double p) {
-        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hiddenUnits, p);
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hiddenUnits, p, batchNorm, layout);
+    }
+
+    /**
+     * This configuration with batch norm after every convolution, or without.
+     *
+     * @param on whether to add batch norm
+     * @return the new configuration
+     */
+    public VggConfig withBatchNorm(boolean on) {
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout, on, layout);
+    }
+
+    /**
+     * This configuration with {@code layout} replaced.
+     *
+     * @param newLayout the module structure
+     * @return the new configuration
+     */
+    public VggConfig withLayout(VggLayout newLayout) {
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout, batchNorm,
+                newLayout);
+    }
+
+    /**
+     * The model's name as torchvision spells it: {@code vgg11}, {@code vgg16_bn}.
+     *
+     * @return the name
+     */
+    public String modelName() {
+        return variant.id() + (batchNorm ? "_bn" : "");
     }
 }
