@@ -13,6 +13,8 @@ import org.vgg4j.cli.bench.CaseLauncher;
 import org.vgg4j.cli.bench.CaseResult;
 import org.vgg4j.cli.bench.CaseRunner;
 import org.vgg4j.cli.bench.FlopCounter;
+import org.vgg4j.cli.bench.GemmPeak;
+import org.vgg4j.cli.bench.TorchProbe;
 import org.vgg4j.cli.bench.Workload;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
@@ -74,24 +76,35 @@ class BenchCommandTest {
     }
 
     @Test
-    void issueTargetsAreJudgedFromTheRows() {
-        java.util.Map<String, CaseResult> rows = new java.util.LinkedHashMap<>();
-        Workload w224 = new Workload(224, 64);
-        Workload w32 = new Workload(32, 128);
-        rows.put(BenchCommand.key(CaseLauncher.NATIVE, "train", w224), new CaseResult(List.of(100.0), 1, null));
-        rows.put(BenchCommand.key("pytorch", "train", w224), new CaseResult(List.of(105.0), 1, null));
-        rows.put(BenchCommand.key("tensorflow", "train", w224), new CaseResult(List.of(140.0), 1, null));
-        rows.put(BenchCommand.key(CaseLauncher.NATIVE, "train", w32), new CaseResult(List.of(10.0), 1, null));
-        rows.put(BenchCommand.key("pytorch", "train", w32), new CaseResult(List.of(10.5), 1, null));
-        // 64 x 242,182,144 FLOP in 100 ms = 155.0 GFLOP/s; against a 200 GFLOP/s peak: 77 %
-        rows.put(BenchCommand.key("onnx", "infer", w224), new CaseResult(List.of(100.0), 1, null));
-        String text = BenchCommand.targets(rows, 200.0);
-        assertThat(text).contains("pytorch train step at 224x224 <= 1.0x native-pytorch: 1.05x -> NOT met",
-                "pytorch train step at 32x32 <= 1.1x native-pytorch: 1.05x -> met",
-                "tensorflow train step at 224x224 <= 1.5x pytorch: 1.33x -> met",
-                "onnx inference at 224x224 >= 75% of the matmul peak: 77% -> met");
-        assertThat(BenchCommand.targets(rows, 250.0)).contains("62% -> NOT met");
-        assertThat(BenchCommand.targets(new java.util.HashMap<>(), 1.0)).isEmpty();
+    void peakIsTheFastestRunAndTheSpreadIsItsMinMedianMax() {
+        GemmPeak p = new GemmPeak(List.of(80.0, 120.0, 100.0, 90.0));
+        assertThat(p.best()).isEqualTo(120.0);
+        assertThat(p.min()).isEqualTo(80.0);
+        assertThat(p.median()).isEqualTo(95.0);
+        assertThat(p.max()).isEqualTo(120.0);
+        assertThat(p.describe()).isEqualTo("best 120.0 GFLOP/s (4 run(s): min 80.0 / median 95.0 / max 120.0)");
+        assertThat(new GemmPeak(List.of(50.0, 10.0, 30.0)).median()).isEqualTo(30.0);
+        assertThatThrownBy(() -> new GemmPeak(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GemmPeak(List.of(1.0, Double.NaN))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void torchProbeNamesTheBlasThePythonProcessMapped() {
+        TorchProbe open = TorchProbe.parse("VGG4J-TORCH 1.13.0a0|generic|"
+                + "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so;"
+                + "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3");
+        assertThat(open.torchVersion()).isEqualTo("1.13.0a0");
+        assertThat(open.blas()).isEqualTo("OpenBLAS");
+        assertThat(open.optimised()).isTrue();
+        TorchProbe netlib = TorchProbe.parse("VGG4J-TORCH 1.13.0a0|generic|/usr/lib/x86_64-linux-gnu/blas/libblas.so.3");
+        assertThat(netlib.blas()).isEqualTo("reference BLAS (netlib)");
+        assertThat(netlib.optimised()).isFalse();
+        assertThat(TorchProbe.parse("VGG4J-TORCH 2.1.0|mkl|/opt/lib/libmkl_rt.so.2").blas()).isEqualTo("MKL");
+        TorchProbe none = TorchProbe.parse("VGG4J-TORCH 2.1.0|mkl|");
+        assertThat(none.libraries()).isEmpty();
+        assertThat(none.blas()).isEqualTo("unknown (BLAS_INFO mkl)");
+        assertThat(none.optimised()).isFalse();
+        assertThatThrownBy(() -> TorchProbe.parse("VGG4J-TORCH 2.1.0")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -110,15 +123,22 @@ class BenchCommandTest {
         assertThat(backend.exit()).isEqualTo(2);
         assertThat(backend.err()).contains("unknown backend 'mxnet'", "onnx");
         assertThat(run("bench", "--modes", "fly", "--no-python").err()).contains("use train and/or infer");
+        CliRun peakRuns = run("bench", "--peak-runs", "0", "--no-python");
+        assertThat(peakRuns.exit()).isEqualTo(2);
+        assertThat(peakRuns.err()).contains("--peak-runs");
     }
 
     @Test
     void benchRunsEachCaseInAChildJvmAndWritesTheTable() throws Exception {
         Path table = dir.resolve("out/table.md");
         CliRun r = run("bench", "--sizes", "32:4", "--backends", "onnx,pytorch", "--iterations", "2", "--warmup", "1",
-                "--threads", "1", "--gemm", "64", "--no-python", "--output", table.toString());
+                "--threads", "1", "--gemm", "64", "--peak-runs", "2", "--no-python", "--output", table.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         String md = Files.readString(table);
+        assertThat(md).contains("fastest of 2 warmed-up runs per engine")
+                .containsPattern("\\| onnx \\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                .doesNotContain("Issue 6 targets");
+        assertThat(r.out()).containsPattern("gemm 64x64x64 on onnx +best [0-9.]+ GFLOP/s \\(2 run\\(s\\): min");
         assertThat(md).contains("Measured matrix-multiply peak", "| backend | mode | size | batch | ms/step (median)");
         assertThat(md).containsPattern("\\| pytorch \\| train \\| 32 \\| 4 \\| [0-9.]+ \\|");
         assertThat(md).containsPattern("\\| onnx \\| infer \\| 32 \\| 4 \\| [0-9.]+ \\|");
@@ -135,6 +155,15 @@ class BenchCommandTest {
                 "--warmup", "1", "--threads", "1", "--gemm", "64", "--python", python);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("\\| native-pytorch \\| train \\| 32 \\| 4 \\| [0-9.]+ \\|.*\\| 1.00x \\|")
-                .containsPattern("\\| native-pytorch \\| infer \\| 32 \\| 4 \\| [0-9.]+ \\|");
+                .containsPattern("\\| native-pytorch \\| infer \\| 32 \\| 4 \\| [0-9.]+ \\|")
+                .containsPattern("Native PyTorch reference: torch [^ ]+, BLAS ");
+        TorchProbe probe = TorchProbe.of(python);
+        assertThat(probe).isNotNull();
+        // the Debian machine this project runs on has libopenblas0-pthread (see .ci/run): the probe must find it there
+        if (probe.optimised()) {
+            assertThat(r.out()).doesNotContain("WARNING: native PyTorch runs on");
+        } else {
+            assertThat(r.out()).contains("WARNING: native PyTorch runs on " + probe.blas());
+        }
     }
 }
