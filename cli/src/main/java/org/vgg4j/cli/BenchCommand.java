@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.vgg4j.cli.bench.BenchChart;
 import org.vgg4j.cli.bench.CaseLauncher;
 import org.vgg4j.cli.bench.CaseResult;
 import org.vgg4j.cli.bench.CaseRunner;
@@ -97,11 +98,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "1800", description = "seconds allowed to one case, 1 to 604800 (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
-    @Option(names = "--output", description = "also write the table (markdown) to this file")
+    @Option(names = "--output", description = "also write the table (markdown) to this file, and a bar chart of %% of "
+            + "matmul peak (ms/step with --gemm 0) per case and engine next to it (NAME.md -> NAME.png)")
     Path output;
 
     @Spec
     CommandSpec spec;
+
+    /** The bars of the chart written next to {@code --output}, filled while the table is made. */
+    private final BenchChart chart = new BenchChart();
 
     /** What the native PyTorch reference runs on, once {@link #findPython} found it. */
     private TorchProbe torchProbe;
@@ -206,6 +211,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Files.writeString(output, table, StandardCharsets.UTF_8);
             out.println("table written to " + output);
+            if (!chart.isEmpty()) {
+                Path png = BenchChart.besides(output);
+                chart.write(png, String.format(Locale.ROOT, "vgg4j bench, narrow VGG-11, %d threads", nThreads),
+                        Double.isNaN(peak) ? "ms/step (median)"
+                                : String.format(Locale.ROOT, "%% of matmul peak (%.0f GFLOP/s)", peak));
+                out.println("chart written to " + png);
+            }
         }
         out.flush();
         return 0;
@@ -253,6 +265,7 @@ public final class BenchCommand implements Callable<Integer> {
                     long flops = (mode.equals("train") ? FlopCounter.trainingStepPerSample(net)
                             : FlopCounter.forwardPerSample(net)) * w.batch();
                     double gflops = flops / (ms * 1e6);
+                    chart.add(mode + " " + w.size(), engine, Double.isNaN(peak) ? ms : 100 * gflops / peak);
                     String ratio = reference != null && reference.ok()
                             ? String.format(Locale.ROOT, "%.2fx", ms / reference.medianMillis()) : "-";
                     sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f-%.1f | %.0f | %.1f | %s | %s | %,d |%n",

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vgg4j.cli.bench.BenchChart;
 import org.vgg4j.cli.bench.CaseLauncher;
 import org.vgg4j.cli.bench.CaseResult;
 import org.vgg4j.cli.bench.CaseRunner;
@@ -108,6 +109,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void chartIsAGroupedBarPerCaseAndEngineNextToTheTable() throws Exception {
+        assertThat(BenchChart.besides(Path.of("/r/bench.md"))).isEqualTo(Path.of("/r/bench.png"));
+        assertThat(BenchChart.besides(Path.of("table.txt"))).isEqualTo(Path.of("table.txt.png"));
+        BenchChart chart = new BenchChart();
+        assertThat(chart.isEmpty()).isTrue();
+        chart.add("train 32", "pytorch", 40.0);
+        chart.add("train 32", "tensorflow", 80.0);
+        chart.add("infer 32", "onnx", 90.0); // pytorch and tensorflow have no infer bar: no bar, no failure
+        Path png = dir.resolve("c.png");
+        chart.write(png, "t", "% of peak");
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(1000);
+        assertThat(img.getHeight()).isEqualTo(560);
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int x = 0; x < img.getWidth(); x += 4) {
+            for (int y = 0; y < img.getHeight(); y += 4) {
+                colours.add(img.getRGB(x, y));
+            }
+        }
+        assertThat(colours).as("bars in three series colours, not a blank image").hasSizeGreaterThan(4);
+    }
+
+    @Test
     void layerSpecDescribesEveryLayerForThePythonReference() {
         assertThat(CaseLauncher.layerSpec(TINY)).isEqualTo("conv:1:8:3:1:1,relu,pool:2:2,flatten,linear:128:10");
         assertThat(CaseLauncher.layerSpec(CaseRunner.benchNetwork(32))).startsWith("conv:1:8:3:1:1,relu,pool:2:2,")
@@ -138,6 +162,10 @@ class BenchCommandTest {
         assertThat(md).contains("fastest of 2 warmed-up runs per engine")
                 .containsPattern("\\| onnx \\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
                 .doesNotContain("Issue 6 targets");
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(dir.resolve("out/table.png").toFile());
+        assertThat(png).as("chart next to the table").isNotNull();
+        assertThat(png.getWidth()).isEqualTo(1000);
+        assertThat(r.out()).contains("chart written to " + dir.resolve("out/table.png"));
         assertThat(r.out()).containsPattern("gemm 64x64x64 on onnx +best [0-9.]+ GFLOP/s \\(2 run\\(s\\): min");
         assertThat(md).contains("Measured matrix-multiply peak", "| backend | mode | size | batch | ms/step (median)");
         assertThat(md).containsPattern("\\| pytorch \\| train \\| 32 \\| 4 \\| [0-9.]+ \\|");
