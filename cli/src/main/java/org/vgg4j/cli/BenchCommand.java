@@ -22,12 +22,17 @@ import org.vgg4j.cli.bench.CaseResult;
 import org.vgg4j.cli.bench.CaseRunner;
 import org.vgg4j.cli.bench.FlopCounter;
 import org.vgg4j.cli.bench.GemmPeak;
+import org.vgg4j.cli.bench.LoaderBench;
 import org.vgg4j.cli.bench.TorchProbe;
 import org.vgg4j.cli.bench.Workload;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.spi.BackendStatus;
 import org.vgg4j.core.spi.Backends;
+import org.vgg4j.datasets.DataLocator;
+import org.vgg4j.datasets.FashionMnist;
+import org.vgg4j.datasets.ImageDataset;
+import org.vgg4j.datasets.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,6 +91,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "fastest, the spread (min/median/max) is printed (default: ${DEFAULT-VALUE})")
     int peakRuns;
 
+    @Option(names = "--loader-batches", defaultValue = "20",
+            description = "batches of the data pipeline alone (Fashion-MNIST training split, resized to each size) timed "
+                    + "after 2 untimed ones and compared with the training throughput, 0 to 10000; 0 skips it "
+                    + "(default: ${DEFAULT-VALUE})")
+    int loaderBatches;
+
     @Option(names = "--no-python", description = "skip native PyTorch")
     boolean noPython;
 
@@ -120,6 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
         OptionChecks.inRange("--threads", threads, 0, 4096);
         OptionChecks.inRange("--gemm", gemm, 0, 16384);
         OptionChecks.inRange("--peak-runs", peakRuns, 1, 100);
+        OptionChecks.inRange("--loader-batches", loaderBatches, 0, 10000);
         OptionChecks.inRange("--timeout", timeoutSeconds, 1, 7 * 24 * 3600);
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         List<Workload> workloads = sizes.stream().map(Workload::parse).toList();
@@ -196,11 +208,14 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        // 3. The data pipeline alone, in this process (no case runs now), against the fastest training step.
+        String loader = loaderBatches > 0 ? loaderSection(workloads, engines, results, out) : "";
+
         String table = String.format(Locale.ROOT, "Machine: %d processors (%s), %d engine threads; load average %s "
                 + "at the start, %s at the end; %d warm-up + %d timed steps per case, %d round(s).%n%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), nThreads, startLoad, loadAverage(), warmup,
                 iterations, rounds)
-                + table(workloads, modeList, engines, results, peak, peakEngine, gemmRates, nThreads);
+                + table(workloads, modeList, engines, results, peak, peakEngine, gemmRates, nThreads) + loader;
         out.println();
         out.print(table);
         out.flush();
@@ -274,6 +289,50 @@ public final class BenchCommand implements Callable<Integer> {
                             ratio, r.peakRssKb() / 1024));
                 }
             }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Times the background batch loader over the Fashion-MNIST training split (found where {@code vgg4j train} finds
+     * it, never downloaded) at each workload, and compares it with the fastest engine's training images/s there.
+     */
+    private String loaderSection(List<Workload> workloads, List<String> engines, Map<String, CaseResult> results,
+            PrintWriter out) {
+        ImageDataset data;
+        try {
+            data = ImageDataset.load(DataLocator.builder().allowDownload(false).build().locate(FashionMnist.SPEC),
+                    Split.TRAIN);
+        } catch (Vgg4jException e) {
+            out.println("  data pipeline skipped: " + e.getMessage());
+            return "\nData pipeline: skipped (" + e.getMessage().replace('\n', ' ') + ")\n";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nData pipeline alone (DataLoader, %s "
+                + "training split, %d timed batches after 2, background thread) against the fastest training step:%n%n"
+                + "| size | batch | loader images/s | fastest training images/s | loader / training |%n"
+                + "|---|---|---|---|---|%n", data.spec().displayName(), loaderBatches));
+        for (Workload w : workloads) {
+            double rate = LoaderBench.imagesPerSecond(data, w.size(), w.batch(), 2, loaderBatches);
+            String fastest = "-";
+            String ratio = "-";
+            double best = Double.NaN;
+            String bestEngine = null;
+            for (String engine : engines) {
+                CaseResult r = results.get(key(engine, "train", w));
+                if (r != null && r.ok() && (bestEngine == null || r.medianMillis() < best)) {
+                    best = r.medianMillis();
+                    bestEngine = engine;
+                }
+            }
+            if (bestEngine != null) {
+                double train = w.batch() * 1000.0 / best;
+                fastest = String.format(Locale.ROOT, "%.0f (%s)", train, bestEngine);
+                ratio = String.format(Locale.ROOT, "%.1fx", rate / train);
+            }
+            out.printf(Locale.ROOT, "  loader %-8s %9.0f images/s  (%s of the fastest training step)%n", w, rate, ratio);
+            out.flush();
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %s | %s |%n", w.size(), w.batch(), rate, fastest,
+                    ratio));
         }
         return sb.toString();
     }

@@ -15,6 +15,7 @@ import org.vgg4j.cli.bench.CaseResult;
 import org.vgg4j.cli.bench.CaseRunner;
 import org.vgg4j.cli.bench.FlopCounter;
 import org.vgg4j.cli.bench.GemmPeak;
+import org.vgg4j.cli.bench.LoaderBench;
 import org.vgg4j.cli.bench.TorchProbe;
 import org.vgg4j.cli.bench.Workload;
 import org.vgg4j.core.Network;
@@ -132,6 +133,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void loaderBenchStreamsResizedBatchesAndRefusesMoreThanTheEpochHas() {
+        int n = 40;
+        byte[] pixels = new byte[n * 28 * 28];
+        new java.util.Random(1).nextBytes(pixels);
+        byte[] labels = new byte[n];
+        org.vgg4j.datasets.ImageDataset data = org.vgg4j.datasets.ImageDataset.of(
+                org.vgg4j.datasets.DatasetSpec.custom("mem", List.of("a", "b")), org.vgg4j.datasets.Split.TRAIN,
+                new org.vgg4j.datasets.IdxImages(null, n, 28, 28, pixels), new org.vgg4j.datasets.IdxLabels(null, labels));
+        double rate = LoaderBench.imagesPerSecond(data, 64, 4, 2, 5);
+        assertThat(rate).isPositive().isFinite();
+        assertThatThrownBy(() -> LoaderBench.imagesPerSecond(data, 64, 4, 2, 9))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10 batches of 4");
+        assertThatThrownBy(() -> LoaderBench.imagesPerSecond(data, 64, 4, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void layerSpecDescribesEveryLayerForThePythonReference() {
         assertThat(CaseLauncher.layerSpec(TINY)).isEqualTo("conv:1:8:3:1:1,relu,pool:2:2,flatten,linear:128:10");
         assertThat(CaseLauncher.layerSpec(CaseRunner.benchNetwork(32))).startsWith("conv:1:8:3:1:1,relu,pool:2:2,")
@@ -147,6 +164,7 @@ class BenchCommandTest {
         assertThat(backend.exit()).isEqualTo(2);
         assertThat(backend.err()).contains("unknown backend 'mxnet'", "onnx");
         assertThat(run("bench", "--modes", "fly", "--no-python").err()).contains("use train and/or infer");
+        assertThat(run("bench", "--loader-batches", "-1", "--no-python").err()).contains("--loader-batches");
         CliRun peakRuns = run("bench", "--peak-runs", "0", "--no-python");
         assertThat(peakRuns.exit()).isEqualTo(2);
         assertThat(peakRuns.err()).contains("--peak-runs");
@@ -156,12 +174,17 @@ class BenchCommandTest {
     void benchRunsEachCaseInAChildJvmAndWritesTheTable() throws Exception {
         Path table = dir.resolve("out/table.md");
         CliRun r = run("bench", "--sizes", "32:4", "--backends", "onnx,pytorch", "--iterations", "2", "--warmup", "1",
-                "--threads", "1", "--gemm", "64", "--peak-runs", "2", "--no-python", "--output", table.toString());
+                "--threads", "1", "--gemm", "64", "--peak-runs", "2", "--loader-batches", "3", "--no-python", "--output", table.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         String md = Files.readString(table);
         assertThat(md).contains("fastest of 2 warmed-up runs per engine")
                 .containsPattern("\\| onnx \\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
                 .doesNotContain("Issue 6 targets");
+        if (Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) {
+            // loader images/s against the pytorch train row's images/s, and their ratio
+            assertThat(md).contains("Data pipeline alone (DataLoader, Fashion-MNIST training split, 3 timed batches")
+                    .containsPattern("\\| 32 \\| 4 \\| [0-9]+ \\| [0-9]+ \\(pytorch\\) \\| [0-9.]+x \\|");
+        }
         java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(dir.resolve("out/table.png").toFile());
         assertThat(png).as("chart next to the table").isNotNull();
         assertThat(png.getWidth()).isEqualTo(1000);
