@@ -1,0 +1,49 @@
+package org.vgg4j.cli.bench;
+
+import org.vgg4j.core.train.Batch;
+import org.vgg4j.core.train.BatchStream;
+import org.vgg4j.datasets.DataLoader;
+import org.vgg4j.datasets.ImageDataset;
+
+/**
+ * Measures the data pipeline alone: {@link DataLoader}'s background batch stream over a real data set, resized to the
+ * training size as {@code vgg4j train} does, consumed as fast as it comes, in images per second. Training cannot run
+ * faster than this, so it should be several times the training throughput.
+ */
+public final class LoaderBench {
+    private LoaderBench() {
+    }
+
+    /**
+     * Streams {@code warmup + batches} batches of epoch 0 and times the last {@code batches}.
+     *
+     * @param data      the training split
+     * @param size      side of the resized images
+     * @param batchSize samples per batch
+     * @param warmup    untimed batches first (the stream's thread start and the first resize tables)
+     * @param batches   timed batches, at least 1
+     * @return images per second over the timed batches
+     */
+    public static double imagesPerSecond(ImageDataset data, int size, int batchSize, int warmup, int batches) {
+        if (batches < 1 || warmup < 0) {
+            throw new IllegalArgumentException("need warmup >= 0 and batches >= 1, got " + warmup + " and " + batches);
+        }
+        DataLoader loader = DataLoader.builder(data).batchSize(batchSize).imageSize(size).seed(0).build();
+        if (loader.batchesPerEpoch() < warmup + batches) {
+            throw new IllegalArgumentException("the data has " + loader.batchesPerEpoch() + " batches of " + batchSize
+                    + ", fewer than the " + (warmup + batches) + " asked");
+        }
+        try (BatchStream stream = loader.epoch(0, 0)) {
+            for (int i = 0; i < warmup; i++) {
+                stream.next();
+            }
+            long images = 0;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < batches; i++) {
+                Batch b = stream.next();
+                images += b.size();
+            }
+            return images / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+}
