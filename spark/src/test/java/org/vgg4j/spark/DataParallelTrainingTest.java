@@ -37,10 +37,10 @@ class DataParallelTrainingTest {
     static final int PER_WORKER = 32;
     static final AtomicInteger INJECTED = new AtomicInteger();
 
-    private static final Network NET = SPEC.build();
-    private static final Parameters START = TestData.unitScale(NET, 11);
-    private static final Tensor IMAGES = TestData.images(Shape.of(2 * PER_WORKER * STEPS, 1, 32, 32), 12);
-    private static final int[] LABELS = TestData.labels(2 * PER_WORKER * STEPS, 10, 13);
+    static final Network NET = SPEC.build();
+    static final Parameters START = TestData.unitScale(NET, 11);
+    static final Tensor IMAGES = TestData.images(Shape.of(2 * PER_WORKER * STEPS, 1, 32, 32), 12);
+    static final int[] LABELS = TestData.labels(2 * PER_WORKER * STEPS, 10, 13);
 
     private static JavaRDD<TrainingShard> twoWorkers() {
         return DataParallelTraining.distribute(JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext()),
@@ -52,7 +52,7 @@ class DataParallelTrainingTest {
      * false one {@code step} on the 64 images, with {@code split} true the mean of the gradients of the two halves,
      * applied with {@code applyGradients} (what the workers and the driver compute, without Spark).
      */
-    private static Parameters oneWorker(String backend, TrainingSpec spec, boolean split) {
+    static Parameters oneWorker(String backend, TrainingSpec spec, boolean split) {
         int half = PER_WORKER * STEPS;
         int sample = 32 * 32;
         float[] all = IMAGES.toArray();
@@ -84,7 +84,7 @@ class DataParallelTrainingTest {
         }
     }
 
-    private static DataParallelOptions options(String backend) {
+    static DataParallelOptions options(String backend) {
         return DataParallelOptions.defaults().withBackend(backend).withBatchPerWorker(PER_WORKER).withShuffle(false);
     }
 

@@ -22,8 +22,19 @@ final class LocalSpark {
                     .config("spark.sql.shuffle.partitions", "2")
                     .getOrCreate();
             spark.sparkContext().setLogLevel("WARN");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));
+            Runtime.getRuntime().addShutdownHook(new Thread(LocalSpark::stop));
         }
         return spark;
+    }
+
+    /**
+     * Stops the session if one is running (a JVM holds one SparkContext at a time, and {@code SeparateJvmTest} needs
+     * its own); the next {@link #get} starts a new one.
+     */
+    static synchronized void stop() {
+        if (spark != null) {
+            spark.stop();
+            spark = null;
+        }
     }
 }
