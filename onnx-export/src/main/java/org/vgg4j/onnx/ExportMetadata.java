@@ -10,7 +10,7 @@ import org.vgg4j.core.Network;
  * (one per output logit, in order), and the backend and run that trained it; empty strings mean "not known".
  *
  * <p>The exporter adds what it can compute itself (producer and version, parameter digest and count, omitted dropout
- * layers); {@link OnnxModelInfo} reads all of it back.
+ * layers); {@code org.vgg4j.backend.onnx.OnnxModelInfo} (in {@code backend-onnx}) reads all of it back.
  *
  * @param modelName       short model name, e.g. {@code vgg11-r8}
  * @param config          free-form configuration string, e.g. the model's {@code VggConfig} as text

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vgg4j.core.Shape;
@@ -13,8 +14,11 @@ import org.vgg4j.core.Tensor;
 
 /**
  * Owns one model's session on a thread of its own and combines concurrent requests into engine calls: a call starts
- * when it holds {@code maxBatch} images, or {@code maxDelayMs} after its oldest request arrived, whichever comes
- * first. Requests are never split, so one request of more than {@code maxBatch} images runs as a call of its own.
+ * when it holds {@code maxBatch} images, or {@code maxDelayMs} after its oldest request arrived, or as soon as no
+ * other request is queued or being read (see {@link #reading}), whichever comes first. Waiting while nothing is on its
+ * way could only delay the call: with clients that wait for their answers before sending again, the requests that
+ * could join are the ones this call holds. Requests are never split, so one request of more than {@code maxBatch}
+ * images runs as a call of its own.
  * {@link #submit} is thread-safe; the session is only ever used by the batcher's thread, as {@code Session} requires.
  *
  * <p>Requests whose deadline passed while they waited are answered with 503 and not computed. {@link #close} stops
@@ -23,6 +27,8 @@ import org.vgg4j.core.Tensor;
 final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
     private static final Job WAKE_UP = new Job(null, 0, 0, null);
+    /** How often a gathering batcher looks again whether a request is still being read: 0.2 ms. */
+    private static final long RECHECK_NANOS = 200_000;
 
     private final ServedModel model;
     private final int maxBatch;
@@ -31,6 +37,7 @@ final class DynamicBatcher implements AutoCloseable {
     private final ServerMetrics metrics;
     private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final AtomicInteger queuedImages = new AtomicInteger();
+    private final AtomicInteger reading = new AtomicInteger();
     private final Thread worker;
     private final Object lifecycle = new Object();
     private volatile boolean closing;
@@ -80,6 +87,19 @@ final class DynamicBatcher implements AutoCloseable {
         return job.result();
     }
 
+    /**
+     * Runs {@code read}, a request's body being read and parsed before it is {@link #submit}ted from inside it, while
+     * counting it as on its way, so that a gathering batch waits for it (up to {@code maxDelayMs}).
+     */
+    <T> T reading(Supplier<T> read) {
+        reading.incrementAndGet();
+        try {
+            return read.get();
+        } finally {
+            reading.decrementAndGet();
+        }
+    }
+
     /** Images waiting for the engine now. */
     int queued() {
         return queuedImages.get();
@@ -115,10 +135,14 @@ final class DynamicBatcher implements AutoCloseable {
         int images = first.count();
         long flushAt = first.arrivedNanos() + maxDelayNanos;
         while (images < maxBatch) {
+            if (queue.isEmpty() && reading.get() == 0) {
+                break; // nothing is on its way: waiting could only delay this call
+            }
             long wait = flushAt - System.nanoTime();
             Job next;
             try {
-                next = flushing || wait <= 0 ? queue.pollFirst() : queue.pollFirst(wait, TimeUnit.NANOSECONDS);
+                next = flushing || wait <= 0 ? queue.pollFirst()
+                        : queue.pollFirst(Math.min(wait, RECHECK_NANOS), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -127,7 +151,10 @@ final class DynamicBatcher implements AutoCloseable {
                 continue;
             }
             if (next == null) {
-                break;
+                if (flushing || flushAt - System.nanoTime() <= 0) {
+                    break;
+                }
+                continue;
             }
             if (images + next.count() > maxBatch) {
                 queue.addFirst(next);

@@ -1,6 +1,7 @@
 package org.vgg4j.serve;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -105,6 +106,9 @@ public final class ModelServer implements AutoCloseable {
         config.http.maxRequestSize = options.maxBodyBytes();
         config.http.asyncTimeout = options.timeoutMs() + 10_000L;
         config.http.prefer405over404 = true;
+        // No response compression: answers are a few hundred bytes of logits, and deciding whether to compress each one
+        // (Javalin matching the content type against its list) took ~10% of the HTTP threads' samples under load.
+        config.http.compressionStrategy = CompressionStrategy.NONE;
         config.jetty.threadPool = threadPool();
         int inMemory = (int) Math.min(options.maxBodyBytes(), Integer.MAX_VALUE);
         config.jetty.multipartConfig.maxFileSize(options.maxBodyBytes(), SizeUnit.BYTES);

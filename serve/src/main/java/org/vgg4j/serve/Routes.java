@@ -132,16 +132,19 @@ final class Routes {
         long start = System.nanoTime();
         ModelRuntime m = model(ctx);
         refuseWhileDraining();
-        InferRequest request = m.reader().read(bodies.read(ctx), ctx.header(InferRequestReader.HEADER_LENGTH));
-        respond(ctx, m, request.input(), start, (c, logits) -> {
-            ProtocolJson.InferBody body = ProtocolJson.inferResponse(m.model(), request, logits);
-            if (body.binary()) {
-                c.header(InferRequestReader.HEADER_LENGTH, Integer.toString(body.jsonLength()))
-                        .contentType(OCTET_STREAM);
-            } else {
-                c.contentType(JSON);
-            }
-            c.result(body.bytes());
+        m.batcher().reading(() -> {
+            InferRequest request = m.reader().read(bodies.read(ctx), ctx.header(InferRequestReader.HEADER_LENGTH));
+            respond(ctx, m, request.input(), start, (c, logits) -> {
+                ProtocolJson.InferBody body = ProtocolJson.inferResponse(m.model(), request, logits);
+                if (body.binary()) {
+                    c.header(InferRequestReader.HEADER_LENGTH, Integer.toString(body.jsonLength()))
+                            .contentType(OCTET_STREAM);
+                } else {
+                    c.contentType(JSON);
+                }
+                c.result(body.bytes());
+            });
+            return null;
         });
     }
 
@@ -150,8 +153,12 @@ final class Routes {
         ModelRuntime m = model(ctx);
         refuseWhileDraining();
         int k = topK(ctx, m.model().classes());
-        Tensor input = image(ctx, m);
-        respond(ctx, m, input, start, (c, logits) -> c.contentType(JSON).result(ProtocolJson.topK(m.model(), logits, k)));
+        m.batcher().reading(() -> {
+            Tensor input = image(ctx, m);
+            respond(ctx, m, input, start,
+                    (c, logits) -> c.contentType(JSON).result(ProtocolJson.topK(m.model(), logits, k)));
+            return null;
+        });
     }
 
     private void preprocess(Context ctx) {

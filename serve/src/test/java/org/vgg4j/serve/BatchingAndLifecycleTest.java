@@ -91,6 +91,25 @@ class BatchingAndLifecycleTest {
     }
 
     @Test
+    void aLoneRequestDoesNotWaitOutTheMaxDelayWhenNothingElseIsOnItsWay() throws Exception {
+        GatedSession session = gated(1);
+        session.open();
+        // A 20 s --max-delay-ms: before, a lone request waited all of it for others to join; now its call starts as
+        // soon as no other request is queued or being read.
+        try (ModelServer server = ModelServer.start(List.of(model("m", session)),
+                ServeOptions.defaults(0).withBatching(32, 20_000))) {
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                HttpResponse<String> r = inferAsync(server.uri(), "m", Json.images(1, i)).get(60, TimeUnit.SECONDS);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(ms).as("answer time of lone request %d", i).isLessThan(10_000);
+            }
+            assertThat(session.calls()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void maxBatchOneComputesEveryRequestAlone() throws Exception {
         GatedSession session = gated(1);
         session.open();
