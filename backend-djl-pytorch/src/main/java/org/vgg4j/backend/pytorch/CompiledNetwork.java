@@ -27,9 +27,9 @@ import org.vgg4j.core.layer.Relu;
 /**
  * A core {@link Network} compiled to a flat list of libtorch operations (functional style: the state tensors, parameters
  * and buffers, are passed in as arrays indexed like {@link Network#parameterSpecs()}), so one forward pass is one JNI
- * call per layer and autograd sees exactly PyTorch's {@code conv2d}, {@code relu}, {@code max_pool2d}, {@code linear},
- * {@code dropout}, {@code batch_norm}, {@code avg_pool2d} and {@code adaptive_avg_pool2d}. In training mode an
- * operation may update a buffer in place (batch norm's running statistics and batch count).
+ * call per layer and autograd sees exactly PyTorch's {@code conv2d}, {@code relu}, {@code max_pool2d},
+ * {@code linear}, {@code dropout}, {@code batch_norm}, {@code avg_pool2d} and {@code adaptive_avg_pool2d}. In
+ * training mode an operation may update a buffer in place (batch norm's running statistics and batch count).
  */
 final class CompiledNetwork {
 
@@ -114,15 +114,16 @@ final class CompiledNetwork {
     /**
      * libtorch's {@code batch_norm} (through DJL's {@code NDArrayEx.batchNorm}, axis -1 being its direct path), which
      * in training normalises with the batch statistics and updates the running ones in place; DJL passes
-     * {@code 1 - momentum} to libtorch, so PyTorch's momentum {@code m} is given as {@code 1 - m}. libtorch's functional
-     * op does not count batches, so {@code num_batches_tracked} is incremented here, as {@code nn.BatchNorm2d} does.
+     * {@code 1 - momentum} to libtorch, so PyTorch's momentum {@code m} is given as {@code 1 - m}. libtorch's
+     * functional op does not count batches, so {@code num_batches_tracked} is incremented here, as
+     * {@code nn.BatchNorm2d} does.
      */
     private record BatchNormOp(int weight, int bias, int mean, int var, int count, float momentum, float eps)
             implements Op {
         @Override
         public NDArray apply(NDArray x, NDArray[] params, boolean training) {
-            NDArray y = x.getNDArrayInternal().batchNorm(x, params[mean], params[var], params[weight], params[bias], -1,
-                    1 - momentum, eps, training).singletonOrThrow();
+            NDArray y = x.getNDArrayInternal().batchNorm(x, params[mean], params[var], params[weight], params[bias],
+                    -1, 1 - momentum, eps, training).singletonOrThrow();
             if (training) {
                 params[count].addi(1L);
             }
