@@ -76,6 +76,8 @@ public final class TrainCommand implements Callable<Integer> {
             Map.entry("model.dropout", "--dropout"),
             Map.entry("model.inChannels", "--in-channels"),
             Map.entry("model.classes", "--classes"),
+            Map.entry("model.batchNorm", "--model"),
+            Map.entry("model.layout", "--layout"),
             Map.entry("data.dataset", "--dataset"),
             Map.entry("data.trainLimit", "--train-limit"),
             Map.entry("data.testLimit", "--test-limit"),

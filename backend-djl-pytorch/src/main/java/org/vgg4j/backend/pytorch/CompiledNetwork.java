@@ -4,13 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
-import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.layer.AdaptiveAvgPool2d;
 import org.vgg4j.core.layer.AvgPool2d;
 import org.vgg4j.core.layer.BatchNorm2d;
@@ -26,8 +27,9 @@ import org.vgg4j.core.layer.Relu;
 /**
  * A core {@link Network} compiled to a flat list of libtorch operations (functional style: the state tensors, parameters
  * and buffers, are passed in as arrays indexed like {@link Network#parameterSpecs()}), so one forward pass is one JNI
- * call per layer and autograd sees exactly PyTorch's {@code conv2d}, {@code relu}, {@code max_pool2d}, {@code linear}
- * and {@code dropout}. In training mode an operation may update a buffer in place (running statistics).
+ * call per layer and autograd sees exactly PyTorch's {@code conv2d}, {@code relu}, {@code max_pool2d},
+ * {@code linear}, {@code dropout}, {@code batch_norm}, {@code avg_pool2d} and {@code adaptive_avg_pool2d}. In
+ * training mode an operation may update a buffer in place (batch norm's running statistics and batch count).
  */
 final class CompiledNetwork {
 
@@ -106,6 +108,42 @@ final class CompiledNetwork {
         @Override
         public NDArray apply(NDArray x, NDArray[] params, boolean training) {
             return x.getNDArrayInternal().maxPool(kernel, stride, NO_PADDING, false);
+        }
+    }
+
+    /**
+     * libtorch's {@code batch_norm} (through DJL's {@code NDArrayEx.batchNorm}, axis -1 being its direct path), which
+     * in training normalises with the batch statistics and updates the running ones in place; DJL passes
+     * {@code 1 - momentum} to libtorch, so PyTorch's momentum {@code m} is given as {@code 1 - m}. libtorch's
+     * functional op does not count batches, so {@code num_batches_tracked} is incremented here, as
+     * {@code nn.BatchNorm2d} does.
+     */
+    private record BatchNormOp(int weight, int bias, int mean, int var, int count, float momentum, float eps)
+            implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            NDArray y = x.getNDArrayInternal().batchNorm(x, params[mean], params[var], params[weight], params[bias],
+                    -1, 1 - momentum, eps, training).singletonOrThrow();
+            if (training) {
+                params[count].addi(1L);
+            }
+            return y;
+        }
+    }
+
+    /** PyTorch's {@code avg_pool2d} with {@code count_include_pad=True}, floor rounding. */
+    private record AvgPoolOp(Shape kernel, Shape stride, Shape padding) implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            return x.getNDArrayInternal().avgPool(kernel, stride, padding, false, true);
+        }
+    }
+
+    /** PyTorch's {@code adaptive_avg_pool2d} (DJL has it in its libtorch JNI only). */
+    private record AdaptiveAvgPoolOp(Shape output) implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            return JniUtils.adaptiveAvgPool((PtNDArray) x, output);
         }
     }
 
@@ -220,18 +258,21 @@ final class CompiledNetwork {
         }
 
         @Override
-        public Op batchNorm2d(BatchNorm2d layer) {
-            throw new UnsupportedLayerException("BatchNorm2d", "pytorch");
+        public Op batchNorm2d(BatchNorm2d b) {
+            inputNeedsGradient = true;
+            return new BatchNormOp(tensor("weight"), tensor("bias"), tensor("running_mean"), tensor("running_var"),
+                    tensor("num_batches_tracked"), (float) b.momentum(), (float) b.eps());
         }
 
         @Override
-        public Op adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
-            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "pytorch");
+        public Op adaptiveAvgPool2d(AdaptiveAvgPool2d a) {
+            return new AdaptiveAvgPoolOp(new Shape(a.outH(), a.outW()));
         }
 
         @Override
-        public Op avgPool2d(AvgPool2d layer) {
-            throw new UnsupportedLayerException("AvgPool2d", "pytorch");
+        public Op avgPool2d(AvgPool2d a) {
+            return new AvgPoolOp(new Shape(a.kernelSize(), a.kernelSize()), new Shape(a.stride(), a.stride()),
+                    new Shape(a.padding(), a.padding()));
         }
     }
 

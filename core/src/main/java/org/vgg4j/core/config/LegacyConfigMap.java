@@ -20,7 +20,8 @@ public final class LegacyConfigMap {
             ModelConfig model = new ModelConfig(ModelConfig.VGG, require(m, "model"),
                     number(m, "ratio", null, Integer::parseInt), number(m, "in_channels", null, Integer::parseInt),
                     number(m, "image_size", null, Integer::parseInt), number(m, "classes", null, Integer::parseInt),
-                    number(m, "hidden", null, Integer::parseInt), number(m, "dropout", null, Double::parseDouble));
+                    number(m, "hidden", null, Integer::parseInt), number(m, "dropout", null, Double::parseDouble),
+                    false, ModelConfig.D2L);
             DataConfig data = new DataConfig(m.getOrDefault("dataset", ref.data().dataset()),
                     limit(m, "train_limit"), limit(m, "test_limit"));
             OptimizerConfig opt = new OptimizerConfig(m.getOrDefault("optimizer", ref.optimizer().name()),

@@ -12,12 +12,17 @@ package org.vgg4j.core.config;
  * @param classes     number of output classes
  * @param hiddenUnits hidden units of the fully connected layers before narrowing
  * @param dropout     dropout probability of the fully connected layers, in [0, 1)
+ * @param batchNorm   a batch norm after every convolution ({@code vgg11_bn} ...); since checkpoint format 3
+ * @param layout      the module structure and so the parameter names: {@link #D2L} or {@code torchvision}; since
+ *                    checkpoint format 3 (older checkpoints are d2l without batch norm)
  */
 public record ModelConfig(String family, String variant, int ratio, int inChannels, int imageSize, int classes,
-        int hiddenUnits, double dropout) {
+        int hiddenUnits, double dropout, boolean batchNorm, String layout) {
 
     /** The only model family so far. */
     public static final String VGG = "vgg";
+    /** The default layout, the d2l chapter's module structure. */
+    public static final String D2L = "d2l";
 
     public ModelConfig {
         Checks.present(family, "model.family");
@@ -27,6 +32,7 @@ public record ModelConfig(String family, String variant, int ratio, int inChanne
         Checks.positive("model.imageSize", imageSize);
         Checks.atLeast("model.classes", classes, 2);
         Checks.positive("model.hiddenUnits", hiddenUnits);
+        Checks.present(layout, "model.layout");
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("model.dropout must be >= 0 and < 1, got " + dropout);
         }
@@ -34,6 +40,6 @@ public record ModelConfig(String family, String variant, int ratio, int inChanne
 
     /** The d2l chapter's narrow VGG-11 (ratio 8) on 1x224x224 images with 10 classes. */
     public static ModelConfig reference() {
-        return new ModelConfig(VGG, "vgg11", 8, 1, 224, 10, 4096, 0.5);
+        return new ModelConfig(VGG, "vgg11", 8, 1, 224, 10, 4096, 0.5, false, D2L);
     }
 }

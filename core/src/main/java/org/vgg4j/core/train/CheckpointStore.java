@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.config.InvalidConfigException;
 import org.vgg4j.core.config.LegacyConfigMap;
+import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.config.RunConfigJson;
 import org.vgg4j.core.io.AtomicWrite;
@@ -46,13 +48,14 @@ import org.vgg4j.core.param.SafeTensors;
  * JSON last, so a checkpoint whose JSON exists is complete and verified on load; only files named like a checkpoint
  * ({@code epoch-NNN}, {@code stopped-eNNN-bNNNNN}) count as one, so other files in the directory are ignored.
  *
- * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings) and 2
- * ({@code config} a {@link RunConfig} object). Older versions are upgraded when read; a newer version is refused with
+ * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings), 2
+ * ({@code config} a {@link RunConfig} object) and 3 (its model also states {@code batchNorm} and {@code layout}; a
+ * version 2 model is d2l without batch norm). Older versions are upgraded when read; a newer version is refused with
  * an error that says so.
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
     private static final List<String> SUFFIXES = List.of(".optim.safetensors", ".safetensors", ".json");
     /**
@@ -221,13 +224,32 @@ public final class CheckpointStore {
         }
         RunConfig config;
         try {
-            config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config())) : RunConfigJson.fromTree(m.config(), "config");
+            config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config()))
+                    : RunConfigJson.fromTree(v == 2 ? upgradeTwo(m.config()) : m.config(), "config");
         } catch (InvalidConfigException e) {
             throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
                     + "manifest (format version " + v + "): " + e.getMessage()), e);
         }
         return new Manifest(FORMAT_VERSION, m.createdAt(), config, m.backend(), m.position(), m.history(),
                 m.parametersFile(), m.parametersSha256(), m.optimizerFile(), m.optimizerSha256(), m.optimizerStep());
+    }
+
+    /**
+     * A version 2 configuration in version 3's form: its model was d2l without batch norm, which version 2 could not
+     * say (a version 2 model that names either field is refused, as version 2 was read strictly).
+     */
+    private static JsonNode upgradeTwo(JsonNode config) {
+        if (config == null || !config.isObject() || !config.path("model").isObject()) {
+            return config; // the strict reader names what is wrong
+        }
+        for (String added : List.of("batchNorm", "layout")) {
+            if (config.get("model").has(added)) {
+                throw new InvalidConfigException("unknown field 'config.model." + added + "'");
+            }
+        }
+        ObjectNode upgraded = config.deepCopy();
+        ((ObjectNode) upgraded.get("model")).put("batchNorm", false).put("layout", ModelConfig.D2L);
+        return upgraded;
     }
 
     private static Map<String, String> legacyConfig(JsonNode config) {

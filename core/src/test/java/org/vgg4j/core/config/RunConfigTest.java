@@ -19,7 +19,8 @@ class RunConfigTest {
         String json = RunConfigJson.write(ref);
         assertThat(RunConfigJson.parse(json)).isEqualTo(ref);
         assertThat(json).startsWith("{\"data\":{\"dataset\":\"fashion-mnist\",\"testLimit\":null,\"trainLimit\":null},"
-                + "\"model\":{\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,\"imageSize\":224,");
+                + "\"model\":{\"batchNorm\":false,\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,"
+                + "\"imageSize\":224,\"inChannels\":1,\"layout\":\"d2l\",");
         assertThat(json).contains("\"optimizer\":{\"learningRate\":0.001,\"momentum\":0.9,\"name\":\"adam\"")
                 .contains("\"training\":{\"batchSize\":64,\"epochs\":5,\"init\":\"torchvision\",\"seed\":42}");
     }
@@ -28,8 +29,10 @@ class RunConfigTest {
     void readingIsStrictAndNamesTheField() {
         String json = RunConfigJson.write(ref);
         assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"family\":\"vgg\"", "\"family\":\"vgg\","
-                + "\"layout\":\"torchvision\""))).isInstanceOf(InvalidConfigException.class)
-                .hasMessage("unknown field 'model.layout'");
+                + "\"shape\":\"torchvision\""))).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("unknown field 'model.shape'");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"layout\":\"d2l\",", "")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'layout'");
         assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"ratio\":8,", "")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'ratio'");
         assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"ratio\":8", "\"ratio\":0")))
@@ -44,7 +47,7 @@ class RunConfigTest {
 
     @Test
     void differencesNameEveryChangedFieldByPath() {
-        RunConfig other = new RunConfig(new ModelConfig("vgg", "vgg16", 8, 1, 64, 10, 4096, 0.5),
+        RunConfig other = new RunConfig(new ModelConfig("vgg", "vgg16", 8, 1, 64, 10, 4096, 0.5, false, "d2l"),
                 new DataConfig("fashion-mnist", 100, null), ref.optimizer(), ref.training().withEpochs(9));
         assertThat(ref.differences(other)).containsExactly(
                 new ConfigDifference("data.trainLimit", null, "100"),
@@ -62,7 +65,8 @@ class RunConfigTest {
         full.putAll(Map.of("lr", "0.05", "momentum", "0.8", "weight_decay", "0.0001", "seed", "7", "init", "pytorch",
                 "train_limit", "-1", "test_limit", "500", "epochs", "3"));
         assertThat(LegacyConfigMap.toRunConfig(full)).isEqualTo(new RunConfig(
-                new ModelConfig("vgg", "vgg13", 4, 1, 32, 10, 1024, 0.25), new DataConfig("mnist", null, 500),
+                new ModelConfig("vgg", "vgg13", 4, 1, 32, 10, 1024, 0.25, false, "d2l"),
+                new DataConfig("mnist", null, 500),
                 new OptimizerConfig("sgd", 0.05, 0.8, 0.0001), new TrainingConfig(32, 3, 7, "pytorch")));
         Map<String, String> modelOnly = Map.of("model", "vgg11", "ratio", "8", "image_size", "224", "hidden", "4096",
                 "dropout", "0.5", "in_channels", "1", "classes", "10");

@@ -14,23 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.core.DType;
 import org.vgg4j.core.Network;
-import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
-import org.vgg4j.core.layer.AdaptiveAvgPool2d;
-import org.vgg4j.core.layer.AvgPool2d;
-import org.vgg4j.core.layer.BatchNorm2d;
-import org.vgg4j.core.layer.Conv2d;
-import org.vgg4j.core.layer.Flatten;
-import org.vgg4j.core.layer.Linear;
 import org.vgg4j.core.layer.ParameterSpec;
-import org.vgg4j.core.layer.Relu;
-import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.param.Parameters;
 
 /**
@@ -48,50 +38,10 @@ class ReferenceBatchNormTest {
     /** What torch printed; null where python3 with torch is absent. */
     private static JsonNode torch;
 
-    /** conv 2->3, BN, ReLU, avg pool 3/2 pad 1 (7x9 -> 4x5), BN (eps 1e-3, momentum 0.3), adaptive 4x5 -> 3x2. */
-    static Network network() {
-        Sequential features = Sequential.of(Conv2d.same3x3(2, 3), new BatchNorm2d(3), new Relu(),
-                new AvgPool2d(3, 2, 1), new BatchNorm2d(3, 1e-3, 0.3), new AdaptiveAvgPool2d(3, 2));
-        Sequential fc = Sequential.of(new Flatten(), new Linear(18, 4));
-        return new Network("bn-ref", new Sequential(List.of(new Sequential.Child("features", features),
-                new Sequential.Child("fc", fc))), Shape.of(2, 7, 9));
-    }
-
-    /** Unit-scale weights; BN weight, bias and running statistics drawn away from their initial 1 / 0. */
-    static Parameters parameters(Network network, long seed) {
-        Map<String, Tensor> p = new LinkedHashMap<>(TestData.unitScale(network, seed).asMap());
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        for (ParameterSpec s : network.parameterSpecs()) {
-            String local = s.name().substring(s.name().lastIndexOf('.') + 1);
-            int n = Math.toIntExact(s.shape().elementCount());
-            float[] v = new float[n];
-            switch (local) {
-                case "num_batches_tracked" -> p.put(s.name(), Tensor.ofLongs(s.shape(), new long[] {3}));
-                case "running_mean", "running_var", "weight", "bias" -> {
-                    if (!s.name().startsWith("features.1.") && !s.name().startsWith("features.4.")) {
-                        continue;
-                    }
-                    for (int i = 0; i < n; i++) {
-                        v[i] = (float) switch (local) {
-                            case "running_mean" -> rng.nextDouble(-1, 1);
-                            case "running_var" -> rng.nextDouble(0.3, 2.5);
-                            case "weight" -> rng.nextDouble(0.5, 1.5);
-                            default -> rng.nextDouble(-0.5, 0.5);
-                        };
-                    }
-                    p.put(s.name(), Tensor.wrap(s.shape(), v));
-                }
-                default -> {
-                }
-            }
-        }
-        return Parameters.of(p);
-    }
-
     @BeforeAll
     static void runTorch(@TempDir Path dir) throws Exception {
-        net = network();
-        params = parameters(net, 17);
+        net = TestData.batchNormNetwork();
+        params = TestData.withBatchNormStatistics(net, 17);
         images = TestData.images(net.sampleShape().prepend(5), 3);
         labels = TestData.labels(5, 4, 4);
         Optional<Python> python = Python.withModules("torch");

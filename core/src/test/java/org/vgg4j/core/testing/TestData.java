@@ -11,6 +11,9 @@ import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -90,6 +93,52 @@ public final class TestData {
             out.put(p.name(), Tensor.wrap(p.shape(), v));
         }
         return Parameters.of(out);
+    }
+
+    /**
+     * A small network of every layer torchvision's batch-norm VGGs add, on 2x7x9 inputs: conv 2->3, BN, ReLU, avg pool
+     * 3/2 pad 1 (7x9 -> 4x5), BN (eps 1e-3, momentum 0.3), adaptive avg pool 4x5 -> 3x2, flatten, linear 18->4.
+     */
+    public static Network batchNormNetwork() {
+        Sequential features = Sequential.of(Conv2d.same3x3(2, 3), new BatchNorm2d(3), new Relu(),
+                new AvgPool2d(3, 2, 1), new BatchNorm2d(3, 1e-3, 0.3), new AdaptiveAvgPool2d(3, 2));
+        Sequential fc = Sequential.of(new Flatten(), new Linear(18, 4));
+        return new Network("bn-ref", new Sequential(List.of(new Sequential.Child("features", features),
+                new Sequential.Child("fc", fc))), Shape.of(2, 7, 9));
+    }
+
+    /**
+     * Unit-scale weights for {@link #batchNormNetwork}; BN weight, bias and running statistics drawn away from their
+     * initial 1 / 0, and {@code num_batches_tracked} 3.
+     */
+    public static Parameters withBatchNormStatistics(Network network, long seed) {
+        Map<String, Tensor> p = new LinkedHashMap<>(TestData.unitScale(network, seed).asMap());
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        for (ParameterSpec s : network.parameterSpecs()) {
+            String local = s.name().substring(s.name().lastIndexOf('.') + 1);
+            int n = Math.toIntExact(s.shape().elementCount());
+            float[] v = new float[n];
+            switch (local) {
+                case "num_batches_tracked" -> p.put(s.name(), Tensor.ofLongs(s.shape(), new long[] {3}));
+                case "running_mean", "running_var", "weight", "bias" -> {
+                    if (!s.name().startsWith("features.1.") && !s.name().startsWith("features.4.")) {
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        v[i] = (float) switch (local) {
+                            case "running_mean" -> rng.nextDouble(-1, 1);
+                            case "running_var" -> rng.nextDouble(0.3, 2.5);
+                            case "weight" -> rng.nextDouble(0.5, 1.5);
+                            default -> rng.nextDouble(-0.5, 0.5);
+                        };
+                    }
+                    p.put(s.name(), Tensor.wrap(s.shape(), v));
+                }
+                default -> {
+                }
+            }
+        }
+        return Parameters.of(p);
     }
 
     /**

@@ -48,9 +48,11 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void writesVersionTwoWithTheTypedConfiguration() throws IOException {
+    void writesVersionThreeWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
-        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(2);
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(3);
+        assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
+        assertThat(m.get("config").get("model").get("layout").asText()).isEqualTo("d2l");
         assertThat(m.get("config").get("model").get("imageSize").asInt()).isEqualTo(224);
         assertThat(m.get("config").get("data").get("trainLimit").isNull()).isTrue();
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
@@ -67,7 +69,7 @@ class CheckpointFormatTest {
                 .forEach(legacy::put);
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         RunConfig read = CheckpointStore.load(manifest).config();
-        assertThat(read.model()).isEqualTo(new ModelConfig("vgg", "vgg16", 4, 1, 64, 10, 512, 0.0));
+        assertThat(read.model()).isEqualTo(new ModelConfig("vgg", "vgg16", 4, 1, 64, 10, 512, 0.0, false, "d2l"));
         assertThat(read.data().trainLimit()).isEqualTo(2000);
         assertThat(read.data().testLimit()).isNull();
         assertThat(read.optimizer().learningRate()).isEqualTo(0.01);
@@ -80,17 +82,39 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
-        String text = Files.readString(manifest);
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 2", "\"formatVersion\" : 3"));
-        assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
-                .hasMessageContaining("epoch-001.json has format version 3, but this vgg4j reads versions 1 to 2")
-                .hasMessageContaining("written by a newer vgg4j");
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 2,", ""));
-        assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
-        Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"layout\" : \"tv\""));
+    void versionTwoManifestsAreUpgradedToD2lWithoutBatchNorm() throws IOException {
+        // Version 2's model had no batchNorm and layout: every such network was d2l without batch norm.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 2);
+        ObjectNode model = (ObjectNode) m.get("config").get("model");
+        model.remove("batchNorm");
+        model.remove("layout");
+        Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(3);
+        model.put("layout", "torchvision");
+        Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 2): unknown field 'config.model.layout'");
+        model.remove("layout");
+        m.put("formatVersion", 3);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 3): ").hasMessageContaining("batchNorm");
+    }
+
+    @Test
+    void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
+        String text = Files.readString(manifest);
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 3", "\"formatVersion\" : 4"));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
+                .hasMessageContaining("epoch-001.json has format version 4, but this vgg4j reads versions 1 to 3")
+                .hasMessageContaining("written by a newer vgg4j");
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 3,", ""));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
+        Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"shape\" : \"tv\""));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 3): unknown field 'config.model.shape'");
         Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("model.imageSize must be >= 1, got -224");

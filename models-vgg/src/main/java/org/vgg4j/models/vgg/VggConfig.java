@@ -120,22 +120,17 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
             throw new IllegalArgumentException("model family '" + m.family() + "' is not " + ModelConfig.VGG);
         }
         return new VggConfig(VggVariant.byName(m.variant()), m.ratio(), m.inChannels(), m.imageSize(), m.classes(),
-                m.hiddenUnits(), m.dropout());
+                m.hiddenUnits(), m.dropout(), m.batchNorm(), VggLayout.byName(m.layout()));
     }
 
     /**
      * This configuration as stored in a run configuration and its checkpoints.
      *
      * @return the stored form
-     * @throws IllegalStateException for batch norm or the torchvision layout, which the stored form cannot say yet
      */
     public ModelConfig toModelConfig() {
-        if (batchNorm || layout != VggLayout.D2L) {
-            throw new IllegalStateException(modelName() + " in the " + layout.id() + " layout cannot be stored in a "
-                    + "run configuration yet: only the d2l layout without batch norm can");
-        }
         return new ModelConfig(ModelConfig.VGG, variant.id(), ratio, inChannels, imageSize, classes, hiddenUnits,
-                dropout);
+                dropout, batchNorm, layout.id());
     }
 
     /**

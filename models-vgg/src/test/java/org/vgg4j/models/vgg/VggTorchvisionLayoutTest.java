@@ -98,6 +98,17 @@ class VggTorchvisionLayoutTest {
     }
 
     @Test
+    void batchNormAndLayoutSurviveTheStoredModelConfiguration() {
+        VggConfig tv = VggConfig.torchvision("vgg13_bn", 7).withRatio(4);
+        assertThat(tv.toModelConfig().batchNorm()).isTrue();
+        assertThat(tv.toModelConfig().layout()).isEqualTo("torchvision");
+        assertThat(VggConfig.from(tv.toModelConfig())).isEqualTo(tv);
+        VggConfig d2l = VggConfig.d2l(VggVariant.VGG11).withRatio(8);
+        assertThat(VggConfig.from(d2l.toModelConfig())).isEqualTo(d2l);
+        assertThat(d2l.toModelConfig()).isEqualTo(org.vgg4j.core.config.ModelConfig.reference());
+    }
+
+    @Test
     void unknownTorchvisionNamesListTheChoices() {
         assertThatThrownBy(() -> VggConfig.torchvision("vgg12_bn", 10)).hasMessageContaining("vgg11, vgg13");
         assertThatThrownBy(() -> VggLayout.byName("keras"))
