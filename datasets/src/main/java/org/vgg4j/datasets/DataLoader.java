@@ -83,7 +83,11 @@ public final class DataLoader implements BatchSource {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
-        int n = data.size();
+        return order(data.size(), seed, epoch, shuffle);
+    }
+
+    /** The permutation of {@code 0 .. n-1} that epoch {@code epoch} visits (shared with {@link FolderLoader}). */
+    static int[] order(int n, long seed, int epoch, boolean shuffle) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

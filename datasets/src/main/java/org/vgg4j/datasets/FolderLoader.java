@@ -1,0 +1,201 @@
+package org.vgg4j.datasets;
+
+import java.util.List;
+import java.util.Objects;
+import org.vgg4j.core.Shape;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.train.Batch;
+import org.vgg4j.core.train.BatchSource;
+import org.vgg4j.core.train.BatchStream;
+import org.vgg4j.datasets.image.DecodedImage;
+import org.vgg4j.datasets.image.PixelFormat;
+
+/**
+ * Serves an {@link ImageFolder} as batches of {@code [N, C, S, S]} float images in [0, 1], decoding each file when its
+ * batch is made on the background thread (nothing is held but paths): {@code C} is 1 (PIL's {@code convert('L')}) or
+ * 3 ({@code convert('RGB')}), and every image is resized to {@code S x S} with PIL's bilinear filter and scaled as
+ * torchvision's {@code Resize((S, S))} + {@code ToTensor()} do, the same pixels as {@link DataLoader}'s default. The
+ * epoch order is {@link DataLoader}'s: a seeded shuffle that depends only on the seed and the epoch, so a run resumes
+ * at any batch. Immutable and thread-safe; each stream is for one consumer.
+ */
+public final class FolderLoader implements BatchSource {
+    private final ImageFolder folder;
+    private final int batchSize;
+    private final int imageSize;
+    private final PixelFormat pixels;
+    private final long seed;
+    private final boolean shuffle;
+    private final int prefetch;
+    private final int size;
+
+    private FolderLoader(Builder b) {
+        this.folder = b.folder;
+        this.batchSize = b.batchSize;
+        this.imageSize = b.imageSize;
+        this.pixels = b.pixels;
+        this.seed = b.seed;
+        this.shuffle = b.shuffle;
+        this.prefetch = b.prefetch;
+        this.size = b.limit < 0 ? folder.size() : Math.min(b.limit, folder.size());
+    }
+
+    /**
+     * A builder over {@code folder}; defaults: batch 64, 224x224, grey, seed 0, shuffled, 2 batches ahead.
+     */
+    public static Builder builder(ImageFolder folder) {
+        return new Builder(folder);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Side of the square images in each batch. */
+    public int imageSize() {
+        return imageSize;
+    }
+
+    /** Channels of each image: 1 (grey) or 3 (RGB). */
+    public int channels() {
+        return pixels.channels();
+    }
+
+    /** The folder served. */
+    public ImageFolder folder() {
+        return folder;
+    }
+
+    /** Class name of each label. */
+    public List<String> classNames() {
+        return folder.classNames();
+    }
+
+    /** The order in which epoch {@code epoch} visits the samples, as {@link DataLoader#order(int)}. */
+    public int[] order(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+        }
+        return DataLoader.order(size, seed, epoch, shuffle);
+    }
+
+    /** Batch {@code index} of epoch {@code epoch}, decoded on the calling thread. */
+    public Batch batch(int epoch, int index) {
+        return makeBatch(order(epoch), index);
+    }
+
+    @Override
+    public BatchStream epoch(int epoch, int firstBatch) {
+        int batches = batchesPerEpoch();
+        if (firstBatch < 0 || firstBatch > batches) {
+            throw new IllegalArgumentException("first batch " + firstBatch + " is outside [0, " + batches
+                    + "] for " + batches + " batches per epoch");
+        }
+        int[] order = order(epoch);
+        return new PrefetchingBatchStream(index -> makeBatch(order, index), firstBatch, batches, prefetch,
+                "vgg4j-folder-loader-epoch-" + epoch);
+    }
+
+    private Batch makeBatch(int[] order, int index) {
+        int from = index * batchSize;
+        int to = Math.min(from + batchSize, order.length);
+        if (from >= to) {
+            throw new IllegalArgumentException("batch " + index + " is past the end of the epoch (" + batchesPerEpoch()
+                    + " batches)");
+        }
+        int n = to - from;
+        int c = pixels.channels();
+        int plane = imageSize * imageSize;
+        float[] images = new float[n * c * plane];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int sample = order[from + i];
+            DecodedImage img = folder.decode(sample, pixels).resized(imageSize, imageSize);
+            byte[] s = img.samples();
+            int base = i * c * plane;
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < plane; p++) {
+                    images[base + ch * plane + p] = (s[p * c + ch] & 0xFF) / 255f;
+                }
+            }
+            labels[i] = folder.label(sample);
+        }
+        return new Batch(Tensor.wrap(Shape.of(n, c, imageSize, imageSize), images), labels);
+    }
+
+    /** Configures a {@link FolderLoader}. */
+    public static final class Builder {
+        private final ImageFolder folder;
+        private int batchSize = 64;
+        private int imageSize = 224;
+        private PixelFormat pixels = PixelFormat.GREY;
+        private long seed;
+        private boolean shuffle = true;
+        private int limit = -1;
+        private int prefetch = 2;
+
+        private Builder(ImageFolder folder) {
+            this.folder = Objects.requireNonNull(folder, "folder");
+        }
+
+        /** Samples per batch (default 64). */
+        public Builder batchSize(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("batch size must be positive, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /** Side of the square images served (default 224); every image is resized to it. */
+        public Builder imageSize(int s) {
+            if (s <= 0) {
+                throw new IllegalArgumentException("image size must be positive, got " + s);
+            }
+            this.imageSize = s;
+            return this;
+        }
+
+        /** Channels per image, the model's input channels: 1 (grey, the default) or 3 (RGB). */
+        public Builder channels(int channels) {
+            this.pixels = PixelFormat.forChannels(channels);
+            return this;
+        }
+
+        /** Seed of the per-epoch shuffle (default 0). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** Whether to shuffle each epoch (default true; false for evaluation keeps the folder's order). */
+        public Builder shuffle(boolean s) {
+            this.shuffle = s;
+            return this;
+        }
+
+        /** Use only the first {@code n} samples (in the folder's order); negative for all (the default). */
+        public Builder limit(int n) {
+            this.limit = n < 0 ? -1 : n;
+            return this;
+        }
+
+        /** How many batches the background thread prepares ahead (default 2). */
+        public Builder prefetch(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("prefetch must be positive, got " + n);
+            }
+            this.prefetch = n;
+            return this;
+        }
+
+        public FolderLoader build() {
+            return new FolderLoader(this);
+        }
+    }
+}
