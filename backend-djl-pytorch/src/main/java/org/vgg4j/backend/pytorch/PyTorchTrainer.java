@@ -77,7 +77,20 @@ final class PyTorchTrainer implements Trainer {
         checkOpen();
         InputChecks.checkBatch(network, images, labels);
         try (NDManager scope = session.manager().newSubManager()) {
+            // a training-mode forward updates batch norm's buffers in place; gradients() updates nothing, so the
+            // buffers are copied first and written back after the pass
+            NDArray[] params = session.params();
+            List<ParameterSpec> specs = session.specs();
+            Map<Integer, java.nio.ByteBuffer> savedBuffers = new LinkedHashMap<>();
+            for (int i = 0; i < specs.size(); i++) {
+                if (!specs.get(i).trainable()) {
+                    savedBuffers.put(i, params[i].toByteBuffer());
+                }
+            }
             Pass pass = forwardBackward(scope, images, labels);
+            for (Map.Entry<Integer, java.nio.ByteBuffer> b : savedBuffers.entrySet()) {
+                params[b.getKey()].set(b.getValue());
+            }
             Map<String, Tensor> grads = new LinkedHashMap<>();
             List<ParameterSpec> trainable = network.trainableSpecs();
             for (int i = 0; i < pass.grads.length; i++) {
@@ -93,11 +106,12 @@ final class PyTorchTrainer implements Trainer {
         checkOpen();
         Parameters checked = gradients.conformToTrainable(network);
         try (NDManager scope = session.manager().newSubManager()) {
-            NDArray[] grads = new NDArray[session.specs().size()];
+            List<ParameterSpec> trainable = network.trainableSpecs();
+            NDArray[] grads = new NDArray[trainable.size()];
             for (int i = 0; i < grads.length; i++) {
-                grads[i] = NdArrays.toNd(scope, checked.get(session.specs().get(i).name()));
+                grads[i] = NdArrays.toNd(scope, checked.get(trainable.get(i).name()));
             }
-            kernel.update(session.params(), grads, steps + 1);
+            kernel.update(session.trainableParams(), grads, steps + 1);
             steps++;
         }
     }

@@ -55,6 +55,12 @@ class PyTorchBatchNormTest {
                 // removes it), so its float32 value is rounding noise: an absolute floor of 1e-6 covers that
                 assertThat(diff).as("grad " + g.getKey() + " (max " + max + ")").isLessThanOrEqualTo(1e-4 * max + 1e-6);
             }
+            // gradients() updates nothing, buffers included (Trainer's contract); step() updates them once
+            Parameters unchanged = s.parameters();
+            for (String name : pass.buffers().keySet()) {
+                assertThat(unchanged.get(name).maxAbsDiff(params.get(name))).as(name).isZero();
+            }
+            t.step(images, labels);
             Parameters after = s.parameters();
             assertThat(pass.buffers()).isNotEmpty();
             for (Map.Entry<String, double[]> b : pass.buffers().entrySet()) {
@@ -66,6 +72,22 @@ class PyTorchBatchNormTest {
                 }
             }
             assertThat(after.get("features.1.num_batches_tracked").getLong(0)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void applyingAPassesGradientsEqualsTheStepOnABatchNormNetwork() {
+        try (Session a = PyTorchTesting.backend().open(net, params, Device.cpu());
+                Trainer ta = a.trainer(TrainingSpec.adam(1e-3, 1));
+                Session b = PyTorchTesting.backend().open(net, params, Device.cpu());
+                Trainer tb = b.trainer(TrainingSpec.adam(1e-3, 1))) {
+            ta.step(images, labels);
+            tb.applyGradients(tb.gradients(images, labels).gradients());
+            Parameters pa = a.parameters();
+            Parameters pb = b.parameters();
+            for (var spec : net.trainableSpecs()) {
+                assertThat(pb.get(spec.name()).maxAbsDiff(pa.get(spec.name()))).as(spec.name()).isLessThan(1e-6);
+            }
         }
     }
 }
