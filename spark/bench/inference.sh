@@ -16,14 +16,15 @@ echo "load before: $(uptime)"
 start=$(date +%s.%N)
 ./vgg4j predict --onnx "$DIR/model.onnx" --top-k 1 "$DIR"/images/*.png > "$DIR/predict.txt"
 predict=$(echo "$(date +%s.%N) - $start" | bc)
-# Twice: with Spark's default open cost per file (4 MB: one task per 32 small files), then as spark-classify sets it.
+# Twice: with Spark's default open cost per file (4 MB: about 32 small files per task), then with 64 KB (files
+# packed by size: here one task per core).
 start=$(date +%s.%N)
-VGG4J_JAVA_OPTS=-Dspark.sql.files.openCostInBytes=4194304 ./vgg4j spark-classify --master 'local[2]' \
+./vgg4j spark-classify --master 'local[2]' \
   --onnx "$DIR/model.onnx" --input "$DIR/images" --output "$DIR/out-4mb.parquet" | tee "$DIR/spark-4mb.txt"
 spark4mb=$(echo "$(date +%s.%N) - $start" | bc)
 start=$(date +%s.%N)
-./vgg4j spark-classify --master 'local[2]' --onnx "$DIR/model.onnx" --input "$DIR/images" \
-  --output "$DIR/out.parquet" | tee "$DIR/spark.txt"
+VGG4J_JAVA_OPTS=-Dspark.sql.files.openCostInBytes=65536 ./vgg4j spark-classify --master 'local[2]' \
+  --onnx "$DIR/model.onnx" --input "$DIR/images" --output "$DIR/out.parquet" | tee "$DIR/spark.txt"
 spark=$(echo "$(date +%s.%N) - $start" | bc)
 echo "load after: $(uptime)"
 printf 'predict: %d images in %.1f s (%.1f images/s, whole process)\n' "$N" "$predict" "$(echo "$N / $predict" | bc -l)"

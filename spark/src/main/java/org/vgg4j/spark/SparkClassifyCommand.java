@@ -29,7 +29,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "spark-classify", mixinStandardHelpOptions = true,
         description = "Classify image files (PNG, JPEG, GIF, BMP) on Apache Spark with an ONNX model; write Parquet.")
 final class SparkClassifyCommand implements Callable<Integer> {
-    private static final String OPEN_COST = "spark.sql.files.openCostInBytes";
     @Option(names = "--master", description = "Spark master URL (default: the one spark-submit set, else local[*])")
     String master;
     @Option(names = "--onnx", required = true, description = "an ONNX model exported by vgg4j (vgg4j export)")
@@ -75,11 +74,6 @@ final class SparkClassifyCommand implements Callable<Integer> {
             builder.master(master);
         } else if (System.getProperty("spark.master") == null) {
             builder.master("local[*]");
-        }
-        // Spark packs files into partitions as if each cost 4 MB to open; image files are a few KB, so that made one
-        // task per few files. 64 KB (unless the user set it, e.g. with spark-submit --conf) packs them by their size.
-        if (System.getProperty(OPEN_COST) == null) {
-            builder.config(OPEN_COST, "65536");
         }
         SparkSession spark = builder.getOrCreate();
         try {
