@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.vgg4j.backend.onnx.OnnxModelInfo;
 import org.vgg4j.datasets.image.ImageDecoder;
 import picocli.CommandLine.Command;
@@ -49,7 +51,7 @@ final class SparkClassifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ClassifyOptions options = ClassifyOptions.defaults().withBatchSize(batchSize).withInvert(invert)
                 .withMaxPixels(maxPixels);
@@ -90,11 +92,14 @@ final class SparkClassifyCommand implements Callable<Integer> {
                         + ProcessHandle.current().pid());
                 target = staging.toUri().toString();
             }
+            // Counted while written (an Observation), not by a second job reading the Parquet back.
+            Observation written = new Observation("written");
+            predictions = predictions.observe(written, functions.count(functions.lit(1)).as("rows"));
             predictions.write().parquet(target);
+            long rows = ((Number) written.getAsJava().get("rows")).longValue();
             if (staging != null) {
                 Files.move(staging, localOutput, StandardCopyOption.ATOMIC_MOVE);
             }
-            long rows = spark.read().parquet(output).count();
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println(String.format(Locale.ROOT, "classified %d images in %.1f s (%.1f images/s) -> %s", rows,
                     seconds, rows / seconds, output));
