@@ -84,7 +84,8 @@ public final class DataParallelTraining {
     /**
      * Trains {@code network} from {@code initial} on every shard of {@code shards} (each shard one worker).
      *
-     * @throws IllegalArgumentException before any step if a shard is smaller than one batch or does not fit the network
+     * @throws IllegalArgumentException before any step if a shard is smaller than one batch or does not fit the network,
+     *     or if the network holds buffers (batch norm), which data-parallel training does not gather yet
      */
     public static DataParallelResult fit(JavaRDD<TrainingShard> shards, NetworkSpec network, Parameters initial,
             TrainingSpec spec, DataParallelOptions options) {
@@ -94,6 +95,13 @@ public final class DataParallelTraining {
     static DataParallelResult fit(JavaRDD<TrainingShard> shards, NetworkSpec network, Parameters initial,
             TrainingSpec spec, DataParallelOptions options, TaskHook hook) {
         Network net = network.build();
+        // Workers' batch statistics are not gathered yet, so a network with buffers (batch norm's running
+        // statistics) would end with its initial statistics and evaluate wrongly: refused instead.
+        net.parameterSpecs().stream().filter(p -> !p.trainable()).findFirst().ifPresent(p -> {
+            throw new IllegalArgumentException("data-parallel training on Spark does not support buffers yet: network '"
+                    + net.name() + "' holds " + p.name() + " (batch norm's running statistics are not gathered from"
+                    + " the workers); train it on one machine");
+        });
         Parameters start = initial.conformTo(net);
         OptimizerRecipe recipe = OptimizerRecipe.of(spec);
         List<int[]> shapes = shards.map(s -> new int[] {s.size(), s.channels(), s.height(), s.width()}).collect();

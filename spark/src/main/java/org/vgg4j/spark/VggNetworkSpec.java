@@ -3,6 +3,7 @@ package org.vgg4j.spark;
 import org.vgg4j.core.Network;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
+import org.vgg4j.models.vgg.VggLayout;
 import org.vgg4j.models.vgg.VggVariant;
 
 /**
@@ -25,8 +26,14 @@ public record VggNetworkSpec(VggVariant variant, int ratio, int inChannels, int 
         config(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout); // validates
     }
 
-    /** The spec of {@code config}. */
+    /** The spec of {@code config}, which must be d2l's layout without batch norm (refused otherwise). */
     public static VggNetworkSpec of(VggConfig config) {
+        if (config.batchNorm() || config.layout() != VggLayout.D2L) {
+            throw new IllegalArgumentException("Spark's VggNetworkSpec carries d2l VGG without batch norm only; got "
+                    + (config.batchNorm() ? "batch norm" : "") + (config.batchNorm()
+                    && config.layout() != VggLayout.D2L ? " and " : "")
+                    + (config.layout() != VggLayout.D2L ? "layout " + config.layout() : ""));
+        }
         return new VggNetworkSpec(config.variant(), config.ratio(), config.inChannels(), config.imageSize(),
                 config.classes(), config.hiddenUnits(), config.dropout());
     }

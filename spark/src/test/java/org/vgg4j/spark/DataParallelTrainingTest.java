@@ -182,6 +182,36 @@ class DataParallelTrainingTest {
         assertThat(k3.parameters().maxAbsDiff(START)).isGreaterThan(1e-4);
     }
 
+    /** A network with batch norm, shipped as its own spec. */
+    private record BatchNormSpec() implements NetworkSpec {
+        @Override
+        public Network build() {
+            return TestData.batchNormNetwork();
+        }
+
+        @Override
+        public String key() {
+            return "test/batch-norm";
+        }
+    }
+
+    @Test
+    void aNetworkWithBuffersIsRefusedBeforeTrainingInsteadOfEndingWithItsInitialStatistics() {
+        NetworkSpec bn = new BatchNormSpec();
+        Network net = bn.build();
+        List<TrainingShard> shards = DataParallelTraining.split(TestData.images(net.sampleShape().prepend(8), 1),
+                TestData.labels(8, net.numClasses(), 2), 2);
+        JavaRDD<TrainingShard> rdd = DataParallelTraining.distribute(
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext()), shards);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataParallelTraining.fit(rdd, bn,
+                TestData.unitScale(net, 3), TrainingSpec.adam(1e-3, 1), options("pytorch")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not support buffers yet").hasMessageContaining("running_mean");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VggNetworkSpec.of(
+                VggConfig.d2l(VggVariant.VGG11).withRatio(8).withImageSize(32).withBatchNorm(true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch norm");
+    }
+
     @Test
     void shardsThatCannotHoldOneBatchAreRefusedBeforeTraining() {
         List<TrainingShard> tiny = new ArrayList<>(DataParallelTraining.split(IMAGES.slice(0, 8),
