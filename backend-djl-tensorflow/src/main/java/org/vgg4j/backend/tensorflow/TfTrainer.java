@@ -38,7 +38,7 @@ final class TfTrainer implements Trainer {
     }
 
     /** Loss, correct count and gradients of one batch, as engine arrays owned by the step. */
-    private record Pass(NDArray losses, NDArray logits, Map<String, NDArray> grads) {
+    private record Pass(NDArray losses, NDArray logits, Map<String, NDArray> grads, Map<String, NDArray> buffers) {
     }
 
     private Pass pass(Kernels k, Tensor images, int[] labels) {
@@ -51,7 +51,7 @@ final class TfTrainer implements Trainer {
         NDArray[] ce = k.softmaxCrossEntropy(logits, k.int32(labels));
         NDArray dLogits = k.mul(ce[1], k.scalar(1.0 / batch));
         Map<String, NDArray> grads = graph.backward(k, session.params(), dLogits, saved);
-        return new Pass(ce[0], logits, grads);
+        return new Pass(ce[0], logits, grads, saved.buffers);
     }
 
     private static int stageCount(TfGraph graph) {
@@ -65,6 +65,7 @@ final class TfTrainer implements Trainer {
         return session.inStep(k -> {
             Pass p = pass(k, images, labels);
             optimizer.update(k, session.params(), p.grads());
+            session.storeBuffers(p.buffers());
             double loss = mean(Kernels.doubles(p.losses()));
             int correct = Accuracy.countCorrect(Kernels.floats(p.logits()), labels);
             return new StepResult(loss, correct, labels.length);
