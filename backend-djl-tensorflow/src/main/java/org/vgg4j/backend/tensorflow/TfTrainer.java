@@ -24,6 +24,10 @@ import org.vgg4j.core.spi.Trainer;
  * far, which {@link #restoreOptimizerState} restores): each pass draws them from a generator seeded with
  * {@link StepSeeds#forStep}. So {@link #gradients} sees the masks of the {@link #step} that follows it, and a trainer
  * resumed from a checkpoint continues with the masks, hence the losses, of the uninterrupted run.
+ *
+ * <p>Batch norm: every pass normalises with the batch statistics; only {@link #step} stores the running statistics
+ * that pass computed and counts the batch in {@code num_batches_tracked} ({@link #gradients} leaves them, as the
+ * reference backend does). Gradients and optimizer state cover the trainable tensors only.
  */
 final class TfTrainer implements Trainer {
     private final TfSession session;
