@@ -48,11 +48,7 @@ class BatchNormPoolTest {
 
     /** The reference's torch-checked network: conv, BN, ReLU, avg pool 3/2 pad 1, BN(1e-3, 0.3), adaptive 4x5 -> 3x2. */
     static Network nonUniform() {
-        Sequential features = Sequential.of(Conv2d.same3x3(2, 3), new BatchNorm2d(3), new Relu(),
-                new AvgPool2d(3, 2, 1), new BatchNorm2d(3, 1e-3, 0.3), new AdaptiveAvgPool2d(3, 2));
-        Sequential fc = Sequential.of(new Flatten(), new Linear(18, 4));
-        return new Network("bn-nonuniform", new Sequential(List.of(new Sequential.Child("features", features),
-                new Sequential.Child("fc", fc))), Shape.of(2, 7, 9));
+        return TestData.batchNormNetwork();
     }
 
     /** Three channels, BN, avg pool 2/2 without padding (12x12 -> 6x6), adaptive 6x6 -> 3x3 (uniform bins). */
