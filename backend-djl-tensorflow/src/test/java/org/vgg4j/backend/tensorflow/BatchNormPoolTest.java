@@ -60,6 +60,15 @@ class BatchNormPoolTest {
                 new Sequential.Child("fc", fc))), Shape.of(3, 12, 12));
     }
 
+    /** BN on 2 channels, then an adaptive pool to the size it already has (5x6 -> 5x6: the identity). */
+    static Network identityPool() {
+        Sequential features = Sequential.of(Conv2d.same3x3(2, 2), new BatchNorm2d(2, 1e-4, 0.05), new Relu(),
+                new AdaptiveAvgPool2d(5, 6));
+        Sequential fc = Sequential.of(new Flatten(), new Linear(60, 3));
+        return new Network("bn-identity", new Sequential(List.of(new Sequential.Child("features", features),
+                new Sequential.Child("fc", fc))), Shape.of(2, 5, 6));
+    }
+
     /** torchvision's vgg11_bn at ratio 8, 1 channel, 32x32 (its adaptive pool replicates 1x1 to 7x7), no dropout. */
     static Network vgg11Bn() {
         return Vgg.build(VggConfig.torchvision("vgg11_bn", 10).withRatio(8).withInChannels(1).withImageSize(32)
@@ -69,6 +78,7 @@ class BatchNormPoolTest {
     static Stream<Arguments> networks() {
         return Stream.of(Arguments.of("non-uniform", nonUniform(), 5),
                 Arguments.of("uniform", uniform(), 4),
+                Arguments.of("identity", identityPool(), 3),
                 Arguments.of("vgg11_bn", vgg11Bn(), 6));
     }
 
