@@ -241,11 +241,14 @@ final class Kernels {
      * batch mean and biased variance, and returns {@code [y, new running mean, new running var, reserve 1..3]}, where
      * the running statistics are {@code (1 - momentum) * running + momentum * batch} with the batch's unbiased
      * variance (the kernel's {@code exponential_avg_factor}, with Bessel's correction {@code n / (n - 1)} for
-     * {@code n = N * H * W}: PyTorch's update). The reserve spaces feed {@link #fusedBatchNormGrad}.
+     * {@code n = N * H * W}: PyTorch's update). The reserve spaces feed {@link #fusedBatchNormGrad}. In float64, which
+     * the fused kernel lacks, the same from element-wise kernels ({@link #batchNormTrain64}).
      */
     NDArray[] fusedBatchNormTrain(NDArray x, NDArray scale, NDArray offset, NDArray runningMean, NDArray runningVar,
             double eps, double momentum) {
-        checkFloat32("BatchNorm2d");
+        if (precision != Precision.FLOAT32) {
+            return batchNormTrain64(x, scale, offset, runningMean, runningVar, eps, momentum);
+        }
         return op("FusedBatchNormV3").input(x).input(scale).input(offset).input(runningMean).input(runningVar)
                 .attr("epsilon", (float) eps).attr("exponential_avg_factor", (float) momentum)
                 .attr("data_format", "NHWC").attr("is_training", true).run(6);
@@ -254,7 +257,10 @@ final class Kernels {
     /** Inference-mode batch norm: {@code (x - mean) / sqrt(var + eps) * scale + offset} with the running statistics. */
     NDArray fusedBatchNormEval(NDArray x, NDArray scale, NDArray offset, NDArray runningMean, NDArray runningVar,
             double eps) {
-        checkFloat32("BatchNorm2d");
+        if (precision != Precision.FLOAT32) {
+            NDArray invStd = rsqrt(add(runningVar, scalar(eps)));
+            return add(mul(mul(sub(x, runningMean), invStd), scale), offset);
+        }
         return op("FusedBatchNormV3").input(x).input(scale).input(offset).input(runningMean).input(runningVar)
                 .attr("epsilon", (float) eps).attr("exponential_avg_factor", 1f).attr("data_format", "NHWC")
                 .attr("is_training", false).run(6)[0];
@@ -264,17 +270,55 @@ final class Kernels {
      * Gradients of training-mode batch norm from the forward pass's reserve spaces: {@code [dx, dscale, doffset]}.
      */
     NDArray[] fusedBatchNormGrad(NDArray dy, NDArray x, NDArray scale, NDArray[] reserve, double eps) {
+        if (precision != Precision.FLOAT32) {
+            return batchNormGrad64(dy, scale, reserve);
+        }
         NDArray[] out = op("FusedBatchNormGradV3").input(dy).input(x).input(scale).input(reserve[0]).input(reserve[1])
                 .input(reserve[2]).attr("epsilon", (float) eps).attr("data_format", "NHWC").attr("is_training", true)
                 .run(5);
         return new NDArray[] {out[0], out[1], out[2]};
     }
 
-    private void checkFloat32(String layer) {
-        if (precision != Precision.FLOAT32) {
-            throw new UnsupportedOperationException("the tensorflow backend runs " + layer + " in float32 only "
-                    + "(TensorFlow's FusedBatchNormV3 has no " + precision + " kernel)");
-        }
+    /**
+     * Float64 batch norm in training mode from element-wise kernels and reductions over (N, H, W), as PyTorch writes
+     * it ({@code FusedBatchNormV3} has no float64 kernel): {@code [y, new running mean, new running var, mean,
+     * 1 / sqrt(var + eps), x - mean]}, the last three being what {@link #batchNormGrad64} reads.
+     */
+    private NDArray[] batchNormTrain64(NDArray x, NDArray scale, NDArray offset, NDArray runningMean,
+            NDArray runningVar, double eps, double momentum) {
+        ai.djl.ndarray.types.Shape shape = x.getShape();
+        double n = (double) shape.get(0) * shape.get(1) * shape.get(2);
+        NDArray mean = reduce("Mean", x);
+        NDArray centred = sub(x, mean);
+        NDArray var = reduce("Mean", mul(centred, centred));
+        NDArray invStd = rsqrt(add(var, scalar(eps)));
+        NDArray y = add(mul(mul(centred, invStd), scale), offset);
+        NDArray newMean = add(mul(runningMean, scalar(1 - momentum)), mul(mean, scalar(momentum)));
+        NDArray newVar = add(mul(runningVar, scalar(1 - momentum)), mul(var, scalar(momentum * n / (n - 1))));
+        return new NDArray[] {y, newMean, newVar, mean, invStd, centred};
+    }
+
+    /** {@code [dx, dscale, doffset]} of {@link #batchNormTrain64}: PyTorch's closed form of batch norm's gradient. */
+    private NDArray[] batchNormGrad64(NDArray dy, NDArray scale, NDArray[] reserve) {
+        NDArray invStd = reserve[1];
+        NDArray xhat = mul(reserve[2], invStd);
+        ai.djl.ndarray.types.Shape shape = dy.getShape();
+        double n = (double) shape.get(0) * shape.get(1) * shape.get(2);
+        NDArray dOffset = reduce("Sum", dy);
+        NDArray dScale = reduce("Sum", mul(dy, xhat));
+        // dx = scale * invStd / n * (n * dy - sum(dy) - xhat * sum(dy * xhat))
+        NDArray inner = sub(sub(mul(dy, scalar(n)), dOffset), mul(xhat, dScale));
+        NDArray dx = mul(inner, mul(mul(scale, invStd), scalar(1 / n)));
+        return new NDArray[] {dx, dScale, dOffset};
+    }
+
+    /** {@code Mean} or {@code Sum} of an NHWC tensor over N, H and W: one value per channel. */
+    private NDArray reduce(String kernel, NDArray x) {
+        return op(kernel).input(x).input(int32(0, 1, 2)).attr("keep_dims", false).run();
+    }
+
+    NDArray rsqrt(NDArray a) {
+        return op("Rsqrt").input(a).run();
     }
 
     NDArray relu(NDArray x) {

@@ -212,6 +212,46 @@ class BatchNormPoolTest {
         }
     }
 
+    /**
+     * The float64 session (batch norm from element-wise kernels, as FusedBatchNormV3 has no float64 kernel) against the
+     * reference: everything it returns is float32-rounded, so 1e-6 of each quantity's scale.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void float64SessionMatchesTheReference(String name, Network net, int batch) {
+        Parameters params = parameters(net, 43);
+        Tensor images = TestData.images(net.sampleShape().prepend(batch), 9);
+        int classes = net.outputShape(net.sampleShape().prepend(1)).dim(1);
+        int[] labels = TestData.labels(batch, classes, 10);
+        double[] evalRef = ReferenceForward.logits(net, params, images);
+        ReferenceForward.TrainingPass ref = ReferenceForward.trainingPass(net, params, images, labels, null);
+        try (Session tf = TfTesting.backend().open(net, params, Device.cpu(), Precision.FLOAT64);
+                Trainer t = tf.trainer(TrainingSpec.adam(1e-3, 3))) {
+            assertClose("float64 eval logits", tf.predict(images).toArray(), evalRef,
+                    1e-6 * Math.max(1, maxAbs(evalRef)));
+            GradientResult g = t.gradients(images, labels);
+            assertThat(Math.abs(g.loss() - ref.loss())).as("float64 loss").isLessThanOrEqualTo(1e-12 * ref.loss());
+            double largest = ref.gradients().values().stream().mapToDouble(BatchNormPoolTest::maxAbs).max()
+                    .orElseThrow();
+            for (Map.Entry<String, double[]> e : ref.gradients().entrySet()) {
+                double scale = maxAbs(e.getValue()) > 1e-9 * largest ? maxAbs(e.getValue()) : largest;
+                assertClose("float64 gradient " + e.getKey(), g.gradients().get(e.getKey()).toArray(), e.getValue(),
+                        1e-6 * scale);
+            }
+            t.step(images, labels);
+            Parameters after = tf.parameters();
+            for (Map.Entry<String, double[]> b : ref.buffers().entrySet()) {
+                Tensor actual = after.get(b.getKey());
+                if (actual.dtype() == DType.I64) {
+                    assertThat(actual.toLongArray()).as(b.getKey()).containsExactly(4L);
+                } else {
+                    assertClose("float64 updated " + b.getKey(), actual.toArray(), b.getValue(),
+                            1e-6 * maxAbs(b.getValue()));
+                }
+            }
+        }
+    }
+
     @Test
     void averagingMatrixRowsAreTorchsBins() {
         // 5 -> 3 bins: [0, 2), [1, 4), [3, 5) (torch.nn.AdaptiveAvgPool1d(3) on length 5)
