@@ -2,7 +2,7 @@ package org.vgg4j.core;
 
 /**
  * A kind of layer that a backend (or another consumer of networks, such as an exporter) cannot run yet; its one-line
- * message names the layer and the backend, e.g. {@code BatchNorm2d is not supported by the tensorflow backend yet}.
+ * message names the layer and the backend, e.g. {@code BatchNorm2d is not supported by the onnx backend yet}.
  */
 public class UnsupportedLayerException extends Vgg4jException {
 

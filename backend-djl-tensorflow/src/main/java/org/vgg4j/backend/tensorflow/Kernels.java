@@ -58,6 +58,19 @@ final class Kernels {
         return manager.create(FloatBuffer.wrap(values), s);
     }
 
+    /** An engine array of the session's precision holding {@code values} (rounded to float32 if that is it). */
+    NDArray array(double[] values, long... shape) {
+        ai.djl.ndarray.types.Shape s = new ai.djl.ndarray.types.Shape(shape);
+        if (precision == Precision.FLOAT64) {
+            return manager.create(DoubleBuffer.wrap(values), s);
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return manager.create(FloatBuffer.wrap(f), s);
+    }
+
     /** A scalar of the session's precision. */
     NDArray scalar(double value) {
         return precision == Precision.FLOAT64 ? manager.create(value) : manager.create((float) value);
@@ -189,6 +202,123 @@ final class Kernels {
     NDArray maxPoolGrad(NDArray x, NDArray y, NDArray dy, int kernel, int stride) {
         return op("MaxPoolGrad").input(x).input(y).input(dy).attr("ksize", 1L, kernel, kernel, 1)
                 .attr("strides", 1L, stride, stride, 1).attr("padding", "VALID").attr("data_format", "NHWC").run();
+    }
+
+    /**
+     * Average pooling (VALID, NHWC) with a {@code kh x kw} window and strides {@code sh, sw}: every window divides by
+     * {@code kh * kw}. Padding, where a layer has it, is applied by {@link #pad} first (PyTorch counts padded zeros).
+     */
+    NDArray avgPool(NDArray x, int kh, int kw, int sh, int sw) {
+        return op("AvgPool").input(x).attr("ksize", 1L, kh, kw, 1).attr("strides", 1L, sh, sw, 1)
+                .attr("padding", "VALID").attr("data_format", "NHWC").run();
+    }
+
+    /** Gradient of {@link #avgPool} with respect to its input of NHWC shape {@code inputShape}. */
+    NDArray avgPoolGrad(long[] inputShape, NDArray dy, int kh, int kw, int sh, int sw) {
+        return op("AvgPoolGrad").input(int32(toInts(inputShape))).input(dy).attr("ksize", 1L, kh, kw, 1)
+                .attr("strides", 1L, sh, sw, 1).attr("padding", "VALID").attr("data_format", "NHWC").run();
+    }
+
+    /** {@code x} (NHWC) with {@code p} zero rows and columns on each side of H and W. */
+    NDArray pad(NDArray x, int p) {
+        NDArray paddings = manager.create(IntBuffer.wrap(new int[] {0, 0, p, p, p, p, 0, 0}),
+                new ai.djl.ndarray.types.Shape(4, 2));
+        return op("Pad").input(x).input(paddings).run();
+    }
+
+    /** The inverse of {@link #pad}: the interior {@code [N, h, w, C]} of a padded NHWC tensor. */
+    NDArray unpad(NDArray x, int p, long[] unpaddedShape) {
+        return op("Slice").input(x).input(int32(0, p, p, 0)).input(int32(toInts(unpaddedShape))).run();
+    }
+
+    /** {@code a @ b} per batch, broadcasting {@code a} [P, Q] against {@code b} [N, Q, C] ({@code a}^T if asked). */
+    NDArray batchMatMul(NDArray a, NDArray b, boolean adjointA) {
+        return op("BatchMatMulV2").input(a).input(b).attr("adj_x", adjointA).attr("adj_y", false).run();
+    }
+
+    /**
+     * Training-mode batch norm over the channels of NHWC {@code x} with TensorFlow's fused kernel: normalises with the
+     * batch mean and biased variance, and returns {@code [y, new running mean, new running var, reserve 1..3]}, where
+     * the running statistics are {@code (1 - momentum) * running + momentum * batch} with the batch's unbiased
+     * variance (the kernel's {@code exponential_avg_factor}, with Bessel's correction {@code n / (n - 1)} for
+     * {@code n = N * H * W}: PyTorch's update). The reserve spaces feed {@link #fusedBatchNormGrad}. In float64, which
+     * the fused kernel lacks, the same from element-wise kernels ({@link #batchNormTrain64}).
+     */
+    NDArray[] fusedBatchNormTrain(NDArray x, NDArray scale, NDArray offset, NDArray runningMean, NDArray runningVar,
+            double eps, double momentum) {
+        if (precision != Precision.FLOAT32) {
+            return batchNormTrain64(x, scale, offset, runningMean, runningVar, eps, momentum);
+        }
+        return op("FusedBatchNormV3").input(x).input(scale).input(offset).input(runningMean).input(runningVar)
+                .attr("epsilon", (float) eps).attr("exponential_avg_factor", (float) momentum)
+                .attr("data_format", "NHWC").attr("is_training", true).run(6);
+    }
+
+    /** Inference-mode batch norm: {@code (x - mean) / sqrt(var + eps) * scale + offset} with the running statistics. */
+    NDArray fusedBatchNormEval(NDArray x, NDArray scale, NDArray offset, NDArray runningMean, NDArray runningVar,
+            double eps) {
+        if (precision != Precision.FLOAT32) {
+            NDArray invStd = rsqrt(add(runningVar, scalar(eps)));
+            return add(mul(mul(sub(x, runningMean), invStd), scale), offset);
+        }
+        return op("FusedBatchNormV3").input(x).input(scale).input(offset).input(runningMean).input(runningVar)
+                .attr("epsilon", (float) eps).attr("exponential_avg_factor", 1f).attr("data_format", "NHWC")
+                .attr("is_training", false).run(6)[0];
+    }
+
+    /**
+     * Gradients of training-mode batch norm from the forward pass's reserve spaces: {@code [dx, dscale, doffset]}.
+     */
+    NDArray[] fusedBatchNormGrad(NDArray dy, NDArray x, NDArray scale, NDArray[] reserve, double eps) {
+        if (precision != Precision.FLOAT32) {
+            return batchNormGrad64(dy, scale, reserve);
+        }
+        NDArray[] out = op("FusedBatchNormGradV3").input(dy).input(x).input(scale).input(reserve[0]).input(reserve[1])
+                .input(reserve[2]).attr("epsilon", (float) eps).attr("data_format", "NHWC").attr("is_training", true)
+                .run(5);
+        return new NDArray[] {out[0], out[1], out[2]};
+    }
+
+    /**
+     * Float64 batch norm in training mode from element-wise kernels and reductions over (N, H, W), as PyTorch writes
+     * it ({@code FusedBatchNormV3} has no float64 kernel): {@code [y, new running mean, new running var, mean,
+     * 1 / sqrt(var + eps), x - mean]}, the last three being what {@link #batchNormGrad64} reads.
+     */
+    private NDArray[] batchNormTrain64(NDArray x, NDArray scale, NDArray offset, NDArray runningMean,
+            NDArray runningVar, double eps, double momentum) {
+        ai.djl.ndarray.types.Shape shape = x.getShape();
+        double n = (double) shape.get(0) * shape.get(1) * shape.get(2);
+        NDArray mean = reduce("Mean", x);
+        NDArray centred = sub(x, mean);
+        NDArray var = reduce("Mean", mul(centred, centred));
+        NDArray invStd = rsqrt(add(var, scalar(eps)));
+        NDArray y = add(mul(mul(centred, invStd), scale), offset);
+        NDArray newMean = add(mul(runningMean, scalar(1 - momentum)), mul(mean, scalar(momentum)));
+        NDArray newVar = add(mul(runningVar, scalar(1 - momentum)), mul(var, scalar(momentum * n / (n - 1))));
+        return new NDArray[] {y, newMean, newVar, mean, invStd, centred};
+    }
+
+    /** {@code [dx, dscale, doffset]} of {@link #batchNormTrain64}: PyTorch's closed form of batch norm's gradient. */
+    private NDArray[] batchNormGrad64(NDArray dy, NDArray scale, NDArray[] reserve) {
+        NDArray invStd = reserve[1];
+        NDArray xhat = mul(reserve[2], invStd);
+        ai.djl.ndarray.types.Shape shape = dy.getShape();
+        double n = (double) shape.get(0) * shape.get(1) * shape.get(2);
+        NDArray dOffset = reduce("Sum", dy);
+        NDArray dScale = reduce("Sum", mul(dy, xhat));
+        // dx = scale * invStd / n * (n * dy - sum(dy) - xhat * sum(dy * xhat))
+        NDArray inner = sub(sub(mul(dy, scalar(n)), dOffset), mul(xhat, dScale));
+        NDArray dx = mul(inner, mul(mul(scale, invStd), scalar(1 / n)));
+        return new NDArray[] {dx, dScale, dOffset};
+    }
+
+    /** {@code Mean} or {@code Sum} of an NHWC tensor over N, H and W: one value per channel. */
+    private NDArray reduce(String kernel, NDArray x) {
+        return op(kernel).input(x).input(int32(0, 1, 2)).attr("keep_dims", false).run();
+    }
+
+    NDArray rsqrt(NDArray a) {
+        return op("Rsqrt").input(a).run();
     }
 
     NDArray relu(NDArray x) {

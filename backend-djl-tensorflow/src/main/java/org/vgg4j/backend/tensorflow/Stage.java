@@ -23,7 +23,13 @@ record Stage(Kind kind, String path, Layer layer, boolean fusedRelu, Shape input
         FLATTEN,
         /** A flatten of image-shaped data that ends the network unconsumed by a linear layer: NCHW feature order. */
         FLATTEN_NCHW,
-        LINEAR, DROPOUT
+        LINEAR, DROPOUT,
+        /** Batch norm over channels: batch statistics (and a running-statistics update) in training, running ones else. */
+        BATCH_NORM,
+        /** Average pooling with PyTorch's {@code count_include_pad=True}: zero padding, then a VALID average. */
+        AVG_POOL,
+        /** Adaptive average pooling: identity, a VALID average for uniform bins, else a fixed averaging matrix. */
+        ADAPTIVE_AVG_POOL
     }
 
     String weight() {

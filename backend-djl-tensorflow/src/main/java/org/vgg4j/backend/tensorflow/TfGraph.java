@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
-import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.layer.AdaptiveAvgPool2d;
 import org.vgg4j.core.layer.AvgPool2d;
 import org.vgg4j.core.layer.BatchNorm2d;
@@ -37,11 +36,16 @@ final class TfGraph {
     private final Network network;
     private final List<Stage> stages;
     private final List<ParamLayout> layouts;
+    private final List<ParamLayout> buffers;
+    private final List<String> counters;
 
-    private TfGraph(Network network, List<Stage> stages, List<ParamLayout> layouts) {
+    private TfGraph(Network network, List<Stage> stages, List<ParamLayout> layouts, List<ParamLayout> buffers,
+            List<String> counters) {
         this.network = network;
         this.stages = List.copyOf(stages);
         this.layouts = List.copyOf(layouts);
+        this.buffers = List.copyOf(buffers);
+        this.counters = List.copyOf(counters);
     }
 
     /**
@@ -81,25 +85,27 @@ final class TfGraph {
 
         @Override
         public Stage.Kind batchNorm2d(BatchNorm2d layer) {
-            throw new UnsupportedLayerException("BatchNorm2d", "tensorflow");
+            return Stage.Kind.BATCH_NORM;
         }
 
         @Override
         public Stage.Kind adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
-            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "tensorflow");
+            return Stage.Kind.ADAPTIVE_AVG_POOL;
         }
 
         @Override
         public Stage.Kind avgPool2d(AvgPool2d layer) {
-            throw new UnsupportedLayerException("AvgPool2d", "tensorflow");
+            return Stage.Kind.AVG_POOL;
         }
     };
 
-    /** Compiles {@code network}; batch norm and average pooling throw {@link UnsupportedLayerException} for now. */
+    /** Compiles {@code network}. */
     static TfGraph compile(Network network) {
         List<LayerNode> leaves = network.leaves(1);
         List<Stage> stages = new ArrayList<>();
         List<ParamLayout> layouts = new ArrayList<>();
+        List<ParamLayout> buffers = new ArrayList<>();
+        List<String> counters = new ArrayList<>();
         Shape in = network.sampleShape().prepend(1);
         int[] flattenedChw = null;
         int flattenStage = -1;
@@ -133,6 +139,16 @@ final class TfGraph {
                 if (nextIsRelu) {
                     i++;
                 }
+            } else if (kind == Stage.Kind.BATCH_NORM) {
+                Shape c = layer.parameters().get(0).shape();
+                stages.add(new Stage(Stage.Kind.BATCH_NORM, node.path(), layer, false, in, out));
+                layouts.add(ParamLayout.plain(node.path() + ".weight", c));
+                layouts.add(ParamLayout.plain(node.path() + ".bias", c));
+                buffers.add(ParamLayout.plain(node.path() + ".running_mean", c));
+                buffers.add(ParamLayout.plain(node.path() + ".running_var", c));
+                counters.add(node.path() + ".num_batches_tracked");
+            } else if (kind == Stage.Kind.AVG_POOL || kind == Stage.Kind.ADAPTIVE_AVG_POOL) {
+                stages.add(new Stage(kind, node.path(), layer, false, in, out));
             } else if (kind == Stage.Kind.RELU) {
                 stages.add(new Stage(Stage.Kind.RELU, node.path(), layer, false, in, out));
             } else if (kind == Stage.Kind.MAX_POOL) {
@@ -158,7 +174,7 @@ final class TfGraph {
             stages.set(flattenStage, new Stage(Stage.Kind.FLATTEN_NCHW, f.path(), f.layer(), false, f.input(),
                     f.output()));
         }
-        return new TfGraph(network, stages, layouts);
+        return new TfGraph(network, stages, layouts, buffers, counters);
     }
 
     Network network() {
@@ -169,8 +185,19 @@ final class TfGraph {
         return stages.size();
     }
 
+    /** The trainable parameters' layouts (what gradients and optimizer state hold), in the network's order. */
     List<ParamLayout> layouts() {
         return layouts;
+    }
+
+    /** The float buffers (batch norm's running statistics), kept as engine arrays next to the parameters. */
+    List<ParamLayout> buffers() {
+        return buffers;
+    }
+
+    /** The int64 counters (batch norm's {@code num_batches_tracked}), kept on the host. */
+    List<String> counters() {
+        return counters;
     }
 
     /** What a forward pass keeps for the backward pass. */
@@ -178,12 +205,17 @@ final class TfGraph {
         final NDArray[] inputs;
         final NDArray[] outputs;
         final NDArray[] masks;
+        /** Per stage: batch norm's reserve spaces, or an adaptive pool's averaging matrix. */
+        final NDArray[][] extras;
+        /** The running statistics a training pass computed, by buffer name, for the trainer to store after a step. */
+        final Map<String, NDArray> buffers = new LinkedHashMap<>();
         final int batch;
 
         Saved(int stages, int batch) {
             inputs = new NDArray[stages];
             outputs = new NDArray[stages];
             masks = new NDArray[stages];
+            extras = new NDArray[stages][];
             this.batch = batch;
         }
     }
@@ -228,6 +260,15 @@ final class TfGraph {
                 }
                 return k.maxPool(h, m.kernelSize(), m.stride());
             }
+            case BATCH_NORM:
+                return batchNorm(k, params, s, h, batch, training, saved, index);
+            case AVG_POOL: {
+                AvgPool2d a = (AvgPool2d) s.layer();
+                NDArray padded = a.padding() > 0 ? k.pad(h, a.padding()) : h;
+                return k.avgPool(padded, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
+            }
+            case ADAPTIVE_AVG_POOL:
+                return adaptiveAvgPool(k, s, h, batch, saved, index);
             case FLATTEN:
                 return s.input().rank() == 2 ? h : k.reshape(h, batch, s.output().dim(1));
             case FLATTEN_NCHW:
@@ -255,6 +296,79 @@ final class TfGraph {
         }
     }
 
+    private static NDArray batchNorm(Kernels k, Map<String, NDArray> params, Stage s, NDArray h, int batch,
+            boolean training, Saved saved, int index) {
+        BatchNorm2d b = (BatchNorm2d) s.layer();
+        String p = s.path();
+        NDArray scale = params.get(p + ".weight");
+        NDArray offset = params.get(p + ".bias");
+        NDArray mean = params.get(p + ".running_mean");
+        NDArray var = params.get(p + ".running_var");
+        if (!training) {
+            return k.fusedBatchNormEval(h, scale, offset, mean, var, b.eps());
+        }
+        if ((long) batch * s.input().dim(2) * s.input().dim(3) < 2) {
+            throw new IllegalArgumentException("layer '" + p + "' (" + b.describe() + ") needs more than 1 value per "
+                    + "channel to train, got input " + s.input().withBatch(batch) + "; use a larger batch");
+        }
+        NDArray[] out = k.fusedBatchNormTrain(h, scale, offset, mean, var, b.eps(), b.momentum());
+        if (saved != null) {
+            saved.extras[index] = new NDArray[] {out[3], out[4], out[5]};
+            saved.buffers.put(p + ".running_mean", out[1]);
+            saved.buffers.put(p + ".running_var", out[2]);
+        }
+        return out[0];
+    }
+
+    /** Where an adaptive pool's bins are all {@code H/outH x W/outW} windows at that stride: a plain average pool. */
+    private static boolean uniformBins(Stage s) {
+        AdaptiveAvgPool2d a = (AdaptiveAvgPool2d) s.layer();
+        return s.input().dim(2) % a.outH() == 0 && s.input().dim(3) % a.outW() == 0;
+    }
+
+    private static NDArray adaptiveAvgPool(Kernels k, Stage s, NDArray h, int batch, Saved saved, int index) {
+        AdaptiveAvgPool2d a = (AdaptiveAvgPool2d) s.layer();
+        int c = s.input().dim(1);
+        int hi = s.input().dim(2);
+        int wi = s.input().dim(3);
+        if (hi == a.outH() && wi == a.outW()) {
+            return h;
+        }
+        if (uniformBins(s)) {
+            return k.avgPool(h, hi / a.outH(), wi / a.outW(), hi / a.outH(), wi / a.outW());
+        }
+        NDArray m = k.array(averagingMatrix(a, hi, wi), (long) a.outH() * a.outW(), (long) hi * wi);
+        if (saved != null) {
+            saved.extras[index] = new NDArray[] {m};
+        }
+        NDArray y = k.batchMatMul(m, k.reshape(h, batch, (long) hi * wi, c), false);
+        return k.reshape(y, batch, a.outH(), a.outW(), c);
+    }
+
+    /**
+     * The [outH * outW, H * W] matrix whose row {@code i * outW + j} averages PyTorch's bin (i, j) of an H x W image:
+     * rows {@link AdaptiveAvgPool2d#binStart} to {@link AdaptiveAvgPool2d#binEnd}, and the same for columns.
+     */
+    static double[] averagingMatrix(AdaptiveAvgPool2d a, int hi, int wi) {
+        double[] m = new double[a.outH() * a.outW() * hi * wi];
+        for (int i = 0; i < a.outH(); i++) {
+            int h0 = AdaptiveAvgPool2d.binStart(i, hi, a.outH());
+            int h1 = AdaptiveAvgPool2d.binEnd(i, hi, a.outH());
+            for (int j = 0; j < a.outW(); j++) {
+                int w0 = AdaptiveAvgPool2d.binStart(j, wi, a.outW());
+                int w1 = AdaptiveAvgPool2d.binEnd(j, wi, a.outW());
+                double inv = 1.0 / ((h1 - h0) * (w1 - w0));
+                int row = (i * a.outW() + j) * hi * wi;
+                for (int y = h0; y < h1; y++) {
+                    for (int x = w0; x < w1; x++) {
+                        m[row + y * wi + x] = inv;
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
     /**
      * Gradients (engine layout, by parameter name) of the loss whose gradient with respect to the logits is
      * {@code dLogits}, given the forward pass recorded in {@code saved}.
@@ -273,7 +387,8 @@ final class TfGraph {
 
     private int firstStageWithParameters() {
         for (int i = 0; i < stages.size(); i++) {
-            if (stages.get(i).kind() == Stage.Kind.CONV || stages.get(i).kind() == Stage.Kind.LINEAR) {
+            Stage.Kind kind = stages.get(i).kind();
+            if (kind == Stage.Kind.CONV || kind == Stage.Kind.LINEAR || kind == Stage.Kind.BATCH_NORM) {
                 return i;
             }
         }
@@ -309,6 +424,38 @@ final class TfGraph {
                     return k.mklMaxPoolGrad(x, y, dy, saved.masks[i], m.kernelSize(), m.stride());
                 }
                 return k.maxPoolGrad(x, y, dy, m.kernelSize(), m.stride());
+            }
+            case BATCH_NORM: {
+                BatchNorm2d b = (BatchNorm2d) s.layer();
+                NDArray[] g = k.fusedBatchNormGrad(dy, x, params.get(s.weight()), saved.extras[i], b.eps());
+                grads.put(s.weight(), g[1]);
+                grads.put(s.bias(), g[2]);
+                return needInput ? g[0] : null;
+            }
+            case AVG_POOL: {
+                AvgPool2d a = (AvgPool2d) s.layer();
+                long[] shape = Stage.engineShape(s.input(), saved.batch);
+                int p = a.padding();
+                if (p == 0) {
+                    return k.avgPoolGrad(shape, dy, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
+                }
+                long[] padded = {shape[0], shape[1] + 2L * p, shape[2] + 2L * p, shape[3]};
+                NDArray d = k.avgPoolGrad(padded, dy, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
+                return k.unpad(d, p, shape);
+            }
+            case ADAPTIVE_AVG_POOL: {
+                AdaptiveAvgPool2d a = (AdaptiveAvgPool2d) s.layer();
+                long[] shape = Stage.engineShape(s.input(), saved.batch);
+                int hi = s.input().dim(2);
+                int wi = s.input().dim(3);
+                if (hi == a.outH() && wi == a.outW()) {
+                    return dy;
+                }
+                if (uniformBins(s)) {
+                    return k.avgPoolGrad(shape, dy, hi / a.outH(), wi / a.outW(), hi / a.outH(), wi / a.outW());
+                }
+                NDArray d = k.reshape(dy, saved.batch, (long) a.outH() * a.outW(), s.input().dim(1));
+                return k.reshape(k.batchMatMul(saved.extras[i][0], d, true), shape);
             }
             case FLATTEN:
                 return s.input().rank() == 2 ? dy : k.reshape(dy, Stage.engineShape(s.input(), saved.batch));

@@ -31,7 +31,10 @@ final class TfSession implements Session {
     private final TfNDManager manager;
     private final TF_Status status;
     private final boolean onednnPool;
+    /** Trainable parameters and float buffers (running statistics), engine layout, by {@code state_dict} name. */
     private final Map<String, NDArray> params = new LinkedHashMap<>();
+    /** The int64 counters ({@code num_batches_tracked}), on the host. */
+    private final Map<String, Long> counters = new LinkedHashMap<>();
     private boolean closed;
 
     TfSession(TfGraph graph, Parameters parameters, Device device, Precision precision, TfNDManager manager,
@@ -98,10 +101,13 @@ final class TfSession implements Session {
     @Override
     public Parameters parameters() {
         ensureOpen();
+        Map<String, ParamLayout> engine = engineLayouts();
         Map<String, Tensor> out = new LinkedHashMap<>();
         try {
-            for (ParamLayout layout : graph.layouts()) {
-                out.put(layout.name(), layout.toCore(Kernels.floats(params.get(layout.name()))));
+            for (org.vgg4j.core.layer.ParameterSpec spec : network().parameterSpecs()) {
+                ParamLayout layout = engine.get(spec.name());
+                out.put(spec.name(), layout != null ? layout.toCore(Kernels.floats(params.get(spec.name())))
+                        : Tensor.wrapLongs(spec.shape(), new long[] {counters.get(spec.name())}));
             }
         } catch (RuntimeException e) {
             recover();
@@ -116,13 +122,43 @@ final class TfSession implements Session {
         Parameters conformed = parameters.conformTo(network());
         Kernels k = sessionKernels();
         Map<String, NDArray> fresh = new LinkedHashMap<>();
-        for (ParamLayout layout : graph.layouts()) {
+        for (ParamLayout layout : engineLayouts().values()) {
             fresh.put(layout.name(), k.array(layout.toEngine(conformed.get(layout.name())),
                     layout.engineShape().toLongArray()));
         }
         params.values().forEach(NDArray::close);
         params.clear();
         params.putAll(fresh);
+        counters.clear();
+        for (String name : graph.counters()) {
+            counters.put(name, conformed.get(name).getLong(0));
+        }
+    }
+
+    /** Every tensor the engine holds (trainable parameters, then float buffers), by name. */
+    private Map<String, ParamLayout> engineLayouts() {
+        Map<String, ParamLayout> out = new LinkedHashMap<>();
+        graph.layouts().forEach(l -> out.put(l.name(), l));
+        graph.buffers().forEach(l -> out.put(l.name(), l));
+        return out;
+    }
+
+    /**
+     * After a training step: replaces the running statistics with the ones the step's forward pass computed (moved to
+     * the session's manager) and counts the batch in every {@code num_batches_tracked}, as PyTorch's train mode does.
+     */
+    void storeBuffers(Map<String, NDArray> fresh) {
+        if (graph.counters().isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, NDArray> e : fresh.entrySet()) {
+            e.getValue().attach(manager);
+            NDArray old = params.put(e.getKey(), e.getValue());
+            if (old != null) {
+                old.close();
+            }
+        }
+        counters.replaceAll((name, n) -> n + 1);
     }
 
     @Override

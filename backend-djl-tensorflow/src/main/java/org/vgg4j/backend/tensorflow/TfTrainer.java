@@ -24,6 +24,10 @@ import org.vgg4j.core.spi.Trainer;
  * far, which {@link #restoreOptimizerState} restores): each pass draws them from a generator seeded with
  * {@link StepSeeds#forStep}. So {@link #gradients} sees the masks of the {@link #step} that follows it, and a trainer
  * resumed from a checkpoint continues with the masks, hence the losses, of the uninterrupted run.
+ *
+ * <p>Batch norm: every pass normalises with the batch statistics; only {@link #step} stores the running statistics
+ * that pass computed and counts the batch in {@code num_batches_tracked} ({@link #gradients} leaves them, as the
+ * reference backend does). Gradients and optimizer state cover the trainable tensors only.
  */
 final class TfTrainer implements Trainer {
     private final TfSession session;
@@ -38,7 +42,7 @@ final class TfTrainer implements Trainer {
     }
 
     /** Loss, correct count and gradients of one batch, as engine arrays owned by the step. */
-    private record Pass(NDArray losses, NDArray logits, Map<String, NDArray> grads) {
+    private record Pass(NDArray losses, NDArray logits, Map<String, NDArray> grads, Map<String, NDArray> buffers) {
     }
 
     private Pass pass(Kernels k, Tensor images, int[] labels) {
@@ -51,7 +55,7 @@ final class TfTrainer implements Trainer {
         NDArray[] ce = k.softmaxCrossEntropy(logits, k.int32(labels));
         NDArray dLogits = k.mul(ce[1], k.scalar(1.0 / batch));
         Map<String, NDArray> grads = graph.backward(k, session.params(), dLogits, saved);
-        return new Pass(ce[0], logits, grads);
+        return new Pass(ce[0], logits, grads, saved.buffers);
     }
 
     private static int stageCount(TfGraph graph) {
@@ -65,6 +69,7 @@ final class TfTrainer implements Trainer {
         return session.inStep(k -> {
             Pass p = pass(k, images, labels);
             optimizer.update(k, session.params(), p.grads());
+            session.storeBuffers(p.buffers());
             double loss = mean(Kernels.doubles(p.losses()));
             int correct = Accuracy.countCorrect(Kernels.floats(p.logits()), labels);
             return new StepResult(loss, correct, labels.length);
