@@ -30,6 +30,7 @@ import org.vgg4j.core.Shape;
 import org.vgg4j.core.ShapeMismatchException;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.Adam;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.OptimizerState;
@@ -191,6 +192,67 @@ public abstract class BackendContract {
                     assertThat(diff).isLessThanOrEqualTo(LOGIT_TOLERANCE);
                     assertThat(diff / expected.maxAbs()).isLessThanOrEqualTo(LOGIT_TOLERANCE);
                 }
+            }
+        }
+    }
+
+    /**
+     * Batch norm (two of them, one with its own eps and momentum), a padded average pool and a non-uniform adaptive
+     * pool: eval-mode logits use the running statistics (drawn away from 0 / 1, so that eval mode matters).
+     */
+    @Test
+    void batchNormAndAveragePoolsInEvalModeMatchTheFloat64Reference() {
+        Network net = TestData.batchNormNetwork();
+        Parameters params = TestData.withBatchNormStatistics(net, 21);
+        Tensor images = TestData.images(net.sampleShape().prepend(5), 22);
+        Tensor expected = ReferenceForward.logitsTensor(net, params, images);
+        try (Session s = backend().open(net, params, Device.cpu())) {
+            double diff = s.predict(images).maxAbsDiff(expected);
+            System.out.printf("%s: batch-norm network eval logits vs float64 reference: max abs diff %.3g (max |logit|"
+                    + " %.3g)%n", backend().name(), diff, expected.maxAbs());
+            assertThat(expected.maxAbs()).isPositive();
+            assertThat(diff).isLessThanOrEqualTo(LOGIT_TOLERANCE * Math.max(1, expected.maxAbs()));
+            // the buffers come back as they went in, num_batches_tracked as int64
+            assertThat(s.parameters().maxAbsDiff(params)).isZero();
+        }
+    }
+
+    /**
+     * A training pass of the batch-norm network: {@code gradients} normalises with the batch's statistics but updates
+     * nothing, not even the running statistics; {@code step} updates them once, as PyTorch does (biased variance to
+     * normalise, unbiased into {@code running_var}, one more {@code num_batches_tracked}); and applying a batch's
+     * gradients is the step on that batch for the trainable tensors.
+     */
+    @Test
+    void batchNormTrainingUpdatesTheRunningStatisticsInStepOnly() {
+        assumeTrains();
+        Network net = TestData.batchNormNetwork();
+        Parameters params = TestData.withBatchNormStatistics(net, 23);
+        Tensor images = TestData.images(net.sampleShape().prepend(6), 24);
+        int[] labels = TestData.labels(6, net.numClasses(), 25);
+        ReferenceForward.TrainingPass pass = ReferenceForward.trainingPass(net, params, images, labels, null);
+        TrainingSpec spec = TrainingSpec.adam(1e-3, 1);
+        try (Session a = backend().open(net, params, Device.cpu());
+             Session b = backend().open(net, params, Device.cpu());
+             Trainer stepping = a.trainer(spec);
+             Trainer applying = b.trainer(spec)) {
+            GradientResult g = applying.gradients(images, labels);
+            assertThat(g.loss()).isCloseTo(pass.loss(), org.assertj.core.data.Offset.offset(1e-5 * pass.loss()));
+            assertThat(b.parameters().maxAbsDiff(params)).as("gradients() changes nothing").isZero();
+            applying.applyGradients(g.gradients());
+            stepping.step(images, labels);
+            Parameters after = a.parameters();
+            assertThat(pass.buffers()).isNotEmpty();
+            for (Map.Entry<String, double[]> buffer : pass.buffers().entrySet()) {
+                Tensor ours = after.get(buffer.getKey());
+                for (int i = 0; i < buffer.getValue().length; i++) {
+                    double v = ours.dtype() == DType.I64 ? ours.getLong(i) : ours.get(i);
+                    assertThat(v).as(buffer.getKey() + "[" + i + "]")
+                            .isCloseTo(buffer.getValue()[i], org.assertj.core.data.Offset.offset(1e-5));
+                }
+            }
+            for (ParameterSpec p : net.trainableSpecs()) {
+                assertThat(b.parameters().get(p.name()).maxAbsDiff(after.get(p.name()))).as(p.name()).isZero();
             }
         }
     }
