@@ -109,6 +109,9 @@ public final class OnnxExporter {
                 continue;
             }
             export.rename.put(y.getReference(), node.path());
+            if (node.layer() instanceof AdaptiveAvgPool2d a) {
+                export.docs.put(nodeNames.size(), a.describe());
+            }
             nodeNames.add(node.path());
             x = y;
         }
@@ -119,7 +122,7 @@ public final class OnnxExporter {
         }
         rename.put(x.getReference(), OUTPUT);
 
-        OnnxMl.GraphProto graph = finishGraph(ctx.buildGraph(), sample, rename, nodeNames);
+        OnnxMl.GraphProto graph = finishGraph(ctx.buildGraph(), sample, rename, nodeNames, export.docs);
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName(PRODUCER)
@@ -150,6 +153,8 @@ public final class OnnxExporter {
         final List<OnnxMetadata.OmittedDropout> dropouts = new ArrayList<>();
         /** Batch-norm path to its num_batches_tracked, which the inference graph does not use (kept in metadata). */
         final Map<String, Long> batchesTracked = new LinkedHashMap<>();
+        /** Doc strings by node index: an adaptive pool says so, as its AveragePool could be a plain one. */
+        final Map<Integer, String> docs = new HashMap<>();
         String path;
         int index;
         ONNXRef<?> x;
@@ -301,7 +306,7 @@ public final class OnnxExporter {
 
     /** Retypes the input to [batch, C, H, W], and names nodes, values and initializers after the layers. */
     private static OnnxMl.GraphProto finishGraph(OnnxMl.GraphProto built, Shape sample, Map<String, String> rename,
-            List<String> nodeNames) {
+            List<String> nodeNames, Map<Integer, String> docs) {
         OnnxMl.GraphProto.Builder g = built.toBuilder();
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
@@ -316,6 +321,9 @@ public final class OnnxExporter {
         for (int i = 0; i < g.getNodeCount(); i++) {
             OnnxMl.NodeProto.Builder n = g.getNodeBuilder(i);
             n.setName(nodeNames.get(i));
+            if (docs.containsKey(i)) {
+                n.setDocString(docs.get(i));
+            }
             for (int j = 0; j < n.getInputCount(); j++) {
                 n.setInput(j, rename.getOrDefault(n.getInput(j), n.getInput(j)));
             }

@@ -55,6 +55,50 @@ class OnnxBatchNormTest {
                 .withImageSize(size));
     }
 
+    /**
+     * A vgg4j file with batch norm and an adaptive pool (Einsum at 32, AveragePool at 224, GlobalAveragePool for 1x1)
+     * reads back as the same network and parameters (num_batches_tracked included) and predicts the reference's logits.
+     */
+    @ParameterizedTest(name = "vgg11_bn ratio 8, 3 channels, {0}x{0}, file round trip")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {32, 224})
+    void aFileReadsBackAsTheSameNetwork(int size, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Network net = vgg11bn(3, size);
+        Parameters params = bnParameters(net, 8);
+        java.nio.file.Path file = dir.resolve("m.onnx");
+        org.vgg4j.onnx.OnnxExporter.write(file, net, params, org.vgg4j.onnx.ExportMetadata.forNetwork(net));
+        OnnxModelFile model = OnnxModelFile.load(file);
+        assertThat(model.network()).isEqualTo(net);
+        assertThat(model.parameters().names()).containsExactlyElementsOf(params.names());
+        assertThat(model.parameters().maxAbsDiff(params)).isZero();
+        assertThat(model.parameters().get("features.1.num_batches_tracked").getLong(0)).isEqualTo(17);
+
+        Tensor images = TestData.images(net.sampleShape().prepend(2), 9);
+        Tensor expected = ReferenceForward.logitsTensor(net, params, images);
+        try (OnnxSession s = new OnnxBackend(new OnnxRuntimeOptions(1, 16)).open(model, Device.cpu())) {
+            assertThat(s.predict(images).maxAbsDiff(expected)).isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void globalAndPlainAveragePoolsReadBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Network net = new Network("pools", org.vgg4j.core.layer.Sequential.of(
+                new org.vgg4j.core.layer.Conv2d(2, 4, 3, 1, 1), new org.vgg4j.core.layer.BatchNorm2d(4, 1e-3, 0.2),
+                new org.vgg4j.core.layer.AvgPool2d(3, 2, 1), new org.vgg4j.core.layer.AdaptiveAvgPool2d(1, 1),
+                new org.vgg4j.core.layer.Flatten(), new org.vgg4j.core.layer.Linear(4, 3)),
+                org.vgg4j.core.Shape.of(2, 9, 9));
+        Parameters params = bnParameters(net, 2);
+        java.nio.file.Path file = dir.resolve("pools.onnx");
+        org.vgg4j.onnx.OnnxExporter.write(file, net, params, org.vgg4j.onnx.ExportMetadata.forNetwork(net));
+        OnnxModelFile model = OnnxModelFile.load(file);
+        assertThat(model.network()).isEqualTo(net);
+        Tensor images = TestData.images(net.sampleShape().prepend(3), 1);
+        Tensor expected = ReferenceForward.logitsTensor(net, params, images);
+        assertThat(expected.maxAbs()).isGreaterThan(100 * TOLERANCE);
+        try (OnnxSession s = new OnnxBackend().open(model, Device.cpu())) {
+            assertThat(s.predict(images).maxAbsDiff(expected)).isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
     @ParameterizedTest(name = "vgg11_bn ratio 8, {0} channel(s), {1}x{1}")
     @CsvSource({"1, 32", "3, 32", "1, 224", "3, 224"})
     void logitsMatchTheReferencePaddedOrNot(int channels, int size) {
