@@ -103,14 +103,15 @@ public final class OnnxExporter {
             export.index = i;
             export.x = x;
             export.in = in;
+            export.doc = null;
             in = node.outputShape().dropFirst();
             ONNXRef<?> y = node.layer().accept(export);
             if (y == null) {
                 continue;
             }
             export.rename.put(y.getReference(), node.path());
-            if (node.layer() instanceof AdaptiveAvgPool2d a) {
-                export.docs.put(nodeNames.size(), a.describe());
+            if (export.doc != null) {
+                export.docs.put(nodeNames.size(), export.doc);
             }
             nodeNames.add(node.path());
             x = y;
@@ -160,6 +161,8 @@ public final class OnnxExporter {
         ONNXRef<?> x;
         /** The shape of {@code x} for one sample, [C, H, W] before the flatten. */
         Shape in;
+        /** The doc string of the node just made, or null. */
+        String doc;
 
         LayerExport(ONNXContext ctx, Parameters params) {
             this.ctx = ctx;
@@ -242,6 +245,7 @@ public final class OnnxExporter {
          */
         @Override
         public ONNXRef<?> adaptiveAvgPool2d(AdaptiveAvgPool2d a) {
+            doc = a.describe();
             int h = in.dim(1);
             int w = in.dim(2);
             if (a.outH() == 1 && a.outW() == 1) {

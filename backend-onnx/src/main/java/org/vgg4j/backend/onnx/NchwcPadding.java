@@ -85,11 +85,13 @@ final class NchwcPadding {
         int pendingIn = -1;
         int count = 0;
         for (int i = 0; i < leaves.size(); i++) {
-            if (leaves.get(i).layer() instanceof BatchNorm2d bn && widenedOut > 0) {
+            Passage passage = passage(leaves.get(i));
+            if (passage == Passage.NORMALIZATION && widenedOut > 0) {
+                BatchNorm2d bn = (BatchNorm2d) leaves.get(i).layer();
                 // between a widened convolution and the next one: widened too, the new channels kept at 0
                 widened.put(leaves.get(i).path(), new BatchNorm2d(widenedOut, bn.eps(), bn.momentum()));
             }
-            if (passage(leaves.get(i)) != Passage.CONVOLUTION) {
+            if (passage != Passage.CONVOLUTION) {
                 continue;
             }
             Conv2d conv = (Conv2d) leaves.get(i).layer();
@@ -126,7 +128,7 @@ final class NchwcPadding {
     private static boolean feedsConvolution(List<LayerNode> leaves, int index) {
         for (int j = index + 1; j < leaves.size(); j++) {
             Passage next = passage(leaves.get(j));
-            if (next != Passage.KEEPS_ZEROS) {
+            if (next != Passage.KEEPS_ZEROS && next != Passage.NORMALIZATION) {
                 return next == Passage.CONVOLUTION;
             }
         }
@@ -143,6 +145,11 @@ final class NchwcPadding {
         CONVOLUTION,
         /** Maps zero channels to zero channels and has no parameters (at inference). */
         KEEPS_ZEROS,
+        /**
+         * Batch norm: keeps zero channels zero once widened with the convolution before it (weight 0, bias 0, running
+         * mean 0, running variance 1 on the new channels).
+         */
+        NORMALIZATION,
         /** Mixes channels into features: padding must not reach it. */
         STOPS
     }
@@ -168,10 +175,9 @@ final class NchwcPadding {
             return Passage.KEEPS_ZEROS;
         }
 
-        /** Widened with the convolution before it: weight 0, bias 0, mean 0, variance 1 map 0 to 0. */
         @Override
         public Passage batchNorm2d(BatchNorm2d layer) {
-            return Passage.KEEPS_ZEROS;
+            return Passage.NORMALIZATION;
         }
 
         @Override

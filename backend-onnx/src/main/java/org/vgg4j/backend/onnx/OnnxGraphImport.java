@@ -43,6 +43,9 @@ import org.vgg4j.onnx.OnnxMetadata;
  * original positions.
  */
 final class OnnxGraphImport {
+    /** Batch norm's int64 buffer, absent from the graph: 0, or the count vgg4j's metadata records. */
+    private static final String BATCHES_TRACKED = "num_batches_tracked";
+
     private OnnxGraphImport() {
     }
 
@@ -175,11 +178,9 @@ final class OnnxGraphImport {
                 ? OnnxMetadata.batchesTracked(info.properties(), source) : Map.of();
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (Leaf l : pathed) {
-            l.tensors().forEach((local, t) -> params.put(l.path() + "." + local, t));
-            if (l.layer() instanceof BatchNorm2d) {
-                params.put(l.path() + ".num_batches_tracked",
-                        Tensor.ofLongs(Shape.of(), new long[] {tracked.getOrDefault(l.path(), 0L)}));
-            }
+            l.tensors().forEach((local, t) -> params.put(l.path() + "." + local,
+                    local.equals(BATCHES_TRACKED) && tracked.containsKey(l.path())
+                            ? Tensor.ofLongs(Shape.of(), new long[] {tracked.get(l.path())}) : t));
         }
         Parameters parameters;
         try {
@@ -260,7 +261,8 @@ final class OnnxGraphImport {
         double eps = shortest(floatAttr(node, "epsilon", 1e-5f, where));
         double momentum = shortest((float) (1 - shortest(floatAttr(node, "momentum", 0.9f, where))));
         return new Leaf(name, new BatchNorm2d(c, eps, momentum),
-                tensorMap("weight", w, "bias", b, "running_mean", mean, "running_var", var));
+                tensorMap("weight", w, "bias", b, "running_mean", mean, "running_var", var,
+                        BATCHES_TRACKED, Tensor.ofLongs(Shape.of(), new long[] {0})));
     }
 
     private static double shortest(float f) {

@@ -117,7 +117,10 @@ class OnnxBatchNormTest {
 
         NchwcPadding.Padded padded = NchwcPadding.apply(net, params, 16);
         assertThat(padded.widened()).as("the 8-channel first convolution is widened").isEqualTo(1);
-        assertThat(padded.parameters().get("features.1.running_var").shape().dim(0)).isEqualTo(16);
+        assertThat(padded.parameters().get("features.1.running_var").toArray()).hasSize(16)
+                .startsWith(params.get("features.1.running_var").toArray()).endsWith(1, 1, 1, 1, 1, 1, 1, 1);
+        assertThat(padded.parameters().get("features.1.weight").toArray()).endsWith(0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(padded.parameters().get("features.1.running_mean").toArray()).endsWith(0, 0, 0, 0, 0, 0, 0, 0);
         double[] ref = ReferenceForward.logits(padded.network(), padded.parameters(), images);
         double max = 0;
         for (int i = 0; i < ref.length; i++) {
