@@ -281,16 +281,16 @@ final class OnnxGraphImport {
         boolean square = kernel.length == 2 && kernel[0] == kernel[1] && strides.length == 2
                 && strides[0] == strides[1] && pads.length == 4 && pads[0] == pads[1] && pads[1] == pads[2]
                 && pads[2] == pads[3];
-        if (node.getDocString().startsWith("AdaptiveAvgPool2d") && in != null && kernel.length == 2
+        boolean plain = intAttr(node, "ceil_mode", 0, where) == 0
+                && stringAttr(node, "auto_pad", "NOTSET", where).equals("NOTSET");
+        if (node.getDocString().startsWith("AdaptiveAvgPool2d") && plain && in != null && kernel.length == 2
                 && kernel[0] > 0 && kernel[1] > 0 && strides.length == 2
                 && kernel[0] == strides[0] && kernel[1] == strides[1] && pads.length == 4 && pads[0] == 0
                 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0 && in.rank() == 3 && in.dim(1) % kernel[0] == 0
                 && in.dim(2) % kernel[1] == 0) {
             return new Leaf(name, new AdaptiveAvgPool2d(in.dim(1) / kernel[0], in.dim(2) / kernel[1]));
         }
-        if (!square || intAttr(node, "ceil_mode", 0, where) != 0
-                || (pads[0] > 0 && intAttr(node, "count_include_pad", 0, where) != 1)
-                || !stringAttr(node, "auto_pad", "NOTSET", where).equals("NOTSET")) {
+        if (!square || !plain || (pads[0] > 0 && intAttr(node, "count_include_pad", 0, where) != 1)) {
             throw new OnnxFormatException(where + " is not a square, symmetrically padded, floor-mode average pool "
                     + "that counts padding (count_include_pad=1, PyTorch's default), which is all vgg4j's AvgPool2d "
                     + "can express");
