@@ -14,7 +14,6 @@ import org.tribuo.util.onnx.ONNXRef;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
-import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.io.AtomicWrite;
 import org.vgg4j.core.layer.AdaptiveAvgPool2d;
@@ -97,16 +96,23 @@ public final class OnnxExporter {
 
         LayerExport export = new LayerExport(ctx, params);
         List<String> nodeNames = new ArrayList<>();
+        Shape in = sample;
         for (int i = 0; i < leaves.size(); i++) {
             LayerNode node = leaves.get(i);
             export.path = node.path();
             export.index = i;
             export.x = x;
+            export.in = in;
+            export.doc = null;
+            in = node.outputShape().dropFirst();
             ONNXRef<?> y = node.layer().accept(export);
             if (y == null) {
                 continue;
             }
             export.rename.put(y.getReference(), node.path());
+            if (export.doc != null) {
+                export.docs.put(nodeNames.size(), export.doc);
+            }
             nodeNames.add(node.path());
             x = y;
         }
@@ -117,7 +123,7 @@ public final class OnnxExporter {
         }
         rename.put(x.getReference(), OUTPUT);
 
-        OnnxMl.GraphProto graph = finishGraph(ctx.buildGraph(), sample, rename, nodeNames);
+        OnnxMl.GraphProto graph = finishGraph(ctx.buildGraph(), sample, rename, nodeNames, export.docs);
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName(PRODUCER)
@@ -130,7 +136,7 @@ public final class OnnxExporter {
                 .setGraph(graph)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxOp.OPSET));
         Map<String, String> props = OnnxMetadata.encode(metadata, ParameterDigest.sha256(params),
-                params.elementCount(), dropouts);
+                params.elementCount(), dropouts, export.batchesTracked);
         props.forEach((k, v) -> model.addMetadataProps(
                 OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build();
@@ -146,9 +152,17 @@ public final class OnnxExporter {
         /** Tribuo's generated value names to the layer and tensor names they get. */
         final Map<String, String> rename = new HashMap<>();
         final List<OnnxMetadata.OmittedDropout> dropouts = new ArrayList<>();
+        /** Batch-norm path to its num_batches_tracked, which the inference graph does not use (kept in metadata). */
+        final Map<String, Long> batchesTracked = new LinkedHashMap<>();
+        /** Doc strings by node index: an adaptive pool says so, as its AveragePool could be a plain one. */
+        final Map<Integer, String> docs = new HashMap<>();
         String path;
         int index;
         ONNXRef<?> x;
+        /** The shape of {@code x} for one sample, [C, H, W] before the flatten. */
+        Shape in;
+        /** The doc string of the node just made, or null. */
+        String doc;
 
         LayerExport(ONNXContext ctx, Parameters params) {
             this.ctx = ctx;
@@ -210,25 +224,93 @@ public final class OnnxExporter {
             return null;
         }
 
+        /**
+         * {@code BatchNormalization} in inference mode with the running statistics as initializers; ONNX's momentum is
+         * {@code 1 -} PyTorch's (ONNX weighs the running value, PyTorch the batch's).
+         */
         @Override
-        public ONNXRef<?> batchNorm2d(BatchNorm2d layer) {
-            throw new UnsupportedLayerException("BatchNorm2d", "onnx-export");
+        public ONNXRef<?> batchNorm2d(BatchNorm2d b) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("epsilon", (float) b.eps());
+            attrs.put("momentum", (float) (1 - b.momentum()));
+            batchesTracked.put(path, params.get(path + ".num_batches_tracked").getLong(0));
+            return ctx.operation(OnnxOp.BATCH_NORMALIZATION, List.of(x, initializer("weight"), initializer("bias"),
+                    initializer("running_mean"), initializer("running_var")), path, attrs);
+        }
+
+        /**
+         * {@code GlobalAveragePool} for a 1x1 output; {@code AveragePool} when every bin has the same size (the
+         * output divides the input); otherwise an {@code Einsum} with PyTorch's bins as two constant averaging
+         * matrices ({@link #averagingMatrix}), which is exact for any input and output size.
+         */
+        @Override
+        public ONNXRef<?> adaptiveAvgPool2d(AdaptiveAvgPool2d a) {
+            doc = a.describe();
+            int h = in.dim(1);
+            int w = in.dim(2);
+            if (a.outH() == 1 && a.outW() == 1) {
+                return ctx.operation(OnnxOp.GLOBAL_AVERAGE_POOL, List.of(x), path);
+            }
+            if (h % a.outH() == 0 && w % a.outW() == 0) {
+                int kh = h / a.outH();
+                int kw = w / a.outW();
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                attrs.put("kernel_shape", new int[] {kh, kw});
+                attrs.put("strides", new int[] {kh, kw});
+                return ctx.operation(OnnxOp.AVERAGE_POOL, List.of(x), path, attrs);
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("equation", EINSUM_EQUATION);
+            return ctx.operation(OnnxOp.EINSUM, List.of(x, constant(AVERAGE_H, a.outH(), h),
+                    constant(AVERAGE_W, a.outW(), w)), path, attrs);
+        }
+
+        /** The averaging matrix {@code name} of {@code out} PyTorch bins over {@code size}, as an initializer. */
+        private ONNXInitializer constant(String local, int out, int size) {
+            String name = path + "." + local;
+            float[] m = averagingMatrix(out, size);
+            ONNXInitializer init = ctx.floatTensor(name, List.of(out, size), buffer -> buffer.put(m));
+            rename.put(init.getReference(), name);
+            return init;
         }
 
         @Override
-        public ONNXRef<?> adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
-            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "onnx-export");
+        public ONNXRef<?> avgPool2d(AvgPool2d p) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("kernel_shape", new int[] {p.kernelSize(), p.kernelSize()});
+            attrs.put("pads", new int[] {p.padding(), p.padding(), p.padding(), p.padding()});
+            attrs.put("strides", new int[] {p.stride(), p.stride()});
+            attrs.put("count_include_pad", 1);
+            return ctx.operation(OnnxOp.AVERAGE_POOL, List.of(x), path, attrs);
         }
+    }
 
-        @Override
-        public ONNXRef<?> avgPool2d(AvgPool2d layer) {
-            throw new UnsupportedLayerException("AvgPool2d", "onnx-export");
+    /** The Einsum equation of an adaptive average pool: input, then the row and the column averaging matrices. */
+    public static final String EINSUM_EQUATION = "nchw,ih,jw->ncij";
+    /** Local name of an adaptive pool's row averaging matrix initializer ({@code avgpool.average_h}). */
+    public static final String AVERAGE_H = "average_h";
+    /** Local name of an adaptive pool's column averaging matrix initializer. */
+    public static final String AVERAGE_W = "average_w";
+
+    /**
+     * The {@code [out, size]} matrix whose row {@code i} is {@code 1 / n} on PyTorch's bin {@code i} (from
+     * {@link AdaptiveAvgPool2d#binStart} to {@link AdaptiveAvgPool2d#binEnd}, {@code n} elements) and 0 elsewhere.
+     */
+    public static float[] averagingMatrix(int out, int size) {
+        float[] m = new float[Math.multiplyExact(out, size)];
+        for (int i = 0; i < out; i++) {
+            int start = AdaptiveAvgPool2d.binStart(i, size, out);
+            int end = AdaptiveAvgPool2d.binEnd(i, size, out);
+            for (int j = start; j < end; j++) {
+                m[i * size + j] = 1f / (end - start);
+            }
         }
+        return m;
     }
 
     /** Retypes the input to [batch, C, H, W], and names nodes, values and initializers after the layers. */
     private static OnnxMl.GraphProto finishGraph(OnnxMl.GraphProto built, Shape sample, Map<String, String> rename,
-            List<String> nodeNames) {
+            List<String> nodeNames, Map<Integer, String> docs) {
         OnnxMl.GraphProto.Builder g = built.toBuilder();
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
@@ -243,6 +325,9 @@ public final class OnnxExporter {
         for (int i = 0; i < g.getNodeCount(); i++) {
             OnnxMl.NodeProto.Builder n = g.getNodeBuilder(i);
             n.setName(nodeNames.get(i));
+            if (docs.containsKey(i)) {
+                n.setDocString(docs.get(i));
+            }
             for (int j = 0; j < n.getInputCount(); j++) {
                 n.setInput(j, rename.getOrDefault(n.getInput(j), n.getInput(j)));
             }

@@ -48,6 +48,13 @@ public final class OnnxMetadata {
      */
     public static final String DROPOUT = "vgg4j.dropout";
 
+    /**
+     * JSON object of the batch-norm layers' {@code num_batches_tracked} buffers, which the inference graph does not
+     * use: {@code {"features.1":0}}; written only for a network with batch norm, so that a reader rebuilds the exact
+     * parameters (and their digest).
+     */
+    public static final String BATCHES_TRACKED = "vgg4j.num_batches_tracked";
+
     static final String FORMAT_VERSION = "1";
 
     /** Canonical JSON: map entries and object properties in key order, so the text never depends on a hash order. */
@@ -71,7 +78,7 @@ public final class OnnxMetadata {
 
     /** The metadata entries of an exported model, in the order they are written. */
     static Map<String, String> encode(ExportMetadata metadata, String digest, long parameterCount,
-            List<OmittedDropout> dropouts) {
+            List<OmittedDropout> dropouts, Map<String, Long> batchesTracked) {
         Map<String, String> out = new LinkedHashMap<>();
         out.put(FORMAT, FORMAT_VERSION);
         out.put(VERSION, Vgg4jVersion.get());
@@ -90,6 +97,9 @@ public final class OnnxMetadata {
             o.put("p", d.p());
         }
         out.put(DROPOUT, write(drops));
+        if (!batchesTracked.isEmpty()) {
+            out.put(BATCHES_TRACKED, write(batchesTracked));
+        }
         return out;
     }
 
@@ -131,6 +141,33 @@ public final class OnnxMetadata {
                 throw new OnnxFormatException(source + ": metadata '" + DROPOUT + "' entry lacks index/path/p: " + n);
             }
             out.add(new OmittedDropout(n.get("index").asInt(), n.get("path").asText(), n.get("p").asDouble()));
+        }
+        return out;
+    }
+
+    /**
+     * The {@code num_batches_tracked} counts from {@link #BATCHES_TRACKED} by batch-norm path; empty when absent; a
+     * malformed value is an {@link OnnxFormatException}.
+     */
+    public static Map<String, Long> batchesTracked(Map<String, String> props, String source) {
+        String json = props.get(BATCHES_TRACKED);
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (json == null || json.isEmpty()) {
+            return out;
+        }
+        JsonNode node = parse(json, BATCHES_TRACKED, source);
+        if (!node.isObject()) {
+            throw new OnnxFormatException(source + ": metadata '" + BATCHES_TRACKED + "' is not a JSON object: "
+                    + json);
+        }
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var f = fields.next();
+            if (!f.getValue().isIntegralNumber() || !f.getValue().canConvertToLong() || f.getValue().asLong() < 0) {
+                throw new OnnxFormatException(source + ": metadata '" + BATCHES_TRACKED + "' gives '" + f.getKey()
+                        + "' the count " + f.getValue() + "; expected a non-negative integer");
+            }
+            out.put(f.getKey(), f.getValue().asLong());
         }
         return out;
     }

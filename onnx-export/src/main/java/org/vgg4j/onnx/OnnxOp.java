@@ -10,7 +10,8 @@ import org.tribuo.util.onnx.ONNXOperator;
 
 /**
  * The ONNX operators (default domain, opset {@value #OPSET}) that vgg4j layers export to, declared through Tribuo's
- * public {@link ONNXOperator} interface because Tribuo's own operator enum lacks Conv, MaxPool, Relu and Flatten.
+ * public {@link ONNXOperator} interface because Tribuo's own operator enum lacks Conv, MaxPool, Relu, Flatten and the
+ * normalisation and average-pooling operators.
  *
  * <p>Attribute declarations are kept in insertion order; the exporter passes attribute values in ordered maps too, so
  * the serialized nodes are byte-for-byte reproducible.
@@ -30,7 +31,24 @@ enum OnnxOp implements ONNXOperator {
     GEMM("Gemm", 2, 1, attributes(
             new ONNXAttribute("alpha", OnnxMl.AttributeProto.AttributeType.FLOAT, false),
             new ONNXAttribute("beta", OnnxMl.AttributeProto.AttributeType.FLOAT, false),
-            integer("transA"), integer("transB")));
+            integer("transA"), integer("transB"))),
+    /**
+     * {@code BatchNormalization(X, scale, B, mean, var)} in inference mode (no {@code training_mode}): the running
+     * statistics are initializers; ONNX's {@code momentum} is {@code 1 -} PyTorch's.
+     */
+    BATCH_NORMALIZATION("BatchNormalization", 5, 0, attributes(
+            floating("epsilon"), floating("momentum"))),
+    /** {@code AveragePool(X)}; {@code count_include_pad = 1} is PyTorch's default. */
+    AVERAGE_POOL("AveragePool", 1, 0, attributes(
+            ints("kernel_shape"), ints("pads"), ints("strides"), integer("count_include_pad"), integer("ceil_mode"))),
+    /** {@code GlobalAveragePool(X)}: the mean over H and W, to [N, C, 1, 1]. */
+    GLOBAL_AVERAGE_POOL("GlobalAveragePool", 1, 0, attributes()),
+    /**
+     * {@code Einsum(X, Ah, Aw)} with {@code equation = "nchw,ih,jw->ncij"}: an adaptive average pool whose bins are not
+     * uniform, as two constant averaging matrices over H and W.
+     */
+    EINSUM("Einsum", 3, 0, attributes(
+            new ONNXAttribute("equation", OnnxMl.AttributeProto.AttributeType.STRING, false)));
 
     /** The ONNX opset every exported model imports. */
     static final int OPSET = 17;
@@ -90,6 +108,10 @@ enum OnnxOp implements ONNXOperator {
 
     private static ONNXAttribute ints(String name) {
         return new ONNXAttribute(name, OnnxMl.AttributeProto.AttributeType.INTS, false);
+    }
+
+    private static ONNXAttribute floating(String name) {
+        return new ONNXAttribute(name, OnnxMl.AttributeProto.AttributeType.FLOAT, false);
     }
 
     private static ONNXAttribute integer(String name) {

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import org.vgg4j.core.DType;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.param.Parameters;
 
@@ -16,7 +17,8 @@ import org.vgg4j.core.param.Parameters;
  * and float32 values in the same order.
  *
  * <p>Hashed, for each tensor in iteration order: its UTF-8 name, a zero byte, its rank and dimensions as little-endian
- * int32, then its values as little-endian IEEE-754 float32. Exported ONNX models record it under
+ * int32, then its values as little-endian IEEE-754 float32 (int64 buffers such as {@code num_batches_tracked}: as
+ * little-endian int64). Exported ONNX models record it under
  * {@link OnnxMetadata#PARAMETERS_SHA256} so a reader can tell whether a file's weights were altered.
  */
 public final class ParameterDigest {
@@ -38,6 +40,12 @@ public final class ParameterDigest {
             }
             buf.flip();
             md.update(buf);
+            if (e.getValue().dtype() == DType.I64) {
+                ByteBuffer longs = ByteBuffer.allocate(e.getValue().size() * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                longs.asLongBuffer().put(e.getValue().longBuffer());
+                md.update(longs.array());
+                continue;
+            }
             FloatBuffer values = e.getValue().buffer();
             FloatBuffer view = buf.clear().asFloatBuffer();
             while (values.hasRemaining()) {

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
-import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.AdaptiveAvgPool2d;
 import org.vgg4j.core.layer.AvgPool2d;
@@ -40,8 +39,10 @@ import org.vgg4j.core.param.Parameters;
  *
  * <p>The extra channels are exactly zero: a zero filter with a zero bias gives 0, ReLU and max pooling keep 0, and
  * the next convolution meets them with zero weights, so every sum gains only {@code +0} terms. Only convolutions
- * whose output reaches the next convolution through ReLU, max pooling or dropout (identity at inference) are padded;
- * one feeding a flatten and a linear layer keeps its width.
+ * whose output reaches the next convolution through ReLU, pooling, batch norm or dropout (identity at inference) are padded;
+ * one feeding a flatten and a linear layer keeps its width. Batch norm between a widened convolution and the next one
+ * is widened with weight 0, bias 0, running mean 0 and running variance 1 on the new channels, which keeps them 0;
+ * average pools (plain and adaptive) keep zeros like max pooling.
  */
 final class NchwcPadding {
     /** A network and its parameters after padding, and how many convolutions were widened. */
@@ -79,20 +80,29 @@ final class NchwcPadding {
             return new Padded(network, parameters, 0);
         }
         List<LayerNode> leaves = network.leaves(1);
-        Map<String, Conv2d> widened = new HashMap<>();
+        int widenedOut = -1;
+        Map<String, Layer> widened = new HashMap<>();
         int pendingIn = -1;
         int count = 0;
         for (int i = 0; i < leaves.size(); i++) {
-            if (passage(leaves.get(i)) != Passage.CONVOLUTION) {
+            Passage passage = passage(leaves.get(i));
+            if (passage == Passage.NORMALIZATION && widenedOut > 0) {
+                BatchNorm2d bn = (BatchNorm2d) leaves.get(i).layer();
+                // between a widened convolution and the next one: widened too, the new channels kept at 0
+                widened.put(leaves.get(i).path(), new BatchNorm2d(widenedOut, bn.eps(), bn.momentum()));
+            }
+            if (passage != Passage.CONVOLUTION) {
                 continue;
             }
             Conv2d conv = (Conv2d) leaves.get(i).layer();
             int in = pendingIn > 0 ? pendingIn : conv.inChannels();
             pendingIn = -1;
             int out = conv.outChannels();
+            widenedOut = -1;
             if (out % block != 0 && feedsConvolution(leaves, i)) {
                 out = Math.addExact(out, block - out % block);
                 pendingIn = out;
+                widenedOut = out;
                 count++;
             }
             if (in != conv.inChannels() || out != conv.outChannels()) {
@@ -107,7 +117,9 @@ final class NchwcPadding {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (ParameterSpec spec : padded.parameterSpecs()) {
             Tensor original = parameters.get(spec.name());
-            tensors.put(spec.name(), original.shape().equals(spec.shape()) ? original : zeroPad(original, spec.shape()));
+            tensors.put(spec.name(), original.shape().equals(spec.shape()) ? original
+                    : spec.name().endsWith(".running_var") ? pad(original, spec.shape(), 1f)
+                    : zeroPad(original, spec.shape()));
         }
         return new Padded(padded, Parameters.of(tensors), count);
     }
@@ -116,7 +128,7 @@ final class NchwcPadding {
     private static boolean feedsConvolution(List<LayerNode> leaves, int index) {
         for (int j = index + 1; j < leaves.size(); j++) {
             Passage next = passage(leaves.get(j));
-            if (next != Passage.KEEPS_ZEROS) {
+            if (next != Passage.KEEPS_ZEROS && next != Passage.NORMALIZATION) {
                 return next == Passage.CONVOLUTION;
             }
         }
@@ -133,6 +145,11 @@ final class NchwcPadding {
         CONVOLUTION,
         /** Maps zero channels to zero channels and has no parameters (at inference). */
         KEEPS_ZEROS,
+        /**
+         * Batch norm: keeps zero channels zero once widened with the convolution before it (weight 0, bias 0, running
+         * mean 0, running variance 1 on the new channels).
+         */
+        NORMALIZATION,
         /** Mixes channels into features: padding must not reach it. */
         STOPS
     }
@@ -160,17 +177,17 @@ final class NchwcPadding {
 
         @Override
         public Passage batchNorm2d(BatchNorm2d layer) {
-            throw new UnsupportedLayerException("BatchNorm2d", "onnx");
+            return Passage.NORMALIZATION;
         }
 
         @Override
         public Passage adaptiveAvgPool2d(AdaptiveAvgPool2d layer) {
-            throw new UnsupportedLayerException("AdaptiveAvgPool2d", "onnx");
+            return Passage.KEEPS_ZEROS;
         }
 
         @Override
         public Passage avgPool2d(AvgPool2d layer) {
-            throw new UnsupportedLayerException("AvgPool2d", "onnx");
+            return Passage.KEEPS_ZEROS;
         }
 
         @Override
@@ -184,7 +201,7 @@ final class NchwcPadding {
         }
     };
 
-    private static Layer replace(String path, Layer layer, Map<String, Conv2d> widened) {
+    private static Layer replace(String path, Layer layer, Map<String, Layer> widened) {
         if (layer instanceof Sequential seq) {
             List<Sequential.Child> children = new ArrayList<>();
             for (Sequential.Child c : seq.children()) {
@@ -195,6 +212,14 @@ final class NchwcPadding {
         }
         Layer replacement = widened.get(path);
         return replacement != null ? replacement : layer;
+    }
+
+    /** The vector {@code t} extended to {@code target} with {@code fill} (a widened batch norm's running variance: 1). */
+    static Tensor pad(Tensor t, Shape target, float fill) {
+        float[] dst = new float[Math.toIntExact(target.elementCount())];
+        java.util.Arrays.fill(dst, fill);
+        t.copyTo(dst, 0);
+        return Tensor.wrap(target, dst);
     }
 
     /** {@code t} copied into the leading corner of a zero tensor of shape {@code target} (same rank, no smaller). */

@@ -15,6 +15,9 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.layer.AdaptiveAvgPool2d;
+import org.vgg4j.core.layer.AvgPool2d;
+import org.vgg4j.core.layer.BatchNorm2d;
 import org.vgg4j.core.layer.Conv2d;
 import org.vgg4j.core.layer.Dropout;
 import org.vgg4j.core.layer.Flatten;
@@ -25,17 +28,24 @@ import org.vgg4j.core.layer.Relu;
 import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.param.FiniteValues;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.onnx.OnnxExporter;
 import org.vgg4j.onnx.OnnxFormatException;
 import org.vgg4j.onnx.OnnxMetadata;
 
 /**
- * Rebuilds a core network and its parameters from an ONNX graph that is a chain of the operators vgg4j exports.
+ * Rebuilds a core network and its parameters from an ONNX graph that is a chain of the operators vgg4j exports
+ * (Conv, BatchNormalization, Relu, MaxPool, AveragePool, GlobalAveragePool, vgg4j's adaptive-pool Einsum, Flatten,
+ * Gemm, Dropout, Identity), including what torch.onnx writes for torchvision's VGGs in eval mode (Identity nodes that
+ * alias shared weights, scoped node names such as {@code /features/features.0/Conv}, read as {@code features.0}).
  *
  * <p>Layer paths come from the node names when they form a valid module tree (always for vgg4j files), else the layers
  * are numbered {@code 0, 1, 2, ...} in one container. Dropout layers recorded in vgg4j's metadata are put back at their
  * original positions.
  */
 final class OnnxGraphImport {
+    /** Batch norm's int64 buffer, absent from the graph: 0, or the count vgg4j's metadata records. */
+    private static final String BATCHES_TRACKED = "num_batches_tracked";
+
     private OnnxGraphImport() {
     }
 
@@ -43,8 +53,23 @@ final class OnnxGraphImport {
     record Imported(Network network, Parameters parameters) {
     }
 
-    /** One leaf layer with its path and, for Conv/Gemm, its weight and bias. */
-    private record Leaf(String path, Layer layer, Tensor weight, Tensor bias) {
+    /** One leaf layer with its path and its tensors by local name ({@code weight}, {@code running_mean}, ...). */
+    private record Leaf(String path, Layer layer, Map<String, Tensor> tensors) {
+        Leaf(String path, Layer layer) {
+            this(path, layer, Map.of());
+        }
+
+        Leaf(String path, Layer layer, Tensor weight, Tensor bias) {
+            this(path, layer, tensorMap("weight", weight, "bias", bias));
+        }
+    }
+
+    private static Map<String, Tensor> tensorMap(Object... nameThenTensor) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenTensor.length; i += 2) {
+            out.put((String) nameThenTensor[i], (Tensor) nameThenTensor[i + 1]);
+        }
+        return out;
     }
 
     static Imported read(OnnxMl.ModelProto model, OnnxModelInfo info, String source) {
@@ -58,11 +83,20 @@ final class OnnxGraphImport {
 
         List<Leaf> leaves = new ArrayList<>();
         String current = info.inputName();
+        Shape shape = info.sampleShape();
         for (OnnxMl.NodeProto node : graph.getNodeList()) {
             String where = source + ": node '" + node.getName() + "' (" + node.getOpType() + ")";
             if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
                 throw new OnnxFormatException(where + " is in domain '" + node.getDomain()
                         + "'; vgg4j serves standard ONNX operators only");
+            }
+            if (node.getOpType().equals("Identity") && node.getInputCount() == 1 && node.getOutputCount() == 1
+                    && initializers.containsKey(node.getInput(0)) && !node.getInput(0).equals(current)) {
+                // torch.onnx aliases a weight shared by several layers (e.g. equal folded biases) with Identity
+                if (initializers.putIfAbsent(node.getOutput(0), initializers.get(node.getInput(0))) != null) {
+                    throw new OnnxFormatException(where + " redefines the weight '" + node.getOutput(0) + "'");
+                }
+                continue;
             }
             if (node.getInputCount() == 0 || !node.getInput(0).equals(current)) {
                 throw new OnnxFormatException(where + " does not take the previous layer's output '" + current
@@ -72,20 +106,32 @@ final class OnnxGraphImport {
                 throw new OnnxFormatException(where + " has no output; vgg4j serves graphs that are a single chain of "
                         + "layers");
             }
-            String name = node.getName();
+            String name = layerPath(node);
             Leaf leaf;
             try {
                 leaf = switch (node.getOpType()) {
                     case "Conv" -> conv(node, name, initializers, where);
-                    case "Relu" -> new Leaf(name, new Relu(), null, null);
+                    case "Relu" -> new Leaf(name, new Relu());
                     case "MaxPool" -> maxPool(node, name, where);
                     case "Flatten" -> flatten(node, name, where);
                     case "Gemm" -> gemm(node, name, initializers, where);
-                    case "Dropout" -> new Leaf(name, new Dropout(floatAttr(node, "ratio", 0.5f, where)), null, null);
+                    case "Dropout" -> new Leaf(name, new Dropout(floatAttr(node, "ratio", 0.5f, where)));
+                    case "BatchNormalization" -> batchNorm(node, name, initializers, where);
+                    case "AveragePool" -> averagePool(node, name, shape, where);
+                    case "GlobalAveragePool" -> new Leaf(name, new AdaptiveAvgPool2d(1, 1));
+                    case "Einsum" -> einsum(node, name, shape, initializers, where);
                     case "Identity" -> null;
                     default -> throw new OnnxFormatException(where + ": operator " + node.getOpType()
-                            + " is not a vgg4j layer (Conv, Relu, MaxPool, Flatten, Gemm, Dropout)");
+                            + " is not a vgg4j layer (Conv, BatchNormalization, Relu, MaxPool, AveragePool, "
+                            + "GlobalAveragePool, Einsum as an adaptive average pool, Flatten, Gemm, Dropout)");
                 };
+                if (leaf != null && shape != null) {
+                    try {
+                        shape = leaf.layer().outputShape(name, shape.prepend(1)).dropFirst();
+                    } catch (Vgg4jException | ArithmeticException e) {
+                        shape = null; // reported below, where the whole network is checked against the input
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 // a layer's own check (kernel >= 1, dropout probability in [0, 1), ...) on the node's values
                 throw new OnnxFormatException(where + ": " + e.getMessage(), e);
@@ -106,7 +152,7 @@ final class OnnxGraphImport {
                             + d.index() + " of " + leaves.size());
                 }
                 try {
-                    leaves.add(d.index(), new Leaf(d.path(), new Dropout(d.p()), null, null));
+                    leaves.add(d.index(), new Leaf(d.path(), new Dropout(d.p())));
                 } catch (IllegalArgumentException e) {
                     throw new OnnxFormatException(source + ": metadata dropout '" + d.path() + "': " + e.getMessage(),
                             e);
@@ -117,7 +163,7 @@ final class OnnxGraphImport {
         List<Leaf> pathed = new ArrayList<>();
         for (int i = 0; i < leaves.size(); i++) {
             Leaf l = leaves.get(i);
-            pathed.add(named ? l : new Leaf(Integer.toString(i), l.layer(), l.weight(), l.bias()));
+            pathed.add(named ? l : new Leaf(Integer.toString(i), l.layer(), l.tensors()));
         }
         Sequential root = tree(pathed, 0);
         Network network;
@@ -128,12 +174,13 @@ final class OnnxGraphImport {
             throw new OnnxFormatException(source + ": the layers do not fit the input shape "
                     + info.sampleShape() + ": " + e.getMessage(), e);
         }
+        Map<String, Long> tracked = info.writtenByVgg4j()
+                ? OnnxMetadata.batchesTracked(info.properties(), source) : Map.of();
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (Leaf l : pathed) {
-            if (l.weight() != null) {
-                params.put(l.path() + ".weight", l.weight());
-                params.put(l.path() + ".bias", l.bias());
-            }
+            l.tensors().forEach((local, t) -> params.put(l.path() + "." + local,
+                    local.equals(BATCHES_TRACKED) && tracked.containsKey(l.path())
+                            ? Tensor.ofLongs(Shape.of(), new long[] {tracked.get(l.path())}) : t));
         }
         Parameters parameters;
         try {
@@ -173,6 +220,105 @@ final class OnnxGraphImport {
         return new Leaf(name, new Conv2d(ws.dim(1), ws.dim(0), k, strides[0], pads[0]), w, b);
     }
 
+    /**
+     * The layer path of a node: its name, except that torch.onnx's scoped names ({@code /features/features.0/Conv},
+     * {@code /Flatten}) become the module's ({@code features.0}) or, outside any module, the operator's
+     * ({@code flatten}).
+     */
+    private static String layerPath(OnnxMl.NodeProto node) {
+        String name = node.getName();
+        String suffix = "/" + node.getOpType();
+        boolean scoped = name.endsWith(suffix)
+                || name.matches(".*" + java.util.regex.Pattern.quote(suffix) + "_\\d+");
+        if (!name.startsWith("/") || !scoped) {
+            return name;
+        }
+        String scope = name.substring(0, name.lastIndexOf('/'));
+        return scope.isEmpty() ? node.getOpType().toLowerCase(java.util.Locale.ROOT)
+                : scope.substring(scope.lastIndexOf('/') + 1);
+    }
+
+    /** Inference-mode batch norm, with its scale, bias and running statistics as initializers. */
+    private static Leaf batchNorm(OnnxMl.NodeProto node, String name, Map<String, OnnxMl.TensorProto> inits,
+            String where) {
+        if (node.getInputCount() != 5 || intAttr(node, "training_mode", 0, where) != 0
+                || (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty())) {
+            throw new OnnxFormatException(where + " is not an inference-mode batch normalization with scale, bias, "
+                    + "mean and variance, which is all vgg4j's BatchNorm2d can express");
+        }
+        Tensor w = weight(node.getInput(1), inits, where);
+        Tensor b = weight(node.getInput(2), inits, where);
+        Tensor mean = weight(node.getInput(3), inits, where);
+        Tensor var = weight(node.getInput(4), inits, where);
+        int c = w.shape().rank() == 1 ? w.shape().dim(0) : -1;
+        for (Tensor t : List.of(w, b, mean, var)) {
+            if (!t.shape().equals(Shape.of(Math.max(c, 0)))) {
+                throw new OnnxFormatException(where + " has scale, bias, mean and variance of shapes " + w.shape()
+                        + ", " + b.shape() + ", " + mean.shape() + ", " + var.shape() + "; expected four [C]");
+            }
+        }
+        // attributes are float32: read back as the shortest decimal (1e-05, not 9.99999974738e-06)
+        double eps = shortest(floatAttr(node, "epsilon", 1e-5f, where));
+        double momentum = shortest((float) (1 - shortest(floatAttr(node, "momentum", 0.9f, where))));
+        return new Leaf(name, new BatchNorm2d(c, eps, momentum),
+                tensorMap("weight", w, "bias", b, "running_mean", mean, "running_var", var,
+                        BATCHES_TRACKED, Tensor.ofLongs(Shape.of(), new long[] {0})));
+    }
+
+    private static double shortest(float f) {
+        return Double.parseDouble(Float.toString(f));
+    }
+
+    /**
+     * A square average pool with symmetric padding; an unpadded one whose window tiles the input exactly and whose
+     * node says it is an adaptive pool (vgg4j writes {@code AdaptiveAvgPool2d(output_size=(7, 7))} in its doc
+     * string) becomes that adaptive pool.
+     */
+    private static Leaf averagePool(OnnxMl.NodeProto node, String name, Shape in, String where) {
+        int[] kernel = intsAttr(node, "kernel_shape", new int[0], where);
+        int[] strides = intsAttr(node, "strides", new int[] {1, 1}, where);
+        int[] pads = intsAttr(node, "pads", new int[] {0, 0, 0, 0}, where);
+        boolean square = kernel.length == 2 && kernel[0] == kernel[1] && strides.length == 2
+                && strides[0] == strides[1] && pads.length == 4 && pads[0] == pads[1] && pads[1] == pads[2]
+                && pads[2] == pads[3];
+        boolean plain = intAttr(node, "ceil_mode", 0, where) == 0
+                && stringAttr(node, "auto_pad", "NOTSET", where).equals("NOTSET");
+        if (node.getDocString().startsWith("AdaptiveAvgPool2d") && plain && in != null && kernel.length == 2
+                && kernel[0] > 0 && kernel[1] > 0 && strides.length == 2
+                && kernel[0] == strides[0] && kernel[1] == strides[1] && pads.length == 4 && pads[0] == 0
+                && pads[1] == 0 && pads[2] == 0 && pads[3] == 0 && in.rank() == 3 && in.dim(1) % kernel[0] == 0
+                && in.dim(2) % kernel[1] == 0) {
+            return new Leaf(name, new AdaptiveAvgPool2d(in.dim(1) / kernel[0], in.dim(2) / kernel[1]));
+        }
+        if (!square || !plain || (pads[0] > 0 && intAttr(node, "count_include_pad", 0, where) != 1)) {
+            throw new OnnxFormatException(where + " is not a square, symmetrically padded, floor-mode average pool "
+                    + "that counts padding (count_include_pad=1, PyTorch's default), which is all vgg4j's AvgPool2d "
+                    + "can express");
+        }
+        return new Leaf(name, new AvgPool2d(kernel[0], strides[0], pads[0]));
+    }
+
+    /** The adaptive average pool vgg4j writes for non-uniform bins: {@code Einsum(x, Ah, Aw)} with PyTorch's bins. */
+    private static Leaf einsum(OnnxMl.NodeProto node, String name, Shape in, Map<String, OnnxMl.TensorProto> inits,
+            String where) {
+        if (node.getInputCount() != 3 || in == null || in.rank() != 3
+                || !stringAttr(node, "equation", "", where).replace(" ", "").equals(OnnxExporter.EINSUM_EQUATION)) {
+            throw new OnnxFormatException(where + " is not the adaptive average pool Einsum('"
+                    + OnnxExporter.EINSUM_EQUATION + "', x, rows, columns) vgg4j writes");
+        }
+        Tensor h = weight(node.getInput(1), inits, where);
+        Tensor w = weight(node.getInput(2), inits, where);
+        if (h.shape().rank() != 2 || w.shape().rank() != 2 || h.shape().dim(1) != in.dim(1)
+                || w.shape().dim(1) != in.dim(2)
+                || !Arrays.equals(h.toArray(), OnnxExporter.averagingMatrix(h.shape().dim(0), in.dim(1)))
+                || !Arrays.equals(w.toArray(), OnnxExporter.averagingMatrix(w.shape().dim(0), in.dim(2)))) {
+            throw new OnnxFormatException(where + ": its matrices " + h.shape() + " and " + w.shape()
+                    + " are not PyTorch's adaptive average pooling bins over the input " + in + ", which is all "
+                    + "vgg4j's AdaptiveAvgPool2d can express");
+        }
+        return new Leaf(name, new AdaptiveAvgPool2d(h.shape().dim(0), w.shape().dim(0)));
+    }
+
     private static Leaf maxPool(OnnxMl.NodeProto node, String name, String where) {
         int[] kernel = intsAttr(node, "kernel_shape", new int[0], where);
         int[] strides = intsAttr(node, "strides", new int[] {1, 1}, where);
@@ -189,7 +335,7 @@ final class OnnxGraphImport {
             throw new OnnxFormatException(where + " is not a square, unpadded, floor-mode max pool, which is all "
                     + "vgg4j's MaxPool2d can express");
         }
-        return new Leaf(name, new MaxPool2d(kernel[0], strides[0]), null, null);
+        return new Leaf(name, new MaxPool2d(kernel[0], strides[0]));
     }
 
     private static Leaf flatten(OnnxMl.NodeProto node, String name, String where) {
@@ -197,7 +343,7 @@ final class OnnxGraphImport {
             throw new OnnxFormatException(where + " flattens from axis " + intAttr(node, "axis", 1, where)
                     + "; vgg4j's Flatten keeps the batch axis only (axis 1)");
         }
-        return new Leaf(name, new Flatten(), null, null);
+        return new Leaf(name, new Flatten());
     }
 
     private static Leaf gemm(OnnxMl.NodeProto node, String name, Map<String, OnnxMl.TensorProto> inits,

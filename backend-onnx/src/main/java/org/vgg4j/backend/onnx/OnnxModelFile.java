@@ -18,8 +18,10 @@ import org.vgg4j.onnx.ParameterDigest;
  * A parsed ONNX model ready to be served: its {@link OnnxModelInfo}, the core {@link Network} rebuilt from its graph,
  * and its {@link Parameters} read from its initializers and checked against the digest recorded at export.
  *
- * <p>Any ONNX model whose graph is a chain of Conv (with bias, one group), Relu, MaxPool, Flatten, Gemm, Dropout and
- * Identity nodes can be rebuilt; for files written by vgg4j the rebuilt network equals the exported one, dropout
+ * <p>Any ONNX model whose graph is a chain of Conv (with bias, one group), BatchNormalization (inference mode), Relu,
+ * MaxPool, AveragePool, GlobalAveragePool, Flatten, Gemm, Dropout and Identity nodes (and the Einsum that vgg4j
+ * writes for an adaptive average pool with uneven bins) can be rebuilt, such as torch.onnx's export of
+ * torchvision's VGGs; for files written by vgg4j the rebuilt network equals the exported one, dropout
  * layers and layer paths included. Anything else is refused with an {@link OnnxFormatException} naming the file and
  * the node that does not fit.
  */

@@ -132,9 +132,52 @@ class OnnxMalformedGraphTest {
                 .hasMessageContaining(SOURCE + ": tensor 'vgg_block_1.0.weight' [8, 1, 3, 3] holds NaN at index 2 (element [0, 0, 0, 2])");
     }
 
+    @Test
+    void batchNormAndAveragePoolsThatVgg4jCannotExpressAreNamed() {
+        OnnxMl.ModelProto at32 = bnModel(32);
+        refused(at32, g -> node(g, "features.1").addAttribute(OnnxMl.AttributeProto.newBuilder()
+                .setName("training_mode").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1)))
+                .hasMessageContaining("node 'features.1' (BatchNormalization) is not an inference-mode batch "
+                        + "normalization");
+        refused(at32, g -> {
+            for (OnnxMl.TensorProto.Builder t : g.getInitializerBuilderList()) {
+                if (t.getName().equals("avgpool.average_h")) {
+                    t.setRawData(ByteString.copyFrom(new byte[t.getRawData().size()]));
+                }
+            }
+        }).hasMessageContaining("node 'avgpool' (Einsum): its matrices [7, 1] and [7, 1] are not PyTorch's "
+                + "adaptive average pooling bins");
+        refused(at32, g -> attribute(node(g, "avgpool"), "equation").setS(ByteString.copyFromUtf8("nchw,ih,jw->ncji")))
+                .hasMessageContaining("node 'avgpool' (Einsum) is not the adaptive average pool Einsum");
+        OnnxMl.ModelProto at224 = bnModel(224);
+        refused(at224, g -> node(g, "avgpool").addAttribute(OnnxMl.AttributeProto.newBuilder()
+                .setName("ceil_mode").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1)))
+                .hasMessageContaining("node 'avgpool' (AveragePool) is not a square, symmetrically padded, floor-mode "
+                        + "average pool that counts padding");
+        refused(at224, g -> node(g, "avgpool").clearDocString().addAttribute(OnnxMl.AttributeProto.newBuilder()
+                .setName("pads").setType(OnnxMl.AttributeProto.AttributeType.INTS).addInts(1).addInts(1).addInts(1)
+                .addInts(1)))
+                .hasMessageContaining("count_include_pad=1");
+    }
+
+    private static OnnxMl.ModelProto bnModel(int size) {
+        Network net = org.vgg4j.models.vgg.Vgg.build(org.vgg4j.models.vgg.VggConfig.torchvision("vgg11_bn", 10)
+                .withRatio(8).withImageSize(size));
+        return parse(OnnxExporter.export(net, TestData.unitScale(net, 1), ExportMetadata.forNetwork(net)));
+    }
+
+    private static OnnxMl.NodeProto.Builder node(OnnxMl.GraphProto.Builder g, String name) {
+        return g.getNodeBuilderList().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+    }
+
     private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refused(
             Consumer<OnnxMl.GraphProto.Builder> edit) {
-        OnnxMl.ModelProto.Builder m = MODEL.toBuilder();
+        return refused(MODEL, edit);
+    }
+
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refused(
+            OnnxMl.ModelProto model, Consumer<OnnxMl.GraphProto.Builder> edit) {
+        OnnxMl.ModelProto.Builder m = model.toBuilder();
         edit.accept(m.getGraphBuilder());
         byte[] bytes = m.build().toByteArray();
         return assertThatThrownBy(() -> OnnxModelFile.parse(bytes, SOURCE))
