@@ -1,11 +1,15 @@
 package org.vgg4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import org.vgg4j.core.config.DataConfig;
 import org.vgg4j.datasets.DataLocation;
 import org.vgg4j.datasets.DataLocator;
 import org.vgg4j.datasets.DatasetSpec;
 import org.vgg4j.datasets.FashionMnist;
+import org.vgg4j.datasets.FolderSplits;
+import org.vgg4j.datasets.ImageFolder;
 import org.vgg4j.datasets.ImageDataset;
 import org.vgg4j.datasets.Mnist;
 import org.vgg4j.datasets.Split;
@@ -16,10 +20,10 @@ import picocli.CommandLine.Option;
  * whether checksums are verified.
  */
 public final class DataOptions {
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or mnist (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, mnist, or folder (your own images in --data-dir) (default: ${DEFAULT-VALUE})")
     String dataset;
 
-    @Option(names = "--data-dir", description = "directory holding the IDX files (else $VGG4J_DATA, the user cache, the Debian package, a download)")
+    @Option(names = "--data-dir", description = "directory holding the IDX files (else $VGG4J_DATA, the user cache, the Debian package, a download); with --dataset folder, the image folder (train/ + test/ or val/, or one tree with --val-split)")
     Path dataDir;
 
     @Option(names = "--download", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -29,6 +33,60 @@ public final class DataOptions {
     @Option(names = "--verify", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "verify the SHA-256 of the data files; --no-verify for custom data in the same format (default: ${DEFAULT-VALUE})")
     boolean verify;
+
+    @Option(names = "--val-split", defaultValue = "0", description = "with --dataset folder and no train/ + test/ subfolders: the fraction of each class held out for testing, a seeded split, in (0, 1) (default: ${DEFAULT-VALUE}, use the subfolders)")
+    double valSplit;
+
+    @Option(names = "--allow-empty-classes", description = "with --dataset folder: a class folder without images is a class with no samples, not an error")
+    boolean allowEmptyClasses;
+
+    @Option(names = "--skip-bad-images", description = "with --dataset folder: leave out (and count) images that do not decode instead of stopping (decodes each image once while scanning)")
+    boolean skipBadImages;
+
+    /** The splits of a scanned folder, kept so that a run scans its folder once. */
+    private FolderSplits scanned;
+
+    /** Whether {@code name} is the image-folder data set. */
+    public static boolean isFolder(String name) {
+        return name.equalsIgnoreCase(DataConfig.FOLDER);
+    }
+
+    /**
+     * The data configuration of a folder named by these options: scans {@code --data-dir} (its class names go into
+     * the configuration) with {@code seed} for a {@code --val-split}.
+     *
+     * @throws UsageException when {@code --data-dir} is missing or {@code --val-split} is out of range
+     */
+    public DataConfig folderConfig(Integer trainLimit, Integer testLimit, long seed) {
+        if (dataDir == null) {
+            throw new UsageException("--dataset folder needs --data-dir DIR, the folder of your images");
+        }
+        if (!(valSplit >= 0 && valSplit < 1)) {
+            throw new UsageException("--val-split must be >= 0 and < 1, got " + valSplit);
+        }
+        String dir = dataDir.toAbsolutePath().normalize().toString();
+        DataConfig config = new DataConfig(DataConfig.FOLDER, trainLimit, testLimit, dir, valSplit,
+                allowEmptyClasses, skipBadImages, List.of("?", "?"));
+        scanned = splits(config, seed);
+        return new DataConfig(DataConfig.FOLDER, trainLimit, testLimit, dir, valSplit, allowEmptyClasses,
+                skipBadImages, scanned.train().classNames());
+    }
+
+    /** The train and test folders {@code config} describes (scanned once per run), with {@code seed} for a split. */
+    public FolderSplits splits(DataConfig config, long seed) {
+        if (scanned != null && scanned.train().classNames().equals(config.classNames())) {
+            return scanned;
+        }
+        FolderSplits s = FolderSplits.open(Path.of(config.folder()), new ImageFolder.Options(
+                config.allowEmptyClasses(), config.skipBadImages()), config.valSplit(), seed);
+        int skipped = s.train().skipped() + s.test().skipped();
+        if (skipped > 0) {
+            System.err.println("skipped " + skipped + " bad image(s) in " + config.folder()
+                    + " (--skip-bad-images; each is logged)");
+        }
+        scanned = s;
+        return s;
+    }
 
     /**
      * The chosen data set's description.
@@ -44,7 +102,7 @@ public final class DataOptions {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist", "fashion_mnist", "fashionmnist" -> FashionMnist.SPEC;
             case "mnist" -> Mnist.SPEC;
-            default -> throw new UsageException("unknown --dataset '" + name + "': use fashion-mnist or mnist");
+            default -> throw new UsageException("unknown --dataset '" + name + "': use fashion-mnist, mnist or folder");
         };
     }
 

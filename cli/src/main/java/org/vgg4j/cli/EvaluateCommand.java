@@ -5,12 +5,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.vgg4j.core.config.DataConfig;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.train.BatchSource;
 import org.vgg4j.core.train.Evaluation;
 import org.vgg4j.core.train.Evaluator;
 import org.vgg4j.datasets.DataLoader;
 import org.vgg4j.datasets.DatasetSpec;
+import org.vgg4j.datasets.FolderLoader;
+import org.vgg4j.datasets.FolderSplits;
 import org.vgg4j.datasets.ImageDataset;
 import org.vgg4j.datasets.Split;
 import picocli.CommandLine.Command;
@@ -46,8 +50,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         TrainedModel model = TrainedModel.load(checkpoint);
         Backend backend = engine.backend();
         // The data set the model was trained on, unless --dataset says otherwise.
-        DatasetSpec dataset = spec.commandLine().getParseResult().hasMatchedOption("--dataset") ? data.spec()
-                : DataOptions.spec(model.checkpoint().config().data().dataset());
+        boolean givenDataset = spec.commandLine().getParseResult().hasMatchedOption("--dataset");
+        DataConfig trained = model.checkpoint().config().data();
+        if (givenDataset ? DataOptions.isFolder(data.dataset) : trained.fromFolder()) {
+            return evaluate(out, model, backend, folderTest(model, trained));
+        }
+        DatasetSpec dataset = givenDataset ? data.spec() : DataOptions.spec(trained.dataset());
         if (dataset.classNames().size() != model.network().numClasses()) {
             throw new UsageException("--dataset " + dataset.name() + " has " + dataset.classNames().size()
                     + " classes, but the model of " + checkpoint + " has " + model.network().numClasses());
@@ -56,6 +64,38 @@ public final class EvaluateCommand implements Callable<Integer> {
         OptionChecks.limit("--test-limit", testLimit, testSet.size(), "the test images of " + dataset.name());
         DataLoader test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(model.config().imageSize())
                 .shuffle(false).limit(testLimit == null ? -1 : testLimit).build();
+        return evaluate(out, model, backend, test);
+    }
+
+    /**
+     * The test part of an image folder: {@code --data-dir} if given (with this command's folder options), else the
+     * folder the model was trained on (with its options and split); its classes must be the model's.
+     */
+    private BatchSource folderTest(TrainedModel model, DataConfig trained) {
+        long seed = model.checkpoint().config().training().seed();
+        DataConfig config;
+        if (data.dataDir != null) {
+            config = data.folderConfig(null, testLimit, seed);
+        } else if (trained.fromFolder()) {
+            config = trained;
+        } else {
+            throw new UsageException("--dataset folder needs --data-dir DIR, the folder of your images");
+        }
+        FolderSplits splits = data.splits(config, seed);
+        List<String> classes = splits.test().classNames();
+        if (classes.size() != model.network().numClasses()
+                || trained.fromFolder() && !classes.equals(trained.classNames())) {
+            throw new UsageException("the image folder " + config.folder() + " has classes " + classes
+                    + ", but the model of " + checkpoint + " was trained on " + model.classNames());
+        }
+        OptionChecks.limit("--test-limit", testLimit, splits.test().size(), "the test images of "
+                + splits.test().root());
+        return FolderLoader.builder(splits.test()).batchSize(batchSize).imageSize(model.config().imageSize())
+                .channels(model.config().inChannels()).shuffle(false).limit(testLimit == null ? -1 : testLimit)
+                .build();
+    }
+
+    private int evaluate(PrintWriter out, TrainedModel model, Backend backend, BatchSource test) {
         long t0 = System.nanoTime();
         Evaluation eval;
         try (Session session = backend.open(model.network(), model.parameters(), engine.device())) {

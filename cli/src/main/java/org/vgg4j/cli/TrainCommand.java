@@ -27,6 +27,7 @@ import org.vgg4j.core.run.RunDirectory;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
+import org.vgg4j.core.train.BatchSource;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
 import org.vgg4j.core.train.EpochMetrics;
@@ -36,6 +37,8 @@ import org.vgg4j.core.train.FitResult;
 import org.vgg4j.core.train.TrainingListener;
 import org.vgg4j.core.train.TrainingPosition;
 import org.vgg4j.datasets.DataLoader;
+import org.vgg4j.datasets.FolderLoader;
+import org.vgg4j.datasets.FolderSplits;
 import org.vgg4j.datasets.DataLocation;
 import org.vgg4j.datasets.DatasetSpec;
 import org.vgg4j.datasets.ImageDataset;
@@ -81,6 +84,11 @@ public final class TrainCommand implements Callable<Integer> {
             Map.entry("data.dataset", "--dataset"),
             Map.entry("data.trainLimit", "--train-limit"),
             Map.entry("data.testLimit", "--test-limit"),
+            Map.entry("data.folder", "--data-dir"),
+            Map.entry("data.valSplit", "--val-split"),
+            Map.entry("data.allowEmptyClasses", "--allow-empty-classes"),
+            Map.entry("data.skipBadImages", "--skip-bad-images"),
+            Map.entry("data.classNames", "--data-dir"),
             Map.entry("optimizer.name", "--optimizer"),
             Map.entry("optimizer.learningRate", "--lr"),
             Map.entry("optimizer.momentum", "--momentum"),
@@ -149,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // 3. The model against the data set and the heap.
         Network network = ModelOptions.buildable(Vgg.build(vgg(config, manifest)));
-        DatasetSpec dataset = DataOptions.spec(config.data().dataset());
+        DatasetSpec dataset = config.data().fromFolder() ? null : DataOptions.spec(config.data().dataset());
         checkModelFitsData(config, dataset);
         checkHeap(network, config.optimizer());
         Device device = engine.device();
@@ -209,19 +217,35 @@ public final class TrainCommand implements Callable<Integer> {
         List<EpochMetrics> previous = checkpoint == null ? List.of() : checkpoint.history();
         // 6. The device: opening the session is the real test, still before any data is read.
         try (Session session = backend.open(network, params, device)) {
-            DataLocation location = data.locate(dataset);
-            out.println("data: " + location);
-            ImageDataset trainSet = ImageDataset.load(location, Split.TRAIN);
-            ImageDataset testSet = ImageDataset.load(location, Split.TEST);
-            OptionChecks.limit("--train-limit", config.data().trainLimit(), trainSet.size(),
-                    "the training images of " + dataset.name());
-            OptionChecks.limit("--test-limit", config.data().testLimit(), testSet.size(),
-                    "the test images of " + dataset.name());
             int imageSize = config.model().imageSize();
-            DataLoader train = DataLoader.builder(trainSet).batchSize(batch).imageSize(imageSize).seed(runSeed)
-                    .limit(limitOrAll(config.data().trainLimit())).build();
-            DataLoader test = DataLoader.builder(testSet).batchSize(batch).imageSize(imageSize).shuffle(false)
-                    .limit(limitOrAll(config.data().testLimit())).build();
+            BatchSource train;
+            BatchSource test;
+            if (dataset == null) {
+                FolderSplits splits = data.splits(config.data(), runSeed);
+                out.println("data: " + splits.how());
+                checkFolderClasses(config, splits);
+                OptionChecks.limit("--train-limit", config.data().trainLimit(), splits.train().size(),
+                        "the training images of " + splits.train().root());
+                OptionChecks.limit("--test-limit", config.data().testLimit(), splits.test().size(),
+                        "the test images of " + splits.test().root());
+                train = FolderLoader.builder(splits.train()).batchSize(batch).imageSize(imageSize).seed(runSeed)
+                        .channels(config.model().inChannels()).limit(limitOrAll(config.data().trainLimit())).build();
+                test = FolderLoader.builder(splits.test()).batchSize(batch).imageSize(imageSize).shuffle(false)
+                        .channels(config.model().inChannels()).limit(limitOrAll(config.data().testLimit())).build();
+            } else {
+                DataLocation location = data.locate(dataset);
+                out.println("data: " + location);
+                ImageDataset trainSet = ImageDataset.load(location, Split.TRAIN);
+                ImageDataset testSet = ImageDataset.load(location, Split.TEST);
+                OptionChecks.limit("--train-limit", config.data().trainLimit(), trainSet.size(),
+                        "the training images of " + dataset.name());
+                OptionChecks.limit("--test-limit", config.data().testLimit(), testSet.size(),
+                        "the test images of " + dataset.name());
+                train = DataLoader.builder(trainSet).batchSize(batch).imageSize(imageSize).seed(runSeed)
+                        .limit(limitOrAll(config.data().trainLimit())).build();
+                test = DataLoader.builder(testSet).batchSize(batch).imageSize(imageSize).shuffle(false)
+                        .limit(limitOrAll(config.data().testLimit())).build();
+            }
             out.printf(Locale.ROOT, "model %s (%,d parameters), backend %s on %s, %d training and %d test images at "
                     + "%dx%d, batch %d, %s, run directory %s%n", network.name(), network.parameterCount(),
                     backend.name(), session.device(), train.size(), test.size(), imageSize, imageSize, batch,
@@ -283,8 +307,11 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("unknown --init '" + init + "': use torchvision or pytorch");
         }
-        DataConfig dataConfig = new DataConfig(DataOptions.spec(data.dataset).name(),
-                OptionChecks.limit("--train-limit", trainLimit), OptionChecks.limit("--test-limit", testLimit));
+        DataConfig dataConfig = DataOptions.isFolder(data.dataset)
+                ? data.folderConfig(OptionChecks.limit("--train-limit", trainLimit),
+                        OptionChecks.limit("--test-limit", testLimit), seed)
+                : DataConfig.builtIn(DataOptions.spec(data.dataset).name(),
+                        OptionChecks.limit("--train-limit", trainLimit), OptionChecks.limit("--test-limit", testLimit));
         OptimizerConfig opt = new OptimizerConfig(OptionChecks.oneOf("--optimizer", optimizer, "adam", "sgd"),
                 OptionChecks.aboveAtMost("--lr", lr, 0, MAX_LR),
                 OptionChecks.atLeastBelow("--momentum", momentum, 0, 1),
@@ -336,6 +363,18 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void checkModelFitsData(RunConfig config, DatasetSpec dataset) {
+        if (dataset == null) {
+            int classes = config.data().classNames().size();
+            if (config.model().classes() != classes) {
+                throw new UsageException("--classes " + config.model().classes() + " does not match --data-dir "
+                        + config.data().folder() + ", which has " + classes + " class folders");
+            }
+            if (config.model().inChannels() != 1 && config.model().inChannels() != 3) {
+                throw new UsageException("--in-channels " + config.model().inChannels() + " does not fit --dataset "
+                        + "folder: images are read as grey (1) or RGB (3)");
+            }
+            return;
+        }
         int classes = dataset.classNames().size();
         if (config.model().classes() != classes) {
             throw new UsageException("--classes " + config.model().classes() + " does not match --dataset "
@@ -360,6 +399,14 @@ public final class TrainCommand implements Callable<Integer> {
                     + "weights, optimizer state and a checkpoint copy, but this JVM may use only %.1f GB: give it "
                     + "more (VGG4J_JAVA_OPTS=-Xmx%dg) or use a larger --ratio or a smaller --image-size",
                     network.name(), need / 1e9, max / 1e9, (long) Math.ceil(need * 1.5 / 1e9)));
+        }
+    }
+
+    /** A resumed folder run must find the classes its checkpoint was trained on. */
+    private static void checkFolderClasses(RunConfig config, FolderSplits splits) {
+        if (!splits.train().classNames().equals(config.data().classNames())) {
+            throw new UsageException("the image folder " + config.data().folder() + " now has classes "
+                    + splits.train().classNames() + ", but the run was trained on " + config.data().classNames());
         }
     }
 

@@ -47,7 +47,8 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
             throw new Vgg4jException("checkpoint " + path + ": " + e.getMessage(), e);
         }
         String dataset = cp.config().data().dataset();
-        List<String> names = dataset.equals("mnist") ? Mnist.CLASS_NAMES : FashionMnist.CLASS_NAMES;
+        List<String> names = cp.config().data().fromFolder() ? cp.config().data().classNames()
+                : dataset.equals("mnist") ? Mnist.CLASS_NAMES : FashionMnist.CLASS_NAMES;
         if (names.size() != network.numClasses()) {
             names = org.vgg4j.onnx.ExportMetadata.defaultClassNames(network.numClasses());
         }

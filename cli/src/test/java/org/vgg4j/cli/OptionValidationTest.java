@@ -50,7 +50,7 @@ class OptionValidationTest {
         "train --progress fancy|unknown --progress 'fancy': use bar, lines or auto",
         "train --optimizer lion|unknown --optimizer 'lion': use adam or sgd",
         "train --init xavier|unknown --init 'xavier': use torchvision or pytorch",
-        "train --dataset cifar|unknown --dataset 'cifar': use fashion-mnist or mnist",
+        "train --dataset cifar|unknown --dataset 'cifar': use fashion-mnist, mnist or folder",
         "train --classes 5|--classes 5 does not match --dataset fashion-mnist, which has 10 classes",
         "train --in-channels 3|--in-channels 3 does not match --dataset fashion-mnist, whose images have 1 channel",
         "train --ratio 1 --image-size 1024|model vgg11 is too large: its tensor fc.1.weight [4096, 524288] would hold 2,147,483,648 values",

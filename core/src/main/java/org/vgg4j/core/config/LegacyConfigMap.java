@@ -22,7 +22,7 @@ public final class LegacyConfigMap {
                     number(m, "image_size", null, Integer::parseInt), number(m, "classes", null, Integer::parseInt),
                     number(m, "hidden", null, Integer::parseInt), number(m, "dropout", null, Double::parseDouble),
                     false, ModelConfig.D2L);
-            DataConfig data = new DataConfig(m.getOrDefault("dataset", ref.data().dataset()),
+            DataConfig data = DataConfig.builtIn(m.getOrDefault("dataset", ref.data().dataset()),
                     limit(m, "train_limit"), limit(m, "test_limit"));
             OptimizerConfig opt = new OptimizerConfig(m.getOrDefault("optimizer", ref.optimizer().name()),
                     number(m, "lr", ref.optimizer().learningRate(), Double::parseDouble),

@@ -55,7 +55,7 @@ import org.vgg4j.core.param.SafeTensors;
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
     private static final List<String> SUFFIXES = List.of(".optim.safetensors", ".safetensors", ".json");
     /**
@@ -225,7 +225,8 @@ public final class CheckpointStore {
         RunConfig config;
         try {
             config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config()))
-                    : RunConfigJson.fromTree(v == 2 ? upgradeTwo(m.config()) : m.config(), "config");
+                    : RunConfigJson.fromTree(v == 2 ? upgradeThree(upgradeTwo(m.config()))
+                            : v == 3 ? upgradeThree(m.config()) : m.config(), "config");
         } catch (InvalidConfigException e) {
             throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
                     + "manifest (format version " + v + "): " + e.getMessage()), e);
@@ -249,6 +250,26 @@ public final class CheckpointStore {
         }
         ObjectNode upgraded = config.deepCopy();
         ((ObjectNode) upgraded.get("model")).put("batchNorm", false).put("layout", ModelConfig.D2L);
+        return upgraded;
+    }
+
+    /**
+     * A version 3 configuration in version 4's form: its data was a built-in data set, not an image folder, which
+     * version 3 could not say (a version 3 data section that names a folder field is refused, as version 3 was read
+     * strictly).
+     */
+    private static JsonNode upgradeThree(JsonNode config) {
+        if (config == null || !config.isObject() || !config.path("data").isObject()) {
+            return config; // the strict reader names what is wrong
+        }
+        for (String added : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
+            if (config.get("data").has(added)) {
+                throw new InvalidConfigException("unknown field 'config.data." + added + "'");
+            }
+        }
+        ObjectNode upgraded = config.deepCopy();
+        ((ObjectNode) upgraded.get("data")).putNull("folder").put("valSplit", 0.0).put("allowEmptyClasses", false)
+                .put("skipBadImages", false).putNull("classNames");
         return upgraded;
     }
 

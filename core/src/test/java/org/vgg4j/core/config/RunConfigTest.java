@@ -18,7 +18,9 @@ class RunConfigTest {
     void jsonRoundTripsWithSortedKeys() {
         String json = RunConfigJson.write(ref);
         assertThat(RunConfigJson.parse(json)).isEqualTo(ref);
-        assertThat(json).startsWith("{\"data\":{\"dataset\":\"fashion-mnist\",\"testLimit\":null,\"trainLimit\":null},"
+        assertThat(json).startsWith("{\"data\":{\"allowEmptyClasses\":false,\"classNames\":null,\"dataset\":\"fashion-mnist\","
+                + "\"folder\":null,"
+                + "\"skipBadImages\":false,\"testLimit\":null,\"trainLimit\":null,\"valSplit\":0.0},"
                 + "\"model\":{\"batchNorm\":false,\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,"
                 + "\"imageSize\":224,\"inChannels\":1,\"layout\":\"d2l\",");
         assertThat(json).contains("\"optimizer\":{\"learningRate\":0.001,\"momentum\":0.9,\"name\":\"adam\"")
@@ -48,7 +50,7 @@ class RunConfigTest {
     @Test
     void differencesNameEveryChangedFieldByPath() {
         RunConfig other = new RunConfig(new ModelConfig("vgg", "vgg16", 8, 1, 64, 10, 4096, 0.5, false, "d2l"),
-                new DataConfig("fashion-mnist", 100, null), ref.optimizer(), ref.training().withEpochs(9));
+                DataConfig.builtIn("fashion-mnist", 100, null), ref.optimizer(), ref.training().withEpochs(9));
         assertThat(ref.differences(other)).containsExactly(
                 new ConfigDifference("data.trainLimit", null, "100"),
                 new ConfigDifference("model.imageSize", "224", "64"),
@@ -66,7 +68,7 @@ class RunConfigTest {
                 "train_limit", "-1", "test_limit", "500", "epochs", "3"));
         assertThat(LegacyConfigMap.toRunConfig(full)).isEqualTo(new RunConfig(
                 new ModelConfig("vgg", "vgg13", 4, 1, 32, 10, 1024, 0.25, false, "d2l"),
-                new DataConfig("mnist", null, 500),
+                DataConfig.builtIn("mnist", null, 500),
                 new OptimizerConfig("sgd", 0.05, 0.8, 0.0001), new TrainingConfig(32, 3, 7, "pytorch")));
         Map<String, String> modelOnly = Map.of("model", "vgg11", "ratio", "8", "image_size", "224", "hidden", "4096",
                 "dropout", "0.5", "in_channels", "1", "classes", "10");
@@ -83,7 +85,7 @@ class RunConfigTest {
 
     @Test
     void sectionsCheckTheirFields() {
-        assertThatThrownBy(() -> new DataConfig("mnist", 0, null)).hasMessage("data.trainLimit must be >= 1, got 0");
+        assertThatThrownBy(() -> DataConfig.builtIn("mnist", 0, null)).hasMessage("data.trainLimit must be >= 1, got 0");
         assertThatThrownBy(() -> new OptimizerConfig("adam", -0.001, 0.9, 0))
                 .hasMessage("optimizer.learningRate must be > 0 and finite, got -0.001");
         assertThatThrownBy(() -> new TrainingConfig(64, 0, 1, "torchvision"))

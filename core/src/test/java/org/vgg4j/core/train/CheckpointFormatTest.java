@@ -48,9 +48,11 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void writesVersionThreeWithTheTypedConfiguration() throws IOException {
+    void writesVersionFourWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
-        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(3);
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(4);
+        assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
+        assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
         assertThat(m.get("config").get("model").get("layout").asText()).isEqualTo("d2l");
         assertThat(m.get("config").get("model").get("imageSize").asInt()).isEqualTo(224);
@@ -89,9 +91,13 @@ class CheckpointFormatTest {
         ObjectNode model = (ObjectNode) m.get("config").get("model");
         model.remove("batchNorm");
         model.remove("layout");
+        ObjectNode data = (ObjectNode) m.get("config").get("data");
+        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
+            data.remove(f); // nor version 3's image-folder fields
+        }
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(3);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
         model.put("layout", "torchvision");
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -104,17 +110,40 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void versionThreeManifestsAreUpgradedToABuiltInDataSet() throws IOException {
+        // Version 3's data had no image-folder fields: every such run trained on a built-in data set.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 3);
+        ObjectNode data = (ObjectNode) m.get("config").get("data");
+        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
+            data.remove(f);
+        }
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        data.put("skipBadImages", true);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 3): unknown field 'config.data.skipBadImages'");
+        data.remove("skipBadImages");
+        m.put("formatVersion", 4);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): ").hasMessageContaining("config.data.folder");
+    }
+
+    @Test
     void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
         String text = Files.readString(manifest);
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 3", "\"formatVersion\" : 4"));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 4", "\"formatVersion\" : 5"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
-                .hasMessageContaining("epoch-001.json has format version 4, but this vgg4j reads versions 1 to 3")
+                .hasMessageContaining("epoch-001.json has format version 5, but this vgg4j reads versions 1 to 4")
                 .hasMessageContaining("written by a newer vgg4j");
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 3,", ""));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 4,", ""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
         Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"shape\" : \"tv\""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
-                .hasMessageContaining("(format version 3): unknown field 'config.model.shape'");
+                .hasMessageContaining("(format version 4): unknown field 'config.model.shape'");
         Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("model.imageSize must be >= 1, got -224");
