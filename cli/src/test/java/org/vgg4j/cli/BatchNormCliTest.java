@@ -1,0 +1,63 @@
+package org.vgg4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vgg4j.core.Device;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.UnsupportedLayerException;
+import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.spi.Capabilities;
+import org.vgg4j.core.spi.Session;
+import org.vgg4j.models.vgg.Vgg;
+import org.vgg4j.models.vgg.VggConfig;
+
+/** {@code --model vgg*_bn} and {@code --layout}: parsing, refusal on a backend without the layers. */
+class BatchNormCliTest {
+
+    @Test
+    void bnModelsAndTheTorchvisionLayoutAreBuiltFromTheOptions() {
+        CliRun bn = CliRun.of("summary", "--model", "vgg11_bn", "--format", "layers");
+        assertThat(bn.exit()).as(bn.err()).isZero();
+        assertThat(bn.out()).contains("vgg_block_1.1.running_mean", "BatchNorm2d");
+        CliRun tv = CliRun.of("summary", "--model", "VGG16_BN", "--layout", "TorchVision", "--format", "layers",
+                "--classes", "7");
+        assertThat(tv.exit()).as(tv.err()).isZero();
+        assertThat(tv.out()).contains("vgg16_bn-r8", "features.1.running_var", "avgpool", "classifier.6.bias",
+                "[7]");
+    }
+
+    @Test
+    void aLayerTheBackendCannotRunIsBadUsageNamingTheBackendAndTheLayer() {
+        Network network = Vgg.build(VggConfig.d2l(org.vgg4j.models.vgg.VggVariant.VGG11).withBatchNorm(true)
+                .withRatio(8).withImageSize(32));
+        Backend noBatchNorm = new Backend() {
+            @Override
+            public String name() {
+                return "tensorflow";
+            }
+
+            @Override
+            public Capabilities capabilities() {
+                return new Capabilities(true, false, "test", "");
+            }
+
+            @Override
+            public List<Device> devices() {
+                return List.of(Device.cpu());
+            }
+
+            @Override
+            public Session open(Network n, org.vgg4j.core.param.Parameters p, Device d) {
+                throw new UnsupportedLayerException("BatchNorm2d", "tensorflow");
+            }
+        };
+        Throwable e = catchThrowable(() -> TrainCommand.open(noBatchNorm, network, null, Device.cpu()));
+        assertThat(e).isInstanceOf(UsageException.class).hasMessage("--backend tensorflow cannot train model "
+                + "vgg11_bn-r8 (--model, --layout): BatchNorm2d is not supported by the tensorflow backend yet; use "
+                + "--backend pytorch");
+        assertThat(ExitCodes.of(e)).isEqualTo(ExitCodes.USAGE);
+    }
+}
