@@ -5,11 +5,13 @@ import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
+import org.vgg4j.models.vgg.VggLayout;
 import org.vgg4j.models.vgg.VggVariant;
 import picocli.CommandLine.Option;
 
 /**
- * The options that choose a VGG network; defaults are the d2l chapter's narrow VGG-11 on 1x224x224 Fashion-MNIST.
+ * The options that choose a VGG network (depth, batch norm, module layout, width, input, head); defaults are the d2l
+ * chapter's narrow VGG-11 on 1x224x224 Fashion-MNIST.
  * {@link #config()} checks every value against its documented range first.
  */
 public final class ModelOptions {
@@ -21,8 +23,14 @@ public final class ModelOptions {
     static final int MAX_CLASSES = 10000;
     static final int MAX_IN_CHANNELS = 4;
 
-    @Option(names = "--model", defaultValue = "vgg11", description = "vgg11, vgg13, vgg16 or vgg19 (default: ${DEFAULT-VALUE})")
+    /** The names {@code --model} accepts: the four depths, each also with batch norm after every convolution. */
+    static final String MODELS = "vgg11, vgg13, vgg16, vgg19, vgg11_bn, vgg13_bn, vgg16_bn or vgg19_bn";
+
+    @Option(names = "--model", defaultValue = "vgg11", description = "vgg11, vgg13, vgg16 or vgg19; a _bn suffix (vgg11_bn ...) adds batch norm after every convolution (default: ${DEFAULT-VALUE})")
     String model;
+
+    @Option(names = "--layout", defaultValue = "d2l", description = "d2l (the chapter's vgg_block_N/fc module names) or torchvision (features/avgpool/classifier, as torchvision.models.vgg*) (default: ${DEFAULT-VALUE})")
+    String layout;
 
     @Option(names = "--ratio", defaultValue = "8", description = "narrowing ratio, 1 to 64: channels and hidden units divided by it (default: ${DEFAULT-VALUE})")
     int ratio;
@@ -44,12 +52,15 @@ public final class ModelOptions {
 
     /** The configuration these options describe, after checking every value. */
     public VggConfig config() {
+        String name = model.trim().toLowerCase(java.util.Locale.ROOT);
+        boolean batchNorm = name.endsWith("_bn") || name.endsWith("-bn");
         VggVariant variant;
         try {
-            variant = VggVariant.byName(model);
+            variant = VggVariant.byName(batchNorm ? name.substring(0, name.length() - 3) : name);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException("unknown --model '" + model + "': use " + MODELS);
         }
+        VggLayout modelLayout = VggLayout.byName(OptionChecks.oneOf("--layout", layout, "d2l", "torchvision"));
         OptionChecks.inRange("--ratio", ratio, 1, MAX_RATIO);
         if (imageSize < 32 || imageSize > MAX_IMAGE_SIZE || imageSize % 32 != 0) {
             throw new UsageException("--image-size must be a multiple of 32 from 32 to " + MAX_IMAGE_SIZE
@@ -65,7 +76,7 @@ public final class ModelOptions {
             throw new UsageException("--ratio " + ratio + " leaves no hidden unit of --hidden " + hidden
                     + ": use a ratio of at most " + hidden);
         }
-        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hidden, dropout);
+        return new VggConfig(variant, ratio, inChannels, imageSize, classes, hidden, dropout, batchNorm, modelLayout);
     }
 
     /** {@link #config()} as stored in a run configuration. */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vgg4j summary}: prints a network's per-block output shapes and parameter counts (the d2l shape table), or
- * its module tree as PyTorch prints it.
+ * its module tree as PyTorch prints it (torchvision's {@code VGG} for {@code --layout torchvision}).
  */
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = "Show the shape table and parameter counts of a model.")
@@ -38,7 +38,7 @@ public final class SummaryCommand implements Callable<Integer> {
         Network net = model.network();
         PrintWriter out = spec.commandLine().getOut();
         switch (how) {
-            case "pytorch" -> out.println(net.describePytorch());
+            case "pytorch" -> out.println(TorchModulePrinter.print(net, model.config()));
             case "table" -> printTable(out, net, false);
             default -> printTable(out, net, true);
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.config.ConfigDifference;
 import org.vgg4j.core.config.DataConfig;
@@ -216,7 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
                 : Parameters.initialize(network, config.training().initializer(), runSeed);
         List<EpochMetrics> previous = checkpoint == null ? List.of() : checkpoint.history();
         // 6. The device: opening the session is the real test, still before any data is read.
-        try (Session session = backend.open(network, params, device)) {
+        try (Session session = open(backend, network, params, device)) {
             int imageSize = config.model().imageSize();
             BatchSource train;
             BatchSource test;
@@ -269,6 +270,21 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 return result.finished() ? ExitCodes.OK : ExitCodes.INTERRUPTED;
             }
+        }
+    }
+
+    /**
+     * Opens the session; a layer of the chosen model that the backend cannot run yet (batch norm, the torchvision
+     * layout's adaptive pool, on a backend without them) is bad usage, refused here before any data is read.
+     *
+     * @throws UsageException naming the backend, the layer and the model options that asked for it
+     */
+    static Session open(Backend backend, Network network, Parameters params, Device device) {
+        try {
+            return backend.open(network, params, device);
+        } catch (UnsupportedLayerException e) {
+            throw new UsageException("--backend " + backend.name() + " cannot train model " + network.name()
+                    + " (--model, --layout): " + e.getMessage() + "; use --backend pytorch");
         }
     }
 
@@ -415,7 +431,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static String describe(RunConfig c) {
-        return String.format(Locale.ROOT, "%s ratio %d at %dx%d, %s, batch %d, %d epochs", c.model().variant(),
+        return String.format(Locale.ROOT, "%s%s (%s layout) ratio %d at %dx%d, %s, batch %d, %d epochs",
+                c.model().variant(), c.model().batchNorm() ? "_bn" : "", c.model().layout(),
                 c.model().ratio(), c.model().imageSize(), c.model().imageSize(), describeOptimizer(c),
                 c.training().batchSize(), c.training().epochs());
     }
@@ -435,7 +452,7 @@ public final class TrainCommand implements Callable<Integer> {
             return manifestDir.getFileName().toString().equals(RunDirectory.CHECKPOINTS) ? manifestDir.getParent()
                     : manifestDir;
         }
-        return Path.of("runs", model.config().variant().id() + "-r" + model.ratio + "-"
+        return Path.of("runs", model.config().modelName() + "-r" + model.ratio + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 

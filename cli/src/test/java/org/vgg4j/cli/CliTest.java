@@ -44,7 +44,8 @@ class CliTest {
         CliRun r = run("summary", "--image-size", "100");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("multiple of 32").doesNotContain("Exception");
-        assertThat(run("summary", "--model", "resnet50").err()).contains("use vgg11, vgg13, vgg16 or vgg19");
+        assertThat(run("summary", "--model", "resnet50").err()).contains(
+                "unknown --model 'resnet50': use vgg11, vgg13, vgg16, vgg19, vgg11_bn, vgg13_bn, vgg16_bn or vgg19_bn");
         assertThat(run("summary", "--format", "yaml").err()).contains("use table, layers or pytorch");
         assertThat(run("summary", "--ratio", "x").exit()).isEqualTo(2);
     }
