@@ -67,9 +67,20 @@ class ServeCommandTest {
     @Test
     void sigtermAnswersTheRequestsInFlightThenExits143() throws Exception {
         Path cp = ServeFixtures.checkpoint(dir, 2);
-        // Requests wait up to 4 s for a batch of 64 to fill, so the four below are in flight when SIGTERM comes.
+        // A batch starts once no other request is queued or being read, or after --max-delay-ms: one request whose
+        // body arrives slowly (half now, half after SIGTERM) keeps the four complete ones below queued, so that all
+        // five are in flight when SIGTERM comes.
         try (ServeFixtures.ServeProcess serve = ServeFixtures.ServeProcess.start("--model", "m=" + cp,
-                "--backend", "onnx", "--max-batch", "64", "--max-delay-ms", "4000")) {
+                "--backend", "onnx", "--max-batch", "64", "--max-delay-ms", "20000");
+             java.net.Socket slow = new java.net.Socket(serve.uri().getHost(), serve.uri().getPort())) {
+            byte[] body = inferBody(99).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.io.OutputStream slowOut = slow.getOutputStream();
+            slowOut.write(("POST /v2/models/m/infer HTTP/1.1\r\nHost: " + serve.uri().getHost() + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            slowOut.write(body, 0, body.length / 2);
+            slowOut.flush();
+            Thread.sleep(500);
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 inFlight.add(CLIENT.sendAsync(infer(serve, i), HttpResponse.BodyHandlers.ofString()));
@@ -80,6 +91,12 @@ class ServeCommandTest {
             }
             assertThat(queued(serve)).as(serve.output()).isEqualTo(4);
             new ProcessBuilder("kill", "-TERM", Long.toString(serve.process.pid())).start().waitFor();
+            Thread.sleep(300);
+            slowOut.write(body, body.length / 2, body.length - body.length / 2);
+            slowOut.flush();
+            String slowAnswer = new String(slow.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(slowAnswer).startsWith("HTTP/1.1 200").contains("\"model_name\":\"m\"", "\"logits\"");
             for (CompletableFuture<HttpResponse<String>> r : inFlight) {
                 HttpResponse<String> answer = r.get(60, TimeUnit.SECONDS);
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -95,16 +112,19 @@ class ServeCommandTest {
         }
     }
 
-    private static HttpRequest infer(ServeFixtures.ServeProcess serve, long seed) {
+    private static String inferBody(long seed) {
         Random r = new Random(seed);
         StringBuilder sb = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\","
                 + "\"shape\":[1,1,32,32],\"data\":[");
         for (int i = 0; i < 1024; i++) {
             sb.append(i == 0 ? "" : ",").append(r.nextFloat());
         }
-        sb.append("]}]}");
+        return sb.append("]}]}").toString();
+    }
+
+    private static HttpRequest infer(ServeFixtures.ServeProcess serve, long seed) {
         return HttpRequest.newBuilder(serve.uri().resolve("v2/models/m/infer")).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(sb.toString()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(inferBody(seed)))
                 .build();
     }
 
