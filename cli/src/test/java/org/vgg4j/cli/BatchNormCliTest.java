@@ -65,7 +65,8 @@ class BatchNormCliTest {
 
     @Test
     void summaryInPytorchFormatPrintsWhatTorchvisionPrintsForItsVgg() throws Exception {
-        List<String> cases = List.of("vgg11_bn:10", "vgg13:10", "vgg16:1000", "vgg19_bn:7");
+        List<String> cases = List.of("vgg11_bn:10", "vgg13:10", "vgg16:1000", "vgg16_bn:1000",
+                "vgg19_bn:7");
         Python.Run torchvision = Python.at(System.getProperty("vgg4j.python", "/usr/bin/python3")).code(
                 "import sys, torchvision\n"
                 + "for c in sys.argv[1:]:\n"
