@@ -35,7 +35,7 @@ public final class ModelOptions {
     @Option(names = "--ratio", defaultValue = "8", description = "narrowing ratio, 1 to 64: channels and hidden units divided by it (default: ${DEFAULT-VALUE})")
     int ratio;
 
-    @Option(names = "--image-size", defaultValue = "224", description = "input height and width, a multiple of 32 from 32 to 1024 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--image-size", defaultValue = "224", description = "input height and width, a multiple of 32 from 32 to 1024; with --layout torchvision any size from 32 to 1024 (default: ${DEFAULT-VALUE})")
     int imageSize;
 
     @Option(names = "--hidden", defaultValue = "4096", description = "hidden units of the two FC layers before narrowing, 1 to 16384 (default: ${DEFAULT-VALUE})")
@@ -62,7 +62,10 @@ public final class ModelOptions {
         }
         VggLayout modelLayout = VggLayout.byName(OptionChecks.oneOf("--layout", layout, "d2l", "torchvision"));
         OptionChecks.inRange("--ratio", ratio, 1, MAX_RATIO);
-        if (imageSize < 32 || imageSize > MAX_IMAGE_SIZE || imageSize % 32 != 0) {
+        if (modelLayout == VggLayout.TORCHVISION) {
+            OptionChecks.inRange("--image-size", imageSize, 32, MAX_IMAGE_SIZE,
+                    "--layout torchvision: five 2x2 max-pools, then an adaptive pool to 7x7");
+        } else if (imageSize < 32 || imageSize > MAX_IMAGE_SIZE || imageSize % 32 != 0) {
             throw new UsageException("--image-size must be a multiple of 32 from 32 to " + MAX_IMAGE_SIZE
                     + " (five 2x2 max-pools halve it five times), got " + imageSize
                     + (imageSize >= 16 && imageSize <= MAX_IMAGE_SIZE ? "; try " + Math.round(imageSize / 32.0) * 32

@@ -65,7 +65,8 @@ class BatchNormCliTest {
 
     @Test
     void summaryInPytorchFormatPrintsWhatTorchvisionPrintsForItsVgg() throws Exception {
-        List<String> cases = List.of("vgg11_bn:10", "vgg13:10", "vgg16:1000", "vgg19_bn:7");
+        List<String> cases = List.of("vgg11_bn:10", "vgg13:10", "vgg16:1000", "vgg16_bn:1000",
+                "vgg19_bn:7");
         Python.Run torchvision = Python.at(System.getProperty("vgg4j.python", "/usr/bin/python3")).code(
                 "import sys, torchvision\n"
                 + "for c in sys.argv[1:]:\n"
@@ -86,5 +87,24 @@ class BatchNormCliTest {
             assertThat(theirs).startsWith(cases.get(i) + "\n");
             assertThat(ours.out()).as(cases.get(i)).isEqualTo(theirs.substring(cases.get(i).length() + 1));
         }
+    }
+
+    @Test
+    void theTorchvisionLayoutTakesAnImageSizeThatIsNoMultipleOf32AsTorchvisionDoes() throws Exception {
+        Python.Run torch = Python.at(System.getProperty("vgg4j.python", "/usr/bin/python3")).code(
+                "import torch, torchvision\n"
+                + "m = torchvision.models.vgg11_bn(num_classes=10)\n"
+                + "x = torch.zeros(1, 3, 100, 100)\n"
+                + "f = m.features(x)\n"
+                + "print(list(f.shape), list(m.avgpool(f).shape), list(m.eval()(x).shape))\n");
+        assumeTrue(torch.exitCode() == 0 || !torch.output().contains("No module named"),
+                "/usr/bin/python3 with torchvision is not installed");
+        assertThat(torch.exitCode()).as(torch.output()).isZero();
+        assertThat(torch.output().strip()).isEqualTo("[1, 512, 3, 3] [1, 512, 7, 7] [1, 10]");
+        CliRun ours = CliRun.of("summary", "--layout", "torchvision", "--model", "vgg11_bn", "--ratio", "1",
+                "--in-channels", "3", "--image-size", "100");
+        assertThat(ours.exit()).as(ours.err()).isZero();
+        assertThat(ours.out()).containsSubsequence("features", "[1, 512, 3, 3]", "avgpool", "[1, 512, 7, 7]",
+                "classifier", "[1, 10]");
     }
 }

@@ -21,11 +21,12 @@ class BatchNormTrainTest {
     Path dir;
 
     @ParameterizedTest(name = "{0} --layout {1}")
-    @CsvSource({"vgg11_bn,d2l,vgg_block_1.1", "vgg11_bn,torchvision,features.1"})
-    void trainsABatchNormModelAndItsCheckpointEvaluatesAndPredicts(String model, String layout, String firstBn) {
+    @CsvSource({"vgg11_bn,d2l,32,vgg_block_1.1", "vgg11_bn,torchvision,40,features.1"})
+    void trainsABatchNormModelAndItsCheckpointEvaluatesAndPredicts(String model, String layout, int size,
+            String firstBn) {
         ServeFixtures.assumeFashionMnist();
         Path run = dir.resolve("run");
-        CliRun train = CliRun.of("train", "--model", model, "--layout", layout, "--image-size", "32",
+        CliRun train = CliRun.of("train", "--model", model, "--layout", layout, "--image-size", String.valueOf(size),
                 "--train-limit", "256", "--test-limit", "64", "--epochs", "1", "--backend", "pytorch",
                 "--progress", "lines", "--output", run.toString());
         assertThat(train.exit()).as(train.err() + train.out()).isZero();
@@ -37,6 +38,7 @@ class BatchNormTrainTest {
         assertThat(stored.batchNorm()).isTrue();
         assertThat(stored.layout()).isEqualTo(layout);
         assertThat(stored.variant()).isEqualTo("vgg11");
+        assertThat(stored.imageSize()).isEqualTo(size);
         // One epoch of 4 training-mode batches moved the running statistics off their initial 0 and 1.
         assertThat(checkpoint.parameters().names()).contains(firstBn + ".running_mean", firstBn + ".running_var",
                 firstBn + ".num_batches_tracked");

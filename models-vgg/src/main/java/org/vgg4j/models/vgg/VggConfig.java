@@ -9,7 +9,9 @@ import org.vgg4j.core.config.ModelConfig;
  * @param variant       depth (VGG-11/13/16/19)
  * @param ratio         narrowing: convolution channels and hidden units are divided by it (d2l uses 8)
  * @param inChannels    channels of the input image
- * @param imageSize     height and width of the input; a multiple of 32
+ * @param imageSize     height and width of the input: a multiple of 32 in the d2l layout (its first linear layer
+ *                      takes the last block's output), any size from 32 in torchvision's (its adaptive pool makes
+ *                      any block output 7x7)
  * @param classes       number of output classes
  * @param hiddenUnits   hidden units of the two fully connected layers before narrowing
  * @param dropout       dropout probability after each hidden layer (0 turns dropout off)
@@ -26,7 +28,7 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
      * @param variant     the layer layout
      * @param ratio       the divisor of every block's channels and of the hidden units
      * @param inChannels  input image channels
-     * @param imageSize   input height and width, a positive multiple of 32
+     * @param imageSize   input height and width: a multiple of 32 (d2l layout) or at least 32 (torchvision layout)
      * @param classes     output classes, at least 2
      * @param hiddenUnits units of the two hidden fully connected layers, before the ratio
      * @param dropout     dropout probability of the head, in [0, 1)
@@ -43,7 +45,11 @@ public record VggConfig(VggVariant variant, int ratio, int inChannels, int image
         if (ratio < 1) {
             throw new IllegalArgumentException("ratio must be >= 1, got " + ratio);
         }
-        if (imageSize < 32 || imageSize % 32 != 0) {
+        if (layout == VggLayout.TORCHVISION && imageSize < 32) {
+            throw new IllegalArgumentException("VGG input size must be at least 32 (five 2x2 max-pools halve it five "
+                    + "times), got " + imageSize);
+        }
+        if (layout == VggLayout.D2L && (imageSize < 32 || imageSize % 32 != 0)) {
             throw new IllegalArgumentException("VGG input size must be a positive multiple of 32 (five 2x2 "
                     + "max-pools halve it five times), got " + imageSize + "; try "
                     + Math.max(32, Math.round(imageSize / 32.0) * 32));

@@ -85,6 +85,17 @@ class VggTest {
     }
 
     @Test
+    void theTorchvisionLayoutTakesAnyInputSizeFrom32() {
+        VggConfig tv = VggConfig.d2l(VggVariant.VGG11).withRatio(8).withLayout(VggLayout.TORCHVISION);
+        // As torch: 100 -> 50 -> 25 -> 12 -> 6 -> 3 (floor), then the adaptive pool to 7x7.
+        Network net = Vgg.build(tv.withImageSize(100));
+        assertThat(net.outputShape(Shape.of(2, 1, 100, 100))).isEqualTo(Shape.of(2, 10));
+        assertThat(net.shapeTable(2).get(0).outputShape()).isEqualTo(Shape.of(2, 64, 3, 3));
+        assertThatThrownBy(() -> tv.withImageSize(31)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 32").hasMessageContaining("31");
+    }
+
+    @Test
     void wrongInputIsReportedWithLayerAndShapes() {
         Network net = Vgg.vgg11Narrow();
         assertThatThrownBy(() -> net.outputShape(Shape.of(2, 3, 224, 224)))
