@@ -77,6 +77,28 @@ class FolderDatasetCliTest {
     }
 
     @Test
+    void aValSplitRunEvaluatesOnTheSameHeldOutImagesAndResumeChecksTheClasses() throws IOException {
+        Path tree = folder().resolve("train"); // one tree of 3 x 8 images, no train/ or test/ inside
+        Path run = dir.resolve("split-run");
+        CliRun train = CliRun.of("train", "--dataset", "folder", "--data-dir", tree.toString(), "--val-split", "0.25",
+                "--classes", "3", "--ratio", "64", "--image-size", "32", "--epochs", "1", "--batch-size", "8",
+                "--seed", "7", "--progress", "lines", "--output", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("a seeded 0.25 split of " + tree.toAbsolutePath() + " (seed 7, 18 train, 6 test)")
+                .contains("18 training and 6 test images at 32x32");
+        CliRun eval = CliRun.of("evaluate", "--checkpoint", run.toString());
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("on 6 test images");
+        Files.createDirectories(tree.resolve("emu"));
+        Files.copy(tree.resolve("cat/000.png"), tree.resolve("emu/000.png"));
+        CliRun resume = CliRun.of("train", "--resume", run.toString(), "--epochs", "2", "--progress", "lines");
+        assertThat(resume.exit()).isEqualTo(2);
+        assertThat(resume.errLines()).singleElement().asString().contains("the image folder "
+                + tree.toAbsolutePath() + " now has classes [cat, dog, emu, fox], but the run was trained on "
+                + "[cat, dog, fox]");
+    }
+
+    @Test
     void folderErrorsAreOneLineNamingTheOptionOrPath() throws IOException {
         Path run = dir.resolve("run");
         CliRun noDir = CliRun.of("train", "--dataset", "folder", "--output", run.toString());
