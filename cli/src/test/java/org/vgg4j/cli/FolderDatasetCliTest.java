@@ -74,6 +74,13 @@ class FolderDatasetCliTest {
                 data.resolve("test/fox/000.png").toString());
         assertThat(predict.exit()).as(predict.err()).isZero();
         assertThat(predict.out()).contains("cat").contains("dog").contains("fox");
+        CliRun index = CliRun.of("predict", "--checkpoint", run.toString(), "--top-k", "1", "--index", "0,11");
+        assertThat(index.exit()).as(index.err()).isZero();
+        assertThat(index.out()).contains("test[0] 000.png (true: cat):").contains("test[11] 003.png (true: fox):");
+        CliRun outside = CliRun.of("predict", "--checkpoint", run.toString(), "--index", "12");
+        assertThat(outside.exit()).isNotZero();
+        assertThat(outside.errLines()).singleElement().asString().contains("--index 12 is outside the test images of "
+                + data.resolve("test").toAbsolutePath() + " [0, 12)");
     }
 
     @Test
