@@ -15,9 +15,12 @@ import org.vgg4j.backend.onnx.OnnxModelInfo;
 import org.vgg4j.backend.onnx.OnnxSession;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
+import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.spi.Session;
+import org.vgg4j.core.train.CheckpointStore;
 import org.vgg4j.core.train.Evaluator;
 import org.vgg4j.datasets.ImageDataset;
+import org.vgg4j.datasets.ImageFolder;
 import org.vgg4j.datasets.Split;
 import org.vgg4j.datasets.image.DecodedImage;
 import org.vgg4j.datasets.image.ImageDecodeException;
@@ -110,7 +113,8 @@ public final class PredictCommand implements Callable<Integer> {
             }
             // Grey for 1-channel models; RGB for 3-channel ones (issue 10 adds their --mean/--std normalisation).
             PixelFormat pixels = PixelFormat.forChannels(channels);
-            if (pixels != PixelFormat.GREY && !indices.isEmpty()) {
+            ImageFolder folderTest = indices.isEmpty() ? null : folderTestSet();
+            if (pixels != PixelFormat.GREY && !indices.isEmpty() && folderTest == null) {
                 throw new IllegalArgumentException("--index reads the greyscale test set; this model takes "
                         + channels + " channels");
             }
@@ -120,7 +124,17 @@ public final class PredictCommand implements Callable<Integer> {
                 inputs.add(imageInput(decoder, file, pixels, size, invert));
                 labels.add(file.toString());
             }
-            if (!indices.isEmpty()) {
+            if (folderTest != null) {
+                for (int i : indices) {
+                    if (i < 0 || i >= folderTest.size()) {
+                        throw new IllegalArgumentException("--index " + i + " is outside the test images of "
+                                + folderTest.root() + " [0, " + folderTest.size() + ")");
+                    }
+                    inputs.add(folderTest.decode(i, pixels).resized(size, size).toTensor());
+                    labels.add("test[" + i + "] " + folderTest.path(i).getFileName() + " (true: "
+                            + folderTest.classNames().get(folderTest.label(i)) + ")");
+                }
+            } else if (!indices.isEmpty()) {
                 ImageDataset test = ImageDataset.load(data.locate(), Split.TEST);
                 for (int i : indices) {
                     if (i < 0 || i >= test.size()) {
@@ -148,6 +162,22 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The test images {@code --index} picks from when the checkpoint was trained on an image folder (and
+     * {@code --dataset} does not name a built-in data set): that folder's test part, split as in training; else null.
+     */
+    private ImageFolder folderTestSet() {
+        if (source.checkpoint == null || spec.commandLine().getParseResult().hasMatchedOption("--dataset")
+                && !DataOptions.isFolder(data.dataset)) {
+            return null;
+        }
+        RunConfig config = CheckpointStore.readManifest(CheckpointStore.resolveManifest(source.checkpoint)).config();
+        if (!config.data().fromFolder()) {
+            return null;
+        }
+        return data.splits(config.data(), config.training().seed()).test();
     }
 
     /**

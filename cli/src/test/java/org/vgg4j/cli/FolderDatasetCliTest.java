@@ -74,6 +74,35 @@ class FolderDatasetCliTest {
                 data.resolve("test/fox/000.png").toString());
         assertThat(predict.exit()).as(predict.err()).isZero();
         assertThat(predict.out()).contains("cat").contains("dog").contains("fox");
+        CliRun index = CliRun.of("predict", "--checkpoint", run.toString(), "--top-k", "1", "--index", "0,11");
+        assertThat(index.exit()).as(index.err()).isZero();
+        assertThat(index.out()).contains("test[0] 000.png (true: cat):").contains("test[11] 003.png (true: fox):");
+        CliRun outside = CliRun.of("predict", "--checkpoint", run.toString(), "--index", "12");
+        assertThat(outside.exit()).isNotZero();
+        assertThat(outside.errLines()).singleElement().asString().contains("--index 12 is outside the test images of "
+                + data.resolve("test").toAbsolutePath() + " [0, 12)");
+    }
+
+    @Test
+    void aValSplitRunEvaluatesOnTheSameHeldOutImagesAndResumeChecksTheClasses() throws IOException {
+        Path tree = folder().resolve("train"); // one tree of 3 x 8 images, no train/ or test/ inside
+        Path run = dir.resolve("split-run");
+        CliRun train = CliRun.of("train", "--dataset", "folder", "--data-dir", tree.toString(), "--val-split", "0.25",
+                "--classes", "3", "--ratio", "64", "--image-size", "32", "--epochs", "1", "--batch-size", "8",
+                "--seed", "7", "--progress", "lines", "--output", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("a seeded 0.25 split of " + tree.toAbsolutePath() + " (seed 7, 18 train, 6 test)")
+                .contains("18 training and 6 test images at 32x32");
+        CliRun eval = CliRun.of("evaluate", "--checkpoint", run.toString());
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("on 6 test images");
+        Files.createDirectories(tree.resolve("emu"));
+        Files.copy(tree.resolve("cat/000.png"), tree.resolve("emu/000.png"));
+        CliRun resume = CliRun.of("train", "--resume", run.toString(), "--epochs", "2", "--progress", "lines");
+        assertThat(resume.exit()).isEqualTo(2);
+        assertThat(resume.errLines()).singleElement().asString().contains("the image folder "
+                + tree.toAbsolutePath() + " now has classes [cat, dog, emu, fox], but the run was trained on "
+                + "[cat, dog, fox]");
     }
 
     @Test
