@@ -119,6 +119,10 @@ class PyTorchVggBnTorchvisionTest {
                 System.out.println("grad " + name + ": max abs diff " + diff + ", max " + max);
                 assertThat(diff).as("grad " + name + " (max " + max + ")").isLessThanOrEqualTo(tol);
             }
+            // gradients() updates nothing (Trainer's contract); the step's single training forward updates the
+            // running statistics, as torchvision's model.train() forward did
+            assertThat(s.parameters().get("features.1.num_batches_tracked").getLong(0)).isEqualTo(2);
+            t.step(images, labels);
             Parameters after = s.parameters();
             torch.get("buffers").fields().forEachRemaining(b -> {
                 Tensor ours = after.get(b.getKey());
