@@ -35,6 +35,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     BackendOptions engine;
     @Mixin
     DataOptions data;
+    @Mixin
+    NormalizeOptions normalize;
     @Option(names = "--batch-size", defaultValue = "64", description = "images per batch, 1 to 65536 (default: ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--test-limit", description = "use only the first N test images, 1 to the test set's size (default: all)")
@@ -48,6 +50,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         OptionChecks.inRange("--batch-size", batchSize, 1, TrainCommand.MAX_BATCH);
         OptionChecks.limit("--test-limit", testLimit);
         TrainedModel model = TrainedModel.load(checkpoint);
+        normalize.forChannels(model.config().inChannels()); // a wrong --mean/--std fails before any data is read
         Backend backend = engine.backend();
         // The data set the model was trained on, unless --dataset says otherwise.
         boolean givenDataset = spec.commandLine().getParseResult().hasMatchedOption("--dataset");
@@ -99,7 +102,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Evaluation eval;
         try (Session session = backend.open(model.network(), model.parameters(), engine.device())) {
-            eval = Evaluator.evaluate(session, test);
+            eval = Evaluator.evaluate(session, normalize.forChannels(model.config().inChannels()).wrap(test));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "%s on %d test images (backend %s, %.1f s, %.0f images/s)%n", model.network().name(),

@@ -66,6 +66,8 @@ public final class PredictCommand implements Callable<Integer> {
             + "(width x height) before decoding them (default: 67108864 = 64 megapixels)")
     long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
     @Mixin
+    NormalizeOptions normalize;
+    @Mixin
     BackendOptions engine;
     @Mixin
     DataOptions data;
@@ -108,10 +110,11 @@ public final class PredictCommand implements Callable<Integer> {
         int channels = sampleShape.dim(0);
         int size = sampleShape.dim(1);
         try (session) {
+            Normalization normalization = normalize.forChannels(channels);
             if (topK > classNames.size()) {
                 OptionChecks.inRange("--top-k", topK, 1, classNames.size(), "the model's classes");
             }
-            // Grey for 1-channel models; RGB for 3-channel ones (issue 10 adds their --mean/--std normalisation).
+            // Grey for 1-channel models; RGB for 3-channel ones; then --mean/--std, if given.
             PixelFormat pixels = PixelFormat.forChannels(channels);
             ImageFolder folderTest = indices.isEmpty() ? null : folderTestSet();
             if (pixels != PixelFormat.GREY && !indices.isEmpty() && folderTest == null) {
@@ -150,7 +153,8 @@ public final class PredictCommand implements Callable<Integer> {
             for (int i = 0; i < inputs.size(); i++) {
                 inputs.get(i).copyTo(batch, i * sample);
             }
-            Tensor logits = session.predict(Tensor.wrap(Shape.of(inputs.size(), channels, size, size), batch));
+            Tensor logits = session.predict(normalization.apply(
+                    Tensor.wrap(Shape.of(inputs.size(), channels, size, size), batch)));
             int classes = logits.shape().dim(1);
             for (int i = 0; i < inputs.size(); i++) {
                 double[] p = Evaluator.softmax(logits, i, classes);
