@@ -17,18 +17,18 @@ start=$(date +%s.%N)
 ./vgg4j predict --onnx "$DIR/model.onnx" --top-k 1 "$DIR"/images/*.png > "$DIR/predict.txt"
 predict=$(echo "$(date +%s.%N) - $start" | bc)
 # Three times: as before issue 12's fix (each batch decoded while holding the JVM's one session, so decoding never
-# overlaps inference: -Dvgg4j.spark.decodeUnderSession=true), then as now (decoded outside it), both with Spark's
-# default open cost per file (4 MB: about 32 small files per task), then as now with 64 KB (files packed by size: here
-# one task per core).
+# overlaps inference: -Dvgg4j.spark.decodeUnderSession=true; Spark's default open cost per file, 4 MB: about 32 small
+# files per task, each task writing its own Parquet file), then decoded outside the session with 4 MB, then as now
+# (spark-classify's default open cost, 64 KB: files packed by size, here one task per core).
 spark_run() { # NAME JAVA_OPTS
   local start; start=$(date +%s.%N)
   VGG4J_JAVA_OPTS="$2" ./vgg4j spark-classify --master 'local[2]' \
     --onnx "$DIR/model.onnx" --input "$DIR/images" --output "$DIR/out-$1.parquet" | tee "$DIR/spark-$1.txt" >&2
   echo "$(date +%s.%N) - $start" | bc
 }
-before=$(spark_run before -Dvgg4j.spark.decodeUnderSession=true)
-spark4mb=$(spark_run 4mb "")
-spark=$(spark_run 64kb -Dspark.sql.files.openCostInBytes=65536)
+before=$(spark_run before "-Dvgg4j.spark.decodeUnderSession=true -Dspark.sql.files.openCostInBytes=4194304")
+spark4mb=$(spark_run 4mb -Dspark.sql.files.openCostInBytes=4194304)
+spark=$(spark_run 64kb "")
 echo "load after: $(uptime)"
 printf 'predict: %d images in %.1f s (%.1f images/s, whole process)\n' "$N" "$predict" "$(echo "$N / $predict" | bc -l)"
 printf 'spark-classify local[2], open cost 4 MB, decoded under the session (before): %d images in %.1f s (%.1f images/s, whole process)\n' "$N" \
