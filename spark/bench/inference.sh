@@ -23,13 +23,18 @@ predict=$(echo "$(date +%s.%N) - $start" | bc)
 spark_run() { # NAME JAVA_OPTS
   local start; start=$(date +%s.%N)
   VGG4J_JAVA_OPTS="$2" ./vgg4j spark-classify --master 'local[2]' \
-    --onnx "$DIR/model.onnx" --input "$DIR/images" --output "$DIR/out-$1.parquet" | tee "$DIR/spark-$1.txt" >&2
+    --onnx "$DIR/model.onnx" --input "$DIR/images" --output "$DIR/out-$1-$(date +%s).parquet" | tee "$DIR/spark-$1.txt" >&2 || return 1
   echo "$(date +%s.%N) - $start" | bc
 }
 before=$(spark_run before "-Dvgg4j.spark.decodeUnderSession=true -Dspark.sql.files.openCostInBytes=4194304")
 spark4mb=$(spark_run 4mb -Dspark.sql.files.openCostInBytes=4194304)
 spark=$(spark_run 64kb "")
+# predict again, last: on a shared machine the load drifts during the run, and this shows by how much.
+start=$(date +%s.%N)
+./vgg4j predict --onnx "$DIR/model.onnx" --top-k 1 "$DIR"/images/*.png > "$DIR/predict-again.txt"
+again=$(echo "$(date +%s.%N) - $start" | bc)
 echo "load after: $(uptime)"
+printf 'predict again, after the spark runs: %.1f s (%.1f images/s)\n' "$again" "$(echo "$N / $again" | bc -l)"
 printf 'predict: %d images in %.1f s (%.1f images/s, whole process)\n' "$N" "$predict" "$(echo "$N / $predict" | bc -l)"
 printf 'spark-classify local[2], open cost 4 MB, decoded under the session (before): %d images in %.1f s (%.1f images/s, whole process)\n' "$N" \
   "$before" "$(echo "$N / $before" | bc -l)"
