@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -28,6 +29,11 @@ import org.vgg4j.datasets.image.PixelFormat;
  */
 final class PartitionClassifier implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
+    /**
+     * The behaviour before issue 12's fix, for {@code spark/bench/inference.sh} to measure against: decode the batch
+     * while holding the JVM's session ({@code -Dvgg4j.spark.decodeUnderSession=true}).
+     */
+    private static final boolean DECODE_UNDER_SESSION = Boolean.getBoolean("vgg4j.spark.decodeUnderSession");
 
     private final ModelSource model;
     private final ClassifyOptions options;
@@ -70,9 +76,11 @@ final class PartitionClassifier implements FlatMapFunction<Iterator<Row>, Row> {
         ImageDecoder decoder = ImageDecoder.create().withMaxPixels(options.maxPixels())
                 .withLimitHint("raise it with --max-pixels N");
         String key = options.backend() + "|" + model.key();
+        Supplier<LoadedModel> open = () -> LoadedModel.open(model, options.backend());
         return new Iterator<>() {
             private final List<Row> pending = new ArrayList<>();
             private int next;
+            private ModelShape shape;
 
             @Override
             public boolean hasNext() {
@@ -88,8 +96,21 @@ final class PartitionClassifier implements FlatMapFunction<Iterator<Row>, Row> {
                 if (batch.isEmpty()) {
                     return false;
                 }
-                pending.addAll(ExecutorSessions.with(key, () -> LoadedModel.open(model, options.backend()),
-                        loaded -> classify(loaded, decoder, batch)));
+                if (DECODE_UNDER_SESSION) {
+                    pending.addAll(ExecutorSessions.with(key, open, loaded -> {
+                        ModelShape s = ModelShape.of(loaded);
+                        return rows(s, batch, loaded.session().predict(input(s, decoder, batch)));
+                    }));
+                    return true;
+                }
+                if (shape == null) {
+                    shape = ExecutorSessions.with(key, open, ModelShape::of);
+                }
+                // Decoded and turned into rows outside the session: while this task decodes, another task of the
+                // JVM runs its batch, so only the engine call itself is serialised.
+                Tensor input = input(shape, decoder, batch);
+                Tensor logits = ExecutorSessions.with(key, open, loaded -> loaded.session().predict(input));
+                pending.addAll(rows(shape, batch, logits));
                 return true;
             }
 
@@ -103,7 +124,19 @@ final class PartitionClassifier implements FlatMapFunction<Iterator<Row>, Row> {
         };
     }
 
-    private List<Row> classify(LoadedModel loaded, ImageDecoder decoder, List<Row> batch) {
+    /** What a partition needs of the model outside its session: input channels, square size, class names. */
+    private record ModelShape(int channels, int size, List<String> classNames) {
+        static ModelShape of(LoadedModel loaded) {
+            return new ModelShape(loaded.channels(), loaded.size(), loaded.classNames());
+        }
+
+        String className(int c) {
+            return c < classNames.size() ? classNames.get(c) : Integer.toString(c);
+        }
+    }
+
+    /** The batch's inputs as one {@code [n, channels, size, size]} tensor. */
+    private Tensor input(ModelShape loaded, ImageDecoder decoder, List<Row> batch) {
         int sample = loaded.channels() * loaded.size() * loaded.size();
         float[] input = new float[batch.size() * sample];
         PixelFormat pixels = PixelFormat.forChannels(loaded.channels());
@@ -129,8 +162,11 @@ final class PartitionClassifier implements FlatMapFunction<Iterator<Row>, Row> {
                 }
             }
         }
-        Tensor logits = loaded.session().predict(
-                Tensor.wrap(Shape.of(batch.size(), loaded.channels(), loaded.size(), loaded.size()), input));
+        return Tensor.wrap(Shape.of(batch.size(), loaded.channels(), loaded.size(), loaded.size()), input);
+    }
+
+    /** Each row of the batch without its input column, followed by its prediction from {@code logits}. */
+    private List<Row> rows(ModelShape loaded, List<Row> batch, Tensor logits) {
         int classes = logits.shape().dim(1);
         List<Row> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -140,11 +176,10 @@ final class PartitionClassifier implements FlatMapFunction<Iterator<Row>, Row> {
             for (int j = 0; j < keptColumns.length; j++) {
                 values[j] = batch.get(i).get(keptColumns[j]);
             }
-            double[] probabilities = p.clone();
             values[keptColumns.length] = best;
             values[keptColumns.length + 1] = loaded.className(best);
             values[keptColumns.length + 2] = p[best];
-            values[keptColumns.length + 3] = probabilities;
+            values[keptColumns.length + 3] = p;
             out.add(RowFactory.create(values));
         }
         return out;
