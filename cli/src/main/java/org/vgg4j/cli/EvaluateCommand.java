@@ -29,8 +29,20 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on the test set: accuracy, per-class accuracy, confusion matrix.")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "checkpoint .json, weights file or run directory")
-    Path checkpoint;
+    /** Exactly one model source. */
+    static final class ModelSource {
+        @Option(names = "--checkpoint", required = true, description = "checkpoint .json, weights file or run directory")
+        Path checkpoint;
+        @Option(names = "--state-dict", required = true, paramLabel = "FILE.safetensors", description = "a bare "
+                + "state_dict (e.g. torch's, saved by safetensors.torch.save_file) for the network the model options "
+                + "describe; evaluated on --dataset (default: fashion-mnist)")
+        Path stateDict;
+    }
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    ModelSource source;
+    @Mixin
+    ModelOptions modelOptions;
     @Mixin
     BackendOptions engine;
     @Mixin
@@ -49,7 +61,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         OptionChecks.inRange("--batch-size", batchSize, 1, TrainCommand.MAX_BATCH);
         OptionChecks.limit("--test-limit", testLimit);
-        TrainedModel model = TrainedModel.load(checkpoint);
+        ModelOptions.onlyWithStateDict(spec, source.stateDict != null);
+        Path checkpoint = source.stateDict != null ? source.stateDict : source.checkpoint;
+        TrainedModel model = source.stateDict != null
+                ? TrainedModel.fromStateDict(source.stateDict, modelOptions.config())
+                : TrainedModel.load(checkpoint);
         normalize.forChannels(model.config().inChannels()); // a wrong --mean/--std fails before any data is read
         Backend backend = engine.backend();
         // The data set the model was trained on, unless --dataset says otherwise.
@@ -89,7 +105,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (classes.size() != model.network().numClasses()
                 || trained.fromFolder() && !classes.equals(trained.classNames())) {
             throw new UsageException("the image folder " + config.folder() + " has classes " + classes
-                    + ", but the model of " + checkpoint + " was trained on " + model.classNames());
+                    + ", but the model of " + model.source() + " was trained on " + model.classNames());
         }
         OptionChecks.limit("--test-limit", testLimit, splits.test().size(), "the test images of "
                 + splits.test().root());
