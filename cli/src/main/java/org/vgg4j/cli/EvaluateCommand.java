@@ -83,7 +83,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         OptionChecks.limit("--test-limit", testLimit, testSet.size(), "the test images of " + dataset.name());
         DataLoader test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(model.config().imageSize())
                 .shuffle(false).limit(testLimit == null ? -1 : testLimit).build();
-        return evaluate(out, model, backend, test);
+        // A bare state dict has no class names of its own: the data set's name its classes.
+        return evaluate(out, source.stateDict != null ? model.withClassNames(dataset.classNames()) : model, backend,
+                test);
     }
 
     /**

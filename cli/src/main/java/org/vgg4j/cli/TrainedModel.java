@@ -59,6 +59,11 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
         return new TrainedModel(config, network, params, names, cp, path);
     }
 
+    /** This model with {@code names} for its classes. */
+    TrainedModel withClassNames(List<String> names) {
+        return new TrainedModel(config, network, parameters, List.copyOf(names), checkpoint, source);
+    }
+
     /**
      * A bare {@code state_dict} saved as safetensors (for instance by {@code safetensors.torch.save_file(
      * model.state_dict(), file)}), for the network {@code config} describes. Nothing records its training data, so its
