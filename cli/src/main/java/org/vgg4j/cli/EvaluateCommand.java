@@ -55,6 +55,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     Integer testLimit;
     @Spec
     CommandSpec spec;
+    /** The class names of the image folder evaluated on, once {@link #folderTest} has opened it. */
+    private List<String> folderClasses = List.of();
 
     @Override
     public Integer call() {
@@ -72,7 +74,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         boolean givenDataset = spec.commandLine().getParseResult().hasMatchedOption("--dataset");
         DataConfig trained = model.checkpoint().config().data();
         if (givenDataset ? DataOptions.isFolder(data.dataset) : trained.fromFolder()) {
-            return evaluate(out, model, backend, folderTest(model, trained));
+            BatchSource folder = folderTest(model, trained);
+            // A bare state dict has no class names of its own: the folder's name its classes.
+            return evaluate(out, source.stateDict != null ? model.withClassNames(folderClasses) : model, backend,
+                    folder);
         }
         DatasetSpec dataset = givenDataset ? data.spec() : DataOptions.spec(trained.dataset());
         if (dataset.classNames().size() != model.network().numClasses()) {
@@ -104,6 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         FolderSplits splits = data.splits(config, seed);
         List<String> classes = splits.test().classNames();
+        folderClasses = classes;
         if (classes.size() != model.network().numClasses()
                 || trained.fromFolder() && !classes.equals(trained.classNames())) {
             throw new UsageException("the image folder " + config.folder() + " has classes " + classes
