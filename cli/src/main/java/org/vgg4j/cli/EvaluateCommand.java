@@ -65,6 +65,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         OptionChecks.limit("--test-limit", testLimit);
         ModelOptions.onlyWithStateDict(spec, source.stateDict != null);
         Path checkpoint = source.stateDict != null ? source.stateDict : source.checkpoint;
+        if (source.stateDict != null && !DataOptions.isFolder(data.dataset)) {
+            greyDataset(modelOptions.config().inChannels(), data.spec()); // before the file is read
+        }
         TrainedModel model = source.stateDict != null
                 ? TrainedModel.fromStateDict(source.stateDict, modelOptions.config())
                 : TrainedModel.load(checkpoint);
@@ -84,6 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new UsageException("--dataset " + dataset.name() + " has " + dataset.classNames().size()
                     + " classes, but the model of " + checkpoint + " has " + model.network().numClasses());
         }
+        greyDataset(model.config().inChannels(), dataset);
         ImageDataset testSet = ImageDataset.load(data.locate(dataset), Split.TEST);
         OptionChecks.limit("--test-limit", testLimit, testSet.size(), "the test images of " + dataset.name());
         DataLoader test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(model.config().imageSize())
@@ -152,6 +156,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.println();
         }
         return 0;
+    }
+
+    /** The IDX data sets are greyscale: a model of other than 1 input channel cannot be evaluated on them. */
+    private static void greyDataset(int inChannels, DatasetSpec dataset) {
+        if (inChannels != 1) {
+            throw new UsageException("--in-channels " + inChannels + " does not match --dataset " + dataset.name()
+                    + ", whose images have 1 channel");
+        }
     }
 
     private static String abbreviate(String s) {

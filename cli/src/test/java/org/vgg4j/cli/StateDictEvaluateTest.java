@@ -33,6 +33,11 @@ class StateDictEvaluateTest {
                 "0.2860", "--std", "0.3530");
         assertThat(normalised.exit()).as(normalised.err()).isZero();
         assertThat(results(normalised)).isNotEqualTo(results(checkpoint));
+        CliRun rgb = CliRun.of("evaluate", "--state-dict", weights.toString(), "--model", "vgg11", "--ratio", "8",
+                "--image-size", "32", "--in-channels", "3");
+        assertThat(rgb.exit()).as(rgb.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(rgb.err().strip()).isEqualTo("error: --in-channels 3 does not match --dataset fashion-mnist, "
+                + "whose images have 1 channel");
     }
 
     /** The output after the first line (which holds the timing). */
