@@ -29,8 +29,20 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on the test set: accuracy, per-class accuracy, confusion matrix.")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "checkpoint .json, weights file or run directory")
-    Path checkpoint;
+    /** Exactly one model source. */
+    static final class ModelSource {
+        @Option(names = "--checkpoint", required = true, description = "checkpoint .json, weights file or run directory")
+        Path checkpoint;
+        @Option(names = "--state-dict", required = true, paramLabel = "FILE.safetensors", description = "a bare "
+                + "state_dict (e.g. torch's, saved by safetensors.torch.save_file) for the network the model options "
+                + "describe; evaluated on --dataset (default: fashion-mnist)")
+        Path stateDict;
+    }
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    ModelSource source;
+    @Mixin
+    ModelOptions modelOptions;
     @Mixin
     BackendOptions engine;
     @Mixin
@@ -43,31 +55,46 @@ public final class EvaluateCommand implements Callable<Integer> {
     Integer testLimit;
     @Spec
     CommandSpec spec;
+    /** The class names of the image folder evaluated on, once {@link #folderTest} has opened it. */
+    private List<String> folderClasses = List.of();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         OptionChecks.inRange("--batch-size", batchSize, 1, TrainCommand.MAX_BATCH);
         OptionChecks.limit("--test-limit", testLimit);
-        TrainedModel model = TrainedModel.load(checkpoint);
+        ModelOptions.onlyWithStateDict(spec, source.stateDict != null);
+        Path checkpoint = source.stateDict != null ? source.stateDict : source.checkpoint;
+        if (source.stateDict != null && !DataOptions.isFolder(data.dataset)) {
+            greyDataset(modelOptions.config().inChannels(), data.spec()); // before the file is read
+        }
+        TrainedModel model = source.stateDict != null
+                ? TrainedModel.fromStateDict(source.stateDict, modelOptions.config())
+                : TrainedModel.load(checkpoint);
         normalize.forChannels(model.config().inChannels()); // a wrong --mean/--std fails before any data is read
         Backend backend = engine.backend();
         // The data set the model was trained on, unless --dataset says otherwise.
         boolean givenDataset = spec.commandLine().getParseResult().hasMatchedOption("--dataset");
         DataConfig trained = model.checkpoint().config().data();
         if (givenDataset ? DataOptions.isFolder(data.dataset) : trained.fromFolder()) {
-            return evaluate(out, model, backend, folderTest(model, trained));
+            BatchSource folder = folderTest(model, trained);
+            // A bare state dict has no class names of its own: the folder's name its classes.
+            return evaluate(out, source.stateDict != null ? model.withClassNames(folderClasses) : model, backend,
+                    folder);
         }
         DatasetSpec dataset = givenDataset ? data.spec() : DataOptions.spec(trained.dataset());
         if (dataset.classNames().size() != model.network().numClasses()) {
             throw new UsageException("--dataset " + dataset.name() + " has " + dataset.classNames().size()
                     + " classes, but the model of " + checkpoint + " has " + model.network().numClasses());
         }
+        greyDataset(model.config().inChannels(), dataset);
         ImageDataset testSet = ImageDataset.load(data.locate(dataset), Split.TEST);
         OptionChecks.limit("--test-limit", testLimit, testSet.size(), "the test images of " + dataset.name());
         DataLoader test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(model.config().imageSize())
                 .shuffle(false).limit(testLimit == null ? -1 : testLimit).build();
-        return evaluate(out, model, backend, test);
+        // A bare state dict has no class names of its own: the data set's name its classes.
+        return evaluate(out, source.stateDict != null ? model.withClassNames(dataset.classNames()) : model, backend,
+                test);
     }
 
     /**
@@ -86,10 +113,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         FolderSplits splits = data.splits(config, seed);
         List<String> classes = splits.test().classNames();
+        folderClasses = classes;
         if (classes.size() != model.network().numClasses()
                 || trained.fromFolder() && !classes.equals(trained.classNames())) {
             throw new UsageException("the image folder " + config.folder() + " has classes " + classes
-                    + ", but the model of " + checkpoint + " was trained on " + model.classNames());
+                    + ", but the model of " + model.source() + " was trained on " + model.classNames());
         }
         OptionChecks.limit("--test-limit", testLimit, splits.test().size(), "the test images of "
                 + splits.test().root());
@@ -128,6 +156,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.println();
         }
         return 0;
+    }
+
+    /** The IDX data sets are greyscale: a model of other than 1 input channel cannot be evaluated on them. */
+    private static void greyDataset(int inChannels, DatasetSpec dataset) {
+        if (inChannels != 1) {
+            throw new UsageException("--in-channels " + inChannels + " does not match --dataset " + dataset.name()
+                    + ", whose images have 1 channel");
+        }
     }
 
     private static String abbreviate(String s) {

@@ -82,6 +82,26 @@ public final class ModelOptions {
         return new VggConfig(variant, ratio, inChannels, imageSize, classes, hidden, dropout, batchNorm, modelLayout);
     }
 
+    /** The option names above, for commands that take them only with {@code --state-dict}. */
+    static final java.util.List<String> NAMES = java.util.List.of("--model", "--layout", "--ratio", "--image-size",
+            "--hidden", "--dropout", "--in-channels", "--classes");
+
+    /**
+     * For {@code predict} and {@code evaluate}: the model options describe the network of a bare {@code --state-dict}
+     * only; given with a checkpoint or ONNX model (which carry their own), they are a usage error naming the first.
+     */
+    static void onlyWithStateDict(picocli.CommandLine.Model.CommandSpec spec, boolean stateDict) {
+        if (stateDict) {
+            return;
+        }
+        for (String name : NAMES) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                throw new UsageException(name + " describes the network of a bare --state-dict; a checkpoint or "
+                        + "ONNX model carries its own configuration");
+            }
+        }
+    }
+
     /** {@link #config()} as stored in a run configuration. */
     public ModelConfig modelConfig() {
         return config().toModelConfig();

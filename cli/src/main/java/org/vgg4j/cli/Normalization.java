@@ -1,7 +1,6 @@
 package org.vgg4j.cli;
 
 import java.util.Arrays;
-import java.util.Locale;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.train.Batch;
@@ -155,14 +154,5 @@ record Normalization(float[] mean, float[] std) {
         float[] v = new float[n];
         Arrays.fill(v, value);
         return v;
-    }
-
-    /** Formats values for messages. */
-    static String format(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (float f : v) {
-            sb.append(sb.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%s", f));
-        }
-        return sb.toString();
     }
 }

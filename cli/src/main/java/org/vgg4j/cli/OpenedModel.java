@@ -46,7 +46,12 @@ record OpenedModel(Session session, List<String> classNames, String backend, Pat
             return new OpenedModel(backend.open(file.network(), file.parameters(), engine.device()),
                     file.info().classNames(), backend.name(), path);
         }
-        TrainedModel model = TrainedModel.load(path);
+        return open(TrainedModel.load(path), engine);
+    }
+
+    /** Opens {@code model} (a checkpoint or a bare state dict) on the chosen backend. */
+    static OpenedModel open(TrainedModel model, BackendOptions engine) {
+        Path path = model.source();
         Backend backend = engine.backend();
         return new OpenedModel(backend.open(model.network(), model.parameters(), engine.device()), model.classNames(),
                 backend.name(), path);

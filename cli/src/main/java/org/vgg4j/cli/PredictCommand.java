@@ -26,6 +26,7 @@ import org.vgg4j.datasets.image.DecodedImage;
 import org.vgg4j.datasets.image.ImageDecodeException;
 import org.vgg4j.datasets.image.ImageDecoder;
 import org.vgg4j.datasets.image.PixelFormat;
+import org.vgg4j.models.vgg.VggConfig;
 import org.vgg4j.onnx.OnnxFormatException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -50,6 +51,10 @@ public final class PredictCommand implements Callable<Integer> {
         Path checkpoint;
         @Option(names = "--onnx", required = true, description = "an ONNX model exported by vgg4j (runs on ONNX Runtime)")
         Path onnx;
+        @Option(names = "--state-dict", required = true, paramLabel = "FILE.safetensors", description = "a bare "
+                + "state_dict (e.g. torch's, saved by safetensors.torch.save_file) for the network the model options "
+                + "describe (--model, --layout, --ratio, --in-channels, --image-size, --classes ...)")
+        Path stateDict;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -68,6 +73,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     NormalizeOptions normalize;
     @Mixin
+    ModelOptions modelOptions;
+    @Mixin
     BackendOptions engine;
     @Mixin
     DataOptions data;
@@ -78,6 +85,8 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         OptionChecks.inRange("--top-k", topK, 1, ModelOptions.MAX_CLASSES);
+        ModelOptions.onlyWithStateDict(spec, source.stateDict != null);
+        VggConfig stateDictConfig = source.stateDict == null ? null : modelOptions.config();
         if (images.isEmpty() && indices.isEmpty()) {
             throw new IllegalArgumentException("give image files or --index N,... of test-set images");
         }
@@ -92,7 +101,9 @@ public final class PredictCommand implements Callable<Integer> {
             usageErrorIfDirectory(() -> decoder.readHeader(file));
         }
         OpenedModel model = source.onnx != null ? OpenedModel.open(source.onnx, true, engine)
-                : OpenedModel.open(source.checkpoint, false, engine);
+                : source.stateDict != null
+                        ? OpenedModel.open(TrainedModel.fromStateDict(source.stateDict, stateDictConfig), engine)
+                        : OpenedModel.open(source.checkpoint, false, engine);
         Session session = model.session();
         List<String> classNames = model.classNames();
         Shape sampleShape = session.network().sampleShape();

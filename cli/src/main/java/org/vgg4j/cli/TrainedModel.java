@@ -7,6 +7,10 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.param.ParameterMismatchException;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.param.SafeTensors;
+import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.train.TrainingPosition;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
 import org.vgg4j.datasets.FashionMnist;
@@ -53,5 +57,34 @@ record TrainedModel(VggConfig config, Network network, Parameters parameters, Li
             names = org.vgg4j.onnx.ExportMetadata.defaultClassNames(network.numClasses());
         }
         return new TrainedModel(config, network, params, names, cp, path);
+    }
+
+    /** This model with {@code names} for its classes. */
+    TrainedModel withClassNames(List<String> names) {
+        return new TrainedModel(config, network, parameters, List.copyOf(names), checkpoint, source);
+    }
+
+    /**
+     * A bare {@code state_dict} saved as safetensors (for instance by {@code safetensors.torch.save_file(
+     * model.state_dict(), file)}), for the network {@code config} describes. Nothing records its training data, so its
+     * checkpoint stands in with the reference run's data set and its classes are named {@code 0..K-1}.
+     *
+     * @throws Vgg4jException naming the file and every missing, unexpected or misshaped tensor (expected vs actual)
+     */
+    static TrainedModel fromStateDict(Path file, VggConfig config) {
+        Network network = ModelOptions.buildable(Vgg.build(config));
+        Parameters params;
+        try {
+            params = SafeTensors.read(file).tensors().conformTo(network);
+        } catch (ParameterMismatchException e) {
+            throw new Vgg4jException("state dict " + file + " does not fit the model options (--model, --layout, "
+                    + "--ratio, --in-channels, --image-size, --hidden, --classes): " + e.getMessage(), e);
+        }
+        RunConfig ref = RunConfig.reference();
+        RunConfig run = new RunConfig(config.toModelConfig(), ref.data(), ref.optimizer(), ref.training());
+        Checkpoint cp = new Checkpoint(run, "state-dict", TrainingPosition.startOf(1), List.of(), params,
+                OptimizerState.initial());
+        return new TrainedModel(config, network, params,
+                org.vgg4j.onnx.ExportMetadata.defaultClassNames(network.numClasses()), cp, file);
     }
 }

@@ -69,6 +69,15 @@ class FolderDatasetCliTest {
         CliRun eval = CliRun.of("evaluate", "--checkpoint", run.toString());
         assertThat(eval.exit()).as(eval.err()).isZero();
         assertThat(eval.out()).contains("on 12 test images").contains("cat").contains("dog").contains("fox");
+        // The same weights as a bare state dict, evaluated on the folder: the same numbers and the folder's names.
+        Path weights = dir.resolve("state.safetensors");
+        org.vgg4j.core.param.SafeTensors.write(weights,
+                org.vgg4j.core.train.CheckpointStore.load(run).parameters(), java.util.Map.of());
+        CliRun bare = CliRun.of("evaluate", "--state-dict", weights.toString(), "--ratio", "64", "--in-channels", "3",
+                "--image-size", "32", "--classes", "3", "--dataset", "folder", "--data-dir", data.toString());
+        assertThat(bare.exit()).as(bare.err()).isZero();
+        assertThat(bare.out().substring(bare.out().indexOf('\n')))
+                .isEqualTo(eval.out().substring(eval.out().indexOf('\n')));
 
         CliRun predict = CliRun.of("predict", "--checkpoint", run.toString(), "--top-k", "3",
                 data.resolve("test/fox/000.png").toString());
