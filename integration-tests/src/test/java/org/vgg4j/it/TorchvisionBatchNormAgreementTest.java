@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
@@ -98,10 +99,11 @@ class TorchvisionBatchNormAgreementTest {
         }
     }
 
-    @Test
-    void oneTrainingModeStepAgreesWithTorchvisionOnEveryTrainableBackend() throws Exception {
+    @ParameterizedTest(name = "{0} ratio 8, {1} channels, 32x32")
+    @CsvSource({"vgg11_bn, 1", "vgg16_bn, 3"})
+    void oneTrainingModeStepAgreesWithTorchvisionOnEveryTrainableBackend(String name, int channels) throws Exception {
         assumeTrue(python != null, "python3 with torch and torchvision is not installed");
-        VggConfig config = VggConfig.torchvision("vgg11_bn", 10).withRatio(8).withInChannels(1).withImageSize(32)
+        VggConfig config = VggConfig.torchvision(name, 10).withRatio(8).withInChannels(channels).withImageSize(32)
                 .withDropout(0);
         Network net = Vgg.build(config);
         Parameters params = Models.withBatchNormStatistics(net, 51);
@@ -116,7 +118,7 @@ class TorchvisionBatchNormAgreementTest {
         double torchAfter = torch.get("loss_after_step").get(0);
         List<String> trainable = net.trainableSpecs().stream().map(ParameterSpec::name).toList();
         double globalMax = trainable.stream().mapToDouble(n -> torch.get("grad." + n).maxAbs()).max().orElseThrow();
-        String model = net.name() + "@32x1ch train";
+        String model = net.name() + "@32x" + channels + "ch train";
         int trained = 0;
         for (Backend backend : BackendsUnderTest.all()) {
             if (!backend.capabilities().training()) {
@@ -131,21 +133,21 @@ class TorchvisionBatchNormAgreementTest {
                 assertThat(lossRel).isLessThanOrEqualTo(1e-5);
                 double worst = 0;
                 double worstBias = 0;
-                for (String name : trainable) {
-                    Tensor want = torch.get("grad." + name);
-                    double diff = g.gradients().get(name).maxAbsDiff(want);
+                for (String param : trainable) {
+                    Tensor want = torch.get("grad." + param);
+                    double diff = g.gradients().get(param).maxAbsDiff(want);
                     // a convolution bias right before a training-mode batch norm has a true gradient of 0 (the batch
                     // mean removes it): both sides hold float32 rounding noise, measured against the largest gradient
-                    boolean beforeBatchNorm = name.startsWith("features.") && name.endsWith(".bias")
+                    boolean beforeBatchNorm = param.startsWith("features.") && param.endsWith(".bias")
                             && net.parameterSpecs().stream().anyMatch(p -> p.name().equals(
-                                    name.replace(".bias", ".weight")) && p.shape().rank() == 4);
+                                    param.replace(".bias", ".weight")) && p.shape().rank() == 4);
                     double rel = diff / Math.max(1e-12, beforeBatchNorm ? globalMax : want.maxAbs());
                     if (beforeBatchNorm) {
                         worstBias = Math.max(worstBias, rel);
                     } else {
                         worst = Math.max(worst, rel);
                     }
-                    assertThat(rel).as("gradient of %s on %s", name, backend.name()).isLessThanOrEqualTo(1e-4);
+                    assertThat(rel).as("gradient of %s on %s", param, backend.name()).isLessThanOrEqualTo(1e-4);
                 }
                 AgreementTable.record("BN gradients (rel to each tensor's max)", model, backend.name(), "torchvision",
                         worst, 1e-4);
