@@ -3,8 +3,9 @@
 The model is torchvision 0.14's own VGG class over make_layers(cfg, batch_norm=True); narrowed by RATIO (vgg4j's
 ratio), the first convolution taking IN_CHANNELS and the classifier's Linear layers resized (names unchanged). With
 ratio 1, 3 channels and 4096 hidden units it is torchvision.models.vgg11_bn / vgg16_bn(num_classes=K) itself, and the
-script checks that the state_dict names and shapes are that model's. Weights are loaded with load_state_dict(strict=True)
-from a safetensors file vgg4j wrote, read with safetensors_dtypes.py (core's test resources, copied beside this one).
+script checks that the state_dict names and shapes are that model's. Weights are loaded with
+load_state_dict(strict=True) from a safetensors file vgg4j wrote, read with safetensors_dtypes.py (core's test
+resources, copied beside this one).
 
 usage: torchvision_bn.py CONFIG_JSON eval   PARAMS BATCH OUT   eval-mode logits of x1
        torchvision_bn.py CONFIG_JSON train  PARAMS BATCH OUT   one training-mode pass on (x1, y1): loss, gradients,
