@@ -1,8 +1,13 @@
 package org.vgg4j.it;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.layer.Sequential;
 import org.vgg4j.core.testing.TestData;
@@ -40,5 +45,37 @@ final class Models {
     static Network prefix(Network net, int blocks) {
         List<Sequential.Child> children = net.root().children().subList(0, blocks);
         return new Network(net.name() + "[:" + blocks + "]", new Sequential(children), net.sampleShape());
+    }
+
+    /**
+     * {@link #unitScale} for a batch-norm VGG with every batch norm moved away from its initial state, so that eval
+     * mode and the running-statistics update are tested rather than an identity: weight U(0.5, 1.5), bias
+     * U(-0.5, 0.5), running_mean U(-0.5, 0.5), running_var U(0.5, 2), num_batches_tracked 3.
+     */
+    static Parameters withBatchNormStatistics(Network net, long seed) {
+        Map<String, Tensor> p = new LinkedHashMap<>(TestData.unitScale(net, seed).asMap());
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        for (ParameterSpec s : net.parameterSpecs()) {
+            String local = s.name().substring(s.name().lastIndexOf('.') + 1);
+            String module = s.name().substring(0, s.name().lastIndexOf('.'));
+            if (!net.parameterSpecs().stream().anyMatch(o -> o.name().equals(module + ".running_mean"))) {
+                continue; // not a batch norm
+            }
+            if (local.equals("num_batches_tracked")) {
+                p.put(s.name(), Tensor.ofLongs(s.shape(), new long[] {3}));
+                continue;
+            }
+            float[] v = new float[Math.toIntExact(s.shape().elementCount())];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) switch (local) {
+                    case "running_mean" -> rng.nextDouble(-0.5, 0.5);
+                    case "running_var" -> rng.nextDouble(0.5, 2.0);
+                    case "weight" -> rng.nextDouble(0.5, 1.5);
+                    default -> rng.nextDouble(-0.5, 0.5);
+                };
+            }
+            p.put(s.name(), Tensor.wrap(s.shape(), v));
+        }
+        return Parameters.of(p);
     }
 }
