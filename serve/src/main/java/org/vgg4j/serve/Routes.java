@@ -209,6 +209,9 @@ final class Routes {
         if (cause instanceof ApiException api) {
             ModelServer.error(ctx, api.status(), api.getMessage());
         } else if (cause instanceof TimeoutException) {
+            // The engine call for this request is still running; the connection is closed after the answer so that
+            // a client does not race the server's clean-up by reusing it.
+            ctx.header("Connection", "close");
             ModelServer.error(ctx, ApiException.UNAVAILABLE, "model '" + m.model().name() + "' did not answer within "
                     + server.options().timeoutMs() + " ms (--timeout-ms); retry later");
         } else {
