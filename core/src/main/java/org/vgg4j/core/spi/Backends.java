@@ -54,7 +54,7 @@ public final class Backends {
     /**
      * Every backend found, best first, with its availability.
      *
-     * @return one status per provider (each provider's availability is asked anew)
+     * @return one status per provider, calling each provider's {@link BackendProvider#availability()} now
      */
     public List<BackendStatus> list() {
         return providers.stream().map(p -> new BackendStatus(p.name(), p.priority(), p.availability())).toList();
