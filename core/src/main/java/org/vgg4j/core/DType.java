@@ -20,7 +20,11 @@ public enum DType {
         this.bytes = bytes;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return 4 for {@code F32}, 8 for {@code I64}
+     */
     public int bytes() {
         return bytes;
     }
@@ -28,6 +32,10 @@ public enum DType {
     /**
      * The type named {@code name} in a safetensors header ({@code F32}, {@code I64}), or an exception listing the
      * supported names.
+     *
+     * @param name the header's dtype string, case-sensitive
+     * @return the type
+     * @throws IllegalArgumentException if vgg4j does not read that type (e.g. {@code F16}), listing those it reads
      */
     public static DType bySafetensorsName(String name) {
         for (DType t : values()) {

@@ -6,6 +6,11 @@ package org.vgg4j.core;
 public final class DeviceUnavailableException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the device asked for, the backend, and why that backend cannot use it
+     */
     public DeviceUnavailableException(String message) {
         super(message);
     }

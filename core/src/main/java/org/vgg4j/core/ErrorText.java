@@ -18,7 +18,12 @@ public final class ErrorText {
     private ErrorText() {
     }
 
-    /** A library's message as one short line; "null" if it is null. */
+    /**
+     * A library's message as one short line; "null" if it is null.
+     *
+     * @param message the message, may be null
+     * @return at most {@value #MAX} characters plus {@code ...}, whitespace runs collapsed, control characters escaped
+     */
     public static String quote(String message) {
         String m = String.valueOf(message);
         int source = m.indexOf("\n at [Source:");
@@ -36,6 +41,9 @@ public final class ErrorText {
      * A string read from an untrusted file, for quoting in a message: control characters (line breaks, tabs,
      * terminal escapes, U+2028/U+2029) written as {@code \n}, {@code \t} or {@code \}{@code uXXXX}, and cut after
      * {@value #MAX_LITERAL} characters; "null" if it is null.
+     *
+     * @param s the string, may be null
+     * @return the escaped string, followed by {@code ...} if it was cut
      */
     public static String literal(String s) {
         return escape(String.valueOf(s), MAX_LITERAL);
@@ -44,6 +52,9 @@ public final class ErrorText {
     /**
      * A whole error message that quotes strings from a file, kept on one line: control characters escaped as in
      * {@link #literal}, cut after {@value #MAX_LINE} characters (a file can hold a name of any length).
+     *
+     * @param message the message, may be null
+     * @return the escaped message, followed by {@code ...} if it was cut
      */
     public static String oneLine(String message) {
         return escape(String.valueOf(message), MAX_LINE);

@@ -23,6 +23,21 @@ public record DataConfig(String dataset, Integer trainLimit, Integer testLimit, 
     /** The name of the data set read from a folder of image files. */
     public static final String FOLDER = "folder";
 
+    /**
+     * Checks the fields and copies {@code classNames}.
+     *
+     * @param dataset           data set name, not null
+     * @param trainLimit        the first N (>= 1) training images only, or null for all of them
+     * @param testLimit         the first N (>= 1) test images only, or null for all of them
+     * @param folder            the image folder's directory; required for {@value #FOLDER}, else must be null
+     * @param valSplit          held-out fraction per class, in [0, 1); must be 0 unless {@value #FOLDER}
+     * @param allowEmptyClasses keep empty class folders as classes; must be false unless {@value #FOLDER}
+     * @param skipBadImages     leave out undecodable images; must be false unless {@value #FOLDER}
+     * @param classNames        at least 2 names (copied) for {@value #FOLDER}, else must be null
+     * @throws IllegalArgumentException naming the field, if {@code dataset} is null, a limit is below 1,
+     *                                  {@code valSplit} is outside [0, 1), a folder data set lacks its folder or has
+     *                                  fewer than 2 class names, or a built-in data set sets a folder-only field
+     */
     public DataConfig {
         Checks.present(dataset, "data.dataset");
         if (trainLimit != null) {
@@ -49,17 +64,32 @@ public record DataConfig(String dataset, Integer trainLimit, Integer testLimit, 
         }
     }
 
-    /** A built-in data set ({@code fashion-mnist}, {@code mnist}) with optional limits. */
+    /**
+     * A built-in data set ({@code fashion-mnist}, {@code mnist}) with optional limits.
+     *
+     * @param dataset    the data set name, not null
+     * @param trainLimit the first N training images only (N >= 1), or null for all of them
+     * @param testLimit  the first N test images only (N >= 1), or null for all of them
+     * @return a configuration with every folder-only field unset
+     */
     public static DataConfig builtIn(String dataset, Integer trainLimit, Integer testLimit) {
         return new DataConfig(dataset, trainLimit, testLimit, null, 0, false, false, null);
     }
 
-    /** All of Fashion-MNIST. */
+    /**
+     * All of Fashion-MNIST.
+     *
+     * @return {@code fashion-mnist} without limits, the d2l chapter's data
+     */
     public static DataConfig reference() {
         return builtIn("fashion-mnist", null, null);
     }
 
-    /** Whether the images come from a folder of files rather than a built-in data set. */
+    /**
+     * Whether the images come from a folder of files rather than a built-in data set.
+     *
+     * @return true if {@link #dataset} is {@value #FOLDER}
+     */
     public boolean fromFolder() {
         return dataset.equals(FOLDER);
     }

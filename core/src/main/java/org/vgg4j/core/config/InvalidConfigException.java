@@ -9,6 +9,11 @@ import org.vgg4j.core.Vgg4jException;
 public final class InvalidConfigException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what is wrong, naming the field
+     */
     public InvalidConfigException(String message) {
         super(message);
     }

@@ -13,7 +13,14 @@ public final class LegacyConfigMap {
     private LegacyConfigMap() {
     }
 
-    /** The typed configuration a format-1 map describes. */
+    /**
+     * The typed configuration a format-1 map describes.
+     *
+     * @param m the checkpoint's flat configuration map, keys such as {@code image_size}, values as strings
+     * @return the configuration, with the reference run's values for absent training keys
+     * @throws InvalidConfigException naming the key, if a model key is absent, a number does not parse or a value
+     *                                is out of range
+     */
     public static RunConfig toRunConfig(Map<String, String> m) {
         RunConfig ref = RunConfig.reference();
         try {

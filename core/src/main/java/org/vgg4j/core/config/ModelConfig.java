@@ -24,6 +24,24 @@ public record ModelConfig(String family, String variant, int ratio, int inChanne
     /** The default layout, the d2l chapter's module structure. */
     public static final String D2L = "d2l";
 
+    /**
+     * Checks the fields.
+     *
+     * @param family      model family, not null
+     * @param variant     variant within the family, not null
+     * @param ratio       narrowing ratio, >= 1
+     * @param inChannels  input image channels, >= 1
+     * @param imageSize   input height and width in pixels, >= 1
+     * @param classes     output classes, >= 2
+     * @param hiddenUnits fully connected hidden units before narrowing, >= 1
+     * @param dropout     dropout probability, in [0, 1)
+     * @param batchNorm   whether a batch norm follows every convolution
+     * @param layout      {@link #D2L} or {@code torchvision}, not null
+     * @throws IllegalArgumentException naming the field, if {@code family}, {@code variant} or {@code layout} is
+     *                                  null, {@code ratio}, {@code inChannels}, {@code imageSize} or
+     *                                  {@code hiddenUnits} is below 1, {@code classes} is below 2, or
+     *                                  {@code dropout} is outside [0, 1)
+     */
     public ModelConfig {
         Checks.present(family, "model.family");
         Checks.present(variant, "model.variant");
@@ -38,7 +56,11 @@ public record ModelConfig(String family, String variant, int ratio, int inChanne
         }
     }
 
-    /** The d2l chapter's narrow VGG-11 (ratio 8) on 1x224x224 images with 10 classes. */
+    /**
+     * The d2l chapter's narrow VGG-11 (ratio 8) on 1x224x224 images with 10 classes.
+     *
+     * @return d2l-layout {@code vgg11}, 4096 hidden units before narrowing, dropout 0.5, no batch norm
+     */
     public static ModelConfig reference() {
         return new ModelConfig(VGG, "vgg11", 8, 1, 224, 10, 4096, 0.5, false, D2L);
     }

@@ -25,6 +25,15 @@ import java.util.TreeSet;
  */
 public record RunConfig(ModelConfig model, DataConfig data, OptimizerConfig optimizer, TrainingConfig training) {
 
+    /**
+     * Checks that every section is present.
+     *
+     * @param model     the network, not null
+     * @param data      the data set and subsets, not null
+     * @param optimizer the update rule, not null
+     * @param training  batch, epochs, seed, initialisation, not null
+     * @throws IllegalArgumentException naming the section that is null
+     */
     public RunConfig {
         Checks.present(model, "model");
         Checks.present(data, "data");
@@ -32,13 +41,23 @@ public record RunConfig(ModelConfig model, DataConfig data, OptimizerConfig opti
         Checks.present(training, "training");
     }
 
-    /** The d2l chapter's reference run (what {@code vgg4j train} does with no options). */
+    /**
+     * The d2l chapter's reference run (what {@code vgg4j train} does with no options).
+     *
+     * @return the reference model, data, optimizer and training sections
+     */
     public static RunConfig reference() {
         return new RunConfig(ModelConfig.reference(), DataConfig.reference(), OptimizerConfig.reference(),
                 TrainingConfig.reference());
     }
 
-    /** The same run with {@code n} epochs in all. */
+    /**
+     * The same run with {@code n} epochs in all.
+     *
+     * @param n total epochs, >= 1
+     * @return a copy differing only in {@code training.epochs}
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public RunConfig withEpochs(int n) {
         return new RunConfig(model, data, optimizer, training.withEpochs(n));
     }
@@ -46,6 +65,9 @@ public record RunConfig(ModelConfig model, DataConfig data, OptimizerConfig opti
     /**
      * Every field in which {@code other} differs from this configuration, by dotted path ({@code model.imageSize}),
      * in path order.
+     *
+     * @param other the configuration to compare with, not null
+     * @return the differing fields, sorted by path; empty if the two are equal
      */
     public List<ConfigDifference> differences(RunConfig other) {
         Map<String, String> mine = RunConfigJson.flatten(this);

@@ -36,7 +36,12 @@ public final class RunConfigJson {
     private RunConfigJson() {
     }
 
-    /** Compact JSON with sorted keys. */
+    /**
+     * Compact JSON with sorted keys.
+     *
+     * @param config the configuration to encode
+     * @return one line of JSON that {@link #parse} reads back to an equal configuration
+     */
     public static String write(RunConfig config) {
         try {
             return MAPPER.writeValueAsString(config);
@@ -45,12 +50,23 @@ public final class RunConfigJson {
         }
     }
 
-    /** The configuration as a JSON tree. */
+    /**
+     * The configuration as a JSON tree.
+     *
+     * @param config the configuration to convert
+     * @return a new object node, as {@link #write} would encode it
+     */
     public static JsonNode toTree(RunConfig config) {
         return MAPPER.valueToTree(config);
     }
 
-    /** Parses {@link #write}'s output. */
+    /**
+     * Parses {@link #write}'s output.
+     *
+     * @param json the JSON text
+     * @return the configuration
+     * @throws InvalidConfigException if the text is not JSON, or naming the unknown, missing or invalid field
+     */
     public static RunConfig parse(String json) {
         try {
             return fromTree(MAPPER.readTree(json));
@@ -59,7 +75,13 @@ public final class RunConfigJson {
         }
     }
 
-    /** Reads a configuration of the current format from a JSON tree. */
+    /**
+     * Reads a configuration of the current format from a JSON tree.
+     *
+     * @param node the JSON object, may be null (an error)
+     * @return the configuration
+     * @throws InvalidConfigException if {@code node} is not an object, or naming the field at fault
+     */
     public static RunConfig fromTree(JsonNode node) {
         return fromTree(node, "");
     }
@@ -67,6 +89,12 @@ public final class RunConfigJson {
     /**
      * Reads a configuration of the current format from a JSON tree found at {@code path} of an enclosing document
      * ({@code config} in a checkpoint manifest), so that errors name the field as it appears there.
+     *
+     * @param node the JSON object, may be null (an error)
+     * @param path the dotted path of {@code node} in the enclosing document, prefixed to field names in errors;
+     *             {@code ""} for none
+     * @return the configuration
+     * @throws InvalidConfigException if {@code node} is not an object, or naming the field at fault
      */
     public static RunConfig fromTree(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
@@ -80,7 +108,13 @@ public final class RunConfigJson {
         }
     }
 
-    /** One line naming the field at fault, for any Jackson binding error. */
+    /**
+     * One line naming the field at fault, for any Jackson binding error.
+     *
+     * @param e a Jackson exception, or an {@link IllegalArgumentException} (perhaps wrapping one) thrown by a
+     *          record's checks
+     * @return a one-line message such as {@code unknown field 'model.foo'}
+     */
     public static String describe(Exception e) {
         return describe(e, "");
     }

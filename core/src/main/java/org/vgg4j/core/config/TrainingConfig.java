@@ -13,6 +13,16 @@ import org.vgg4j.core.param.Initializer;
  */
 public record TrainingConfig(int batchSize, int epochs, long seed, String init) {
 
+    /**
+     * Checks the fields.
+     *
+     * @param batchSize images per step, >= 1
+     * @param epochs    total epochs of the run, >= 1
+     * @param seed      seed of initialisation, shuffling and dropout; any value
+     * @param init      an {@link Initializer} id or enum name, not null
+     * @throws IllegalArgumentException naming the field, if {@code batchSize} or {@code epochs} is below 1, or
+     *                                  {@code init} is null or names no {@link Initializer}
+     */
     public TrainingConfig {
         Checks.positive("training.batchSize", batchSize);
         Checks.positive("training.epochs", epochs);
@@ -20,17 +30,31 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init) 
         Initializer.byName(init);
     }
 
-    /** The d2l chapter's run: batch 64, 5 epochs, seed 42, torchvision's initialisation. */
+    /**
+     * The d2l chapter's run: batch 64, 5 epochs, seed 42, torchvision's initialisation.
+     *
+     * @return the reference training section
+     */
     public static TrainingConfig reference() {
         return new TrainingConfig(64, 5, 42, Initializer.TORCHVISION_VGG.id());
     }
 
-    /** The same with {@code n} epochs in all. */
+    /**
+     * The same with {@code n} epochs in all.
+     *
+     * @param n total epochs, >= 1
+     * @return a copy differing only in {@code epochs}
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public TrainingConfig withEpochs(int n) {
         return new TrainingConfig(batchSize, n, seed, init);
     }
 
-    /** The initializer named by {@link #init}. */
+    /**
+     * The initializer named by {@link #init}.
+     *
+     * @return the initializer, never null (the constructor checked the name)
+     */
     public Initializer initializer() {
         return Initializer.byName(init);
     }

@@ -30,6 +30,9 @@ public final class AtomicWrite {
     /**
      * The file name whose atomic write left {@code fileName} behind ({@code epoch-001.json} for
      * {@code .epoch-001.json.8371.tmp}), or empty if {@code fileName} is not named like such a temporary file.
+     *
+     * @param fileName a bare file name, without directory
+     * @return the target's file name, or empty
      */
     public static Optional<String> targetOfTemporary(String fileName) {
         Matcher m = TEMPORARY.matcher(fileName);
@@ -39,10 +42,22 @@ public final class AtomicWrite {
     /** Produces a file's bytes. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content to {@code out}.
+         *
+         * @param out the buffered stream to the temporary file; closed by the caller, not by this method
+         * @throws IOException if writing fails; the temporary file is then deleted and the target left unchanged
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code content} to {@code file} atomically, creating parent directories. */
+    /**
+     * Writes {@code content} to {@code file} atomically, creating parent directories.
+     *
+     * @param file    the target, replaced if it exists; readable by all (rw-r--r--) where POSIX permissions apply
+     * @param content produces the bytes
+     * @throws Vgg4jException naming {@code file} if any step fails; the target is then unchanged
+     */
     public static void write(Path file, Content content) {
         Path target = file.toAbsolutePath();
         Path tmp = null;
@@ -75,7 +90,13 @@ public final class AtomicWrite {
         }
     }
 
-    /** Writes a UTF-8 string to {@code file} atomically. */
+    /**
+     * Writes a UTF-8 string to {@code file} atomically.
+     *
+     * @param file the target, replaced if it exists
+     * @param text the whole content
+     * @throws Vgg4jException naming {@code file} if the write fails; the target is then unchanged
+     */
     public static void writeString(Path file, String text) {
         write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }

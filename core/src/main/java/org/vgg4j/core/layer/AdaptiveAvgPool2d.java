@@ -11,18 +11,39 @@ import org.vgg4j.core.ShapeMismatchException;
  */
 public record AdaptiveAvgPool2d(int outH, int outW) implements Layer {
 
+    /**
+     * Checks the output size.
+     *
+     * @param outH output height, >= 1
+     * @param outW output width, >= 1
+     * @throws IllegalArgumentException if either is below 1
+     */
     public AdaptiveAvgPool2d {
         if (outH < 1 || outW < 1) {
             throw new IllegalArgumentException("bad AdaptiveAvgPool2d(output_size=(" + outH + ", " + outW + "))");
         }
     }
 
-    /** The first input index (inclusive) of bin {@code i} of {@code out} bins over {@code size} inputs. */
+    /**
+     * The first input index (inclusive) of bin {@code i} of {@code out} bins over {@code size} inputs.
+     *
+     * @param i    bin index, in [0, out)
+     * @param size input length along the axis, >= 1
+     * @param out  number of bins (output length), >= 1
+     * @return {@code floor(i * size / out)}, in [0, size)
+     */
     public static int binStart(int i, int size, int out) {
         return (int) Math.floorDiv((long) i * size, out);
     }
 
-    /** The last input index (exclusive) of bin {@code i} of {@code out} bins over {@code size} inputs. */
+    /**
+     * The last input index (exclusive) of bin {@code i} of {@code out} bins over {@code size} inputs.
+     *
+     * @param i    bin index, in [0, out)
+     * @param size input length along the axis, >= 1
+     * @param out  number of bins (output length), >= 1
+     * @return {@code ceil((i + 1) * size / out)}, in (binStart, size]
+     */
     public static int binEnd(int i, int size, int out) {
         return (int) -Math.floorDiv(-(long) (i + 1) * size, out);
     }

@@ -9,6 +9,14 @@ import org.vgg4j.core.ShapeMismatchException;
  */
 public record AvgPool2d(int kernelSize, int stride, int padding) implements Layer {
 
+    /**
+     * Checks the window.
+     *
+     * @param kernelSize window height and width, >= 1
+     * @param stride     step between windows on both axes, >= 1
+     * @param padding    zeros added on each side, in [0, kernelSize / 2]
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public AvgPool2d {
         if (kernelSize < 1 || stride < 1 || padding < 0 || padding > kernelSize / 2) {
             throw new IllegalArgumentException("bad AvgPool2d(kernel=" + kernelSize + ", stride=" + stride
@@ -16,7 +24,13 @@ public record AvgPool2d(int kernelSize, int stride, int padding) implements Laye
         }
     }
 
-    /** No padding. */
+    /**
+     * No padding.
+     *
+     * @param kernelSize window height and width, >= 1
+     * @param stride     step between windows on both axes, >= 1
+     * @throws IllegalArgumentException if a value is below 1
+     */
     public AvgPool2d(int kernelSize, int stride) {
         this(kernelSize, stride, 0);
     }

@@ -17,6 +17,14 @@ import org.vgg4j.core.ShapeMismatchException;
  */
 public record BatchNorm2d(int numFeatures, double eps, double momentum) implements Layer {
 
+    /**
+     * Checks the hyper-parameters.
+     *
+     * @param numFeatures channels C of the input, >= 1
+     * @param eps         added to the variance before the square root, > 0
+     * @param momentum    weight of the batch statistic in the running update, in [0, 1]
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public BatchNorm2d {
         if (numFeatures < 1 || !(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("bad BatchNorm2d(" + numFeatures + ", eps=" + eps + ", momentum="
@@ -24,7 +32,12 @@ public record BatchNorm2d(int numFeatures, double eps, double momentum) implemen
         }
     }
 
-    /** PyTorch's defaults: {@code eps = 1e-5}, {@code momentum = 0.1}. */
+    /**
+     * PyTorch's defaults: {@code eps = 1e-5}, {@code momentum = 0.1}.
+     *
+     * @param numFeatures channels C of the input, >= 1
+     * @throws IllegalArgumentException if {@code numFeatures} is below 1
+     */
     public BatchNorm2d(int numFeatures) {
         this(numFeatures, 1e-5, 0.1);
     }

@@ -9,6 +9,16 @@ import org.vgg4j.core.ShapeMismatchException;
  */
 public record Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding) implements Layer {
 
+    /**
+     * Checks the sizes.
+     *
+     * @param inChannels  input channels, >= 1
+     * @param outChannels output channels (filters), >= 1
+     * @param kernelSize  kernel height and width, >= 1
+     * @param stride      step on both axes, >= 1
+     * @param padding     zeros added on each side, >= 0
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public Conv2d {
         if (inChannels < 1 || outChannels < 1 || kernelSize < 1 || stride < 1 || padding < 0) {
             throw new IllegalArgumentException("bad Conv2d(" + inChannels + ", " + outChannels + ", kernel="
@@ -16,7 +26,14 @@ public record Conv2d(int inChannels, int outChannels, int kernelSize, int stride
         }
     }
 
-    /** The VGG convolution: 3x3, stride 1, padding 1 (keeps height and width). */
+    /**
+     * The VGG convolution: 3x3, stride 1, padding 1 (keeps height and width).
+     *
+     * @param inChannels  input channels, >= 1
+     * @param outChannels output channels, >= 1
+     * @return the convolution
+     * @throws IllegalArgumentException if a channel count is below 1
+     */
     public static Conv2d same3x3(int inChannels, int outChannels) {
         return new Conv2d(inChannels, outChannels, 3, 1, 1);
     }

@@ -8,6 +8,12 @@ import org.vgg4j.core.Shape;
  */
 public record Dropout(double p) implements Layer {
 
+    /**
+     * Checks the probability.
+     *
+     * @param p probability of zeroing an element, in [0, 1); 0 makes the layer the identity
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1) or NaN
+     */
     public Dropout {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);

@@ -13,12 +13,24 @@ import java.util.Objects;
  */
 public record Initialization(Distribution pytorchDefault, Distribution torchvisionVgg) {
 
+    /**
+     * Checks that both schemes are given.
+     *
+     * @param pytorchDefault the distribution under PyTorch's default scheme, not null
+     * @param torchvisionVgg the distribution under torchvision's VGG scheme, not null
+     * @throws NullPointerException if either is null
+     */
     public Initialization {
         Objects.requireNonNull(pytorchDefault, "pytorchDefault");
         Objects.requireNonNull(torchvisionVgg, "torchvisionVgg");
     }
 
-    /** The same constant under every scheme, e.g. a buffer that starts at 0. */
+    /**
+     * The same constant under every scheme, e.g. a buffer that starts at 0.
+     *
+     * @param value every element's initial value
+     * @return an initialization that draws no random numbers
+     */
     public static Initialization constant(double value) {
         Distribution c = new Distribution.Constant(value);
         return new Initialization(c, c);

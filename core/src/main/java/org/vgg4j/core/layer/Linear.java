@@ -9,6 +9,13 @@ import org.vgg4j.core.ShapeMismatchException;
  */
 public record Linear(int inFeatures, int outFeatures) implements Layer {
 
+    /**
+     * Checks the sizes.
+     *
+     * @param inFeatures  input features, >= 1
+     * @param outFeatures output features, >= 1
+     * @throws IllegalArgumentException if either is below 1
+     */
     public Linear {
         if (inFeatures < 1 || outFeatures < 1) {
             throw new IllegalArgumentException("bad Linear(" + inFeatures + ", " + outFeatures + ")");

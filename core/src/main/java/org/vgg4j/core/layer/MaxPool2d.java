@@ -8,6 +8,13 @@ import org.vgg4j.core.ShapeMismatchException;
  */
 public record MaxPool2d(int kernelSize, int stride) implements Layer {
 
+    /**
+     * Checks the window.
+     *
+     * @param kernelSize window height and width, >= 1
+     * @param stride     step between windows on both axes, >= 1
+     * @throws IllegalArgumentException if either is below 1
+     */
     public MaxPool2d {
         if (kernelSize < 1 || stride < 1) {
             throw new IllegalArgumentException("bad MaxPool2d(kernel=" + kernelSize + ", stride=" + stride + ")");

@@ -20,6 +20,13 @@ public record Sequential(List<Child> children) implements Layer {
      * @param layer the child layer
      */
     public record Child(String name, Layer layer) {
+        /**
+         * Checks the name.
+         *
+         * @param name  the child's name: non-empty, without a dot
+         * @param layer the child layer
+         * @throws IllegalArgumentException if the name is null, empty or contains a dot
+         */
         public Child {
             if (name == null || name.isEmpty() || name.contains(".")) {
                 throw new IllegalArgumentException("child name must be non-empty and contain no '.': " + name);
@@ -27,6 +34,12 @@ public record Sequential(List<Child> children) implements Layer {
         }
     }
 
+    /**
+     * Copies the children and checks that their names are unique.
+     *
+     * @param children the children in execution order; copied
+     * @throws IllegalArgumentException if two children have the same name
+     */
     public Sequential {
         children = List.copyOf(children);
         Set<String> seen = new HashSet<>();
@@ -37,12 +50,22 @@ public record Sequential(List<Child> children) implements Layer {
         }
     }
 
-    /** A container whose children are named 0, 1, 2, ... like an unnamed PyTorch {@code nn.Sequential}. */
+    /**
+     * A container whose children are named 0, 1, 2, ... like an unnamed PyTorch {@code nn.Sequential}.
+     *
+     * @param layers the children in execution order, none null
+     * @return the container
+     */
     public static Sequential of(Layer... layers) {
         return of(List.of(layers));
     }
 
-    /** A container whose children are named 0, 1, 2, ... like an unnamed PyTorch {@code nn.Sequential}. */
+    /**
+     * A container whose children are named 0, 1, 2, ... like an unnamed PyTorch {@code nn.Sequential}.
+     *
+     * @param layers the children in execution order
+     * @return the container
+     */
     public static Sequential of(List<? extends Layer> layers) {
         List<Child> children = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {

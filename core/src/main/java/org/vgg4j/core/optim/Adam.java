@@ -21,6 +21,16 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     /** Name of the second-moment state slot. */
     public static final String EXP_AVG_SQ = "exp_avg_sq";
 
+    /**
+     * Checks the hyper-parameters.
+     *
+     * @param learningRate step size, > 0
+     * @param beta1        decay of the first-moment average, in [0, 1)
+     * @param beta2        decay of the second-moment average, in [0, 1)
+     * @param epsilon      added to the denominator for stability, > 0
+     * @param weightDecay  L2 penalty folded into the gradient, >= 0
+     * @throws IllegalArgumentException listing all five values if one is out of range (or NaN)
+     */
     public Adam {
         if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)
                 || !(weightDecay >= 0)) {
@@ -35,7 +45,13 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         return List.of(EXP_AVG, EXP_AVG_SQ);
     }
 
-    /** Adam with PyTorch's defaults and the given learning rate. */
+    /**
+     * Adam with PyTorch's defaults and the given learning rate.
+     *
+     * @param learningRate step size, > 0
+     * @return Adam with betas (0.9, 0.999), eps 1e-8 and no weight decay
+     * @throws IllegalArgumentException if {@code learningRate} is not > 0
+     */
     public static Adam withLearningRate(double learningRate) {
         return new Adam(learningRate, 0.9, 0.999, 1e-8, 0);
     }

@@ -7,12 +7,24 @@ import java.util.List;
  */
 public sealed interface OptimizerSpec permits Adam, Sgd {
 
-    /** The step size. */
+    /**
+     * The step size.
+     *
+     * @return the learning rate, > 0
+     */
     double learningRate();
 
-    /** L2 penalty added to each gradient as {@code weightDecay * parameter} (PyTorch's {@code weight_decay}). */
+    /**
+     * L2 penalty added to each gradient as {@code weightDecay * parameter} (PyTorch's {@code weight_decay}).
+     *
+     * @return the weight decay, >= 0 (0 for none)
+     */
     double weightDecay();
 
-    /** The names of its per-parameter state slots, as PyTorch names them (empty for a stateless rule). */
+    /**
+     * The names of its per-parameter state slots, as PyTorch names them (empty for a stateless rule).
+     *
+     * @return an immutable list of slot names, in a fixed order
+     */
     List<String> slotNames();
 }

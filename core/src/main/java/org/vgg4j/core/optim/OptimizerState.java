@@ -17,11 +17,21 @@ import org.vgg4j.core.param.Parameters;
  */
 public record OptimizerState(long step, Map<String, Parameters> slots) {
 
+    /**
+     * Copies {@code slots} (checked only by {@link #conformTo}).
+     *
+     * @param step  number of update steps taken so far
+     * @param slots slot name to per-parameter tensors; copied, and neither keys nor values may be null
+     */
     public OptimizerState {
         slots = Map.copyOf(slots);
     }
 
-    /** The state before the first step. */
+    /**
+     * The state before the first step.
+     *
+     * @return step 0 with no slots (slot tensors are created by the first step)
+     */
     public static OptimizerState initial() {
         return new OptimizerState(0, Map.of());
     }
@@ -31,6 +41,10 @@ public record OptimizerState(long step, Map<String, Parameters> slots) {
      * does not have, and after the first step every slot it has, each with exactly one tensor per trainable
      * parameter; returns the checked slots in the network's order (none before the first step).
      *
+     * @param optimizer the rule whose {@link OptimizerSpec#slotNames() slots} are expected
+     * @param network   the network whose trainable parameters each slot must match
+     * @return a state with the same step and the checked slots
+     * @throws IllegalArgumentException   if the step count is negative
      * @throws ParameterMismatchException naming the slot and the tensor that do not fit
      */
     public OptimizerState conformTo(OptimizerSpec optimizer, Network network) {

@@ -11,6 +11,14 @@ public record Sgd(double learningRate, double momentum, double weightDecay) impl
     /** Name of the momentum state slot. */
     public static final String MOMENTUM_BUFFER = "momentum_buffer";
 
+    /**
+     * Checks the hyper-parameters.
+     *
+     * @param learningRate step size, > 0
+     * @param momentum     momentum factor, in [0, 1); 0 for plain SGD
+     * @param weightDecay  L2 penalty folded into the gradient, >= 0
+     * @throws IllegalArgumentException listing all three values if one is out of range (or NaN)
+     */
     public Sgd {
         if (!(learningRate > 0) || !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0)) {
             throw new IllegalArgumentException(

@@ -17,7 +17,9 @@ public final class FiniteValues {
     /**
      * Returns {@code parameters} if every value is finite.
      *
+     * @param parameters the tensors to check; only F32 tensors are scanned (I64 buffers cannot hold NaN)
      * @param source what they were read from, for the message (e.g. {@code "checkpoint weights runs/x/epoch-001.safetensors"})
+     * @return {@code parameters} itself, unchanged
      * @throws NonFiniteValueException naming the first tensor with a non-finite value, that value's index and the count
      */
     public static Parameters require(Parameters parameters, String source) {

@@ -45,7 +45,11 @@ public enum Initializer {
         this.id = id;
     }
 
-    /** The name users type: {@code pytorch} or {@code torchvision}. */
+    /**
+     * The name users type: {@code pytorch} or {@code torchvision}.
+     *
+     * @return the lower-case id, never null
+     */
     public String id() {
         return id;
     }
@@ -55,6 +59,10 @@ public enum Initializer {
     /**
      * A freshly drawn tensor for {@code spec}, of its dtype, reproducible from {@code seed} and the spec's name; each
      * element is drawn in double precision and rounded to the tensor's type.
+     *
+     * @param spec the parameter to draw (its name, shape, dtype and layer fix the distribution)
+     * @param seed the run's seed; the same seed and spec name always give the same values
+     * @return a new tensor of {@code spec}'s shape and dtype (I64 values are the rounded draws)
      */
     public Tensor create(ParameterSpec spec, long seed) {
         SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + spec.name().hashCode());
@@ -74,7 +82,13 @@ public enum Initializer {
         return Tensor.wrap(spec.shape(), data);
     }
 
-    /** Looks an initializer up by its {@link #id()} (or enum name), with an error that lists the choices. */
+    /**
+     * Looks an initializer up by its {@link #id()} (or enum name), with an error that lists the choices.
+     *
+     * @param name an id or enum name, case-insensitive
+     * @return the matching initializer
+     * @throws IllegalArgumentException if no initializer has that name (the message lists the ids)
+     */
     public static Initializer byName(String name) {
         for (Initializer i : values()) {
             if (i.id.equalsIgnoreCase(name) || i.name().equalsIgnoreCase(name)) {

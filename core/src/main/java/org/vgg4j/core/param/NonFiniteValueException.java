@@ -10,6 +10,11 @@ import org.vgg4j.core.Vgg4jException;
 public final class NonFiniteValueException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the source, tensor and first bad element; flattened to one line
+     */
     public NonFiniteValueException(String message) {
         super(ErrorText.oneLine(message));
     }

@@ -8,6 +8,11 @@ import org.vgg4j.core.Vgg4jException;
 public final class ParameterMismatchException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the network and every tensor that does not fit
+     */
     public ParameterMismatchException(String message) {
         super(message);
     }

@@ -23,12 +23,24 @@ public final class Parameters {
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
-    /** Parameters holding {@code tensors} in their iteration order. */
+    /**
+     * Parameters holding {@code tensors} in their iteration order.
+     *
+     * @param tensors state_dict names to tensors; copied, so later changes to the map are not seen
+     * @return an immutable view of a copy of {@code tensors}
+     */
     public static Parameters of(Map<String, Tensor> tensors) {
         return new Parameters(tensors);
     }
 
-    /** Fresh parameters for {@code network} drawn by {@code initializer} from {@code seed}. */
+    /**
+     * Fresh parameters for {@code network} drawn by {@code initializer} from {@code seed}.
+     *
+     * @param network     the network whose parameter specs (parameters and buffers) are drawn
+     * @param initializer the weight-initialisation scheme
+     * @param seed        the seed; the same seed gives the same tensors
+     * @return one tensor per parameter spec, in the network's order
+     */
     public static Parameters initialize(Network network, Initializer initializer, long seed) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (ParameterSpec spec : network.parameterSpecs()) {
@@ -37,7 +49,13 @@ public final class Parameters {
         return new Parameters(out);
     }
 
-    /** The tensor named {@code name}; an error lists the names that exist. */
+    /**
+     * The tensor named {@code name}; an error lists the names that exist.
+     *
+     * @param name a state_dict name such as {@code vgg_block_1.0.weight}
+     * @return the tensor, never null
+     * @throws ParameterMismatchException if there is no tensor of that name
+     */
     public Tensor get(String name) {
         Tensor t = tensors.get(name);
         if (t == null) {
@@ -46,24 +64,48 @@ public final class Parameters {
         return t;
     }
 
+    /**
+     * The tensor names in iteration order.
+     *
+     * @return an unmodifiable view of the names
+     */
     public Set<String> names() {
         return tensors.keySet();
     }
 
+    /**
+     * The names and tensors in iteration order.
+     *
+     * @return an unmodifiable map (the tensors themselves are shared, not copied)
+     */
     public Map<String, Tensor> asMap() {
         return tensors;
     }
 
+    /**
+     * The number of tensors (not of scalars: see {@link #elementCount()}).
+     *
+     * @return the tensor count, zero or more
+     */
     public int size() {
         return tensors.size();
     }
 
-    /** Total number of scalars. */
+    /**
+     * Total number of scalars.
+     *
+     * @return the sum of all tensors' element counts
+     */
     public long elementCount() {
         return tensors.values().stream().mapToLong(Tensor::size).sum();
     }
 
-    /** A copy with each tensor replaced by {@code f(tensor)}. */
+    /**
+     * A copy with each tensor replaced by {@code f(tensor)}.
+     *
+     * @param f applied once per tensor, in order; must not return null
+     * @return new parameters with the same names and order
+     */
     public Parameters map(UnaryOperator<Tensor> f) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         tensors.forEach((k, v) -> out.put(k, f.apply(v)));
@@ -73,6 +115,10 @@ public final class Parameters {
     /**
      * Checks that these parameters are exactly the tensors of {@code network}'s state (its parameters and buffers),
      * naming every missing, unexpected, misshaped or mistyped tensor, and returns them in the network's order.
+     *
+     * @param network the network whose parameter specs (parameters and buffers) are required
+     * @return the same tensors reordered to the network's order
+     * @throws ParameterMismatchException listing every problem found
      */
     public Parameters conformTo(Network network) {
         return conform(network.name(), network.parameterSpecs(), "parameters");
@@ -81,6 +127,10 @@ public final class Parameters {
     /**
      * Checks that these tensors are exactly one per trainable parameter of {@code network}, as gradients and optimizer
      * state slots are (buffers have neither), and returns them in the network's order.
+     *
+     * @param network the network whose trainable specs are required
+     * @return the same tensors reordered to the network's order
+     * @throws ParameterMismatchException listing every problem found
      */
     public Parameters conformToTrainable(Network network) {
         return conform(network.name(), network.trainableSpecs(), "trainable parameters");
@@ -116,7 +166,13 @@ public final class Parameters {
         return new Parameters(ordered);
     }
 
-    /** Largest element-wise absolute difference over all tensors (same names and shapes required). */
+    /**
+     * Largest element-wise absolute difference over all tensors (same names and shapes required).
+     *
+     * @param other parameters holding at least every name of these
+     * @return the maximum {@code |a - b|}, 0 if there are no tensors
+     * @throws ParameterMismatchException if {@code other} lacks one of these names
+     */
     public double maxAbsDiff(Parameters other) {
         double max = 0;
         for (var e : tensors.entrySet()) {

@@ -56,7 +56,13 @@ public final class SafeTensors {
     public record Contents(Parameters tensors, Map<String, String> metadata) {
     }
 
-    /** Writes {@code tensors} and {@code metadata} to {@code file} atomically (temporary file, then rename). */
+    /**
+     * Writes {@code tensors} and {@code metadata} to {@code file} atomically (temporary file, then rename).
+     *
+     * @param file     the destination; replaced if it exists
+     * @param tensors  F32 or I64 tensors, written in iteration order
+     * @param metadata the {@code __metadata__} string entries; omitted from the header when empty
+     */
     public static void write(Path file, Parameters tensors, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
@@ -112,6 +118,8 @@ public final class SafeTensors {
      * shape x dtype; and the tensors' data, in offset order, covers the data section exactly (no overlap, no hole, no
      * trailing bytes).
      *
+     * @param file the file to read
+     * @return the tensors in file order and the metadata (empty if the file has none)
      * @throws SafeTensorsFormatException naming the file (and the tensor) for any malformation
      * @throws Vgg4jException             naming the file if it cannot be read at all
      */

@@ -11,10 +11,21 @@ import org.vgg4j.core.Vgg4jException;
 public final class SafeTensorsFormatException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the file, tensor, expected and found; flattened to one line
+     */
     public SafeTensorsFormatException(String message) {
         super(ErrorText.oneLine(message));
     }
 
+    /**
+     * Creates the exception with the error that revealed the malformation.
+     *
+     * @param message the file, tensor, expected and found; flattened to one line
+     * @param cause   the underlying error, such as a JSON parse error
+     */
     public SafeTensorsFormatException(String message, Throwable cause) {
         super(ErrorText.oneLine(message), cause);
     }

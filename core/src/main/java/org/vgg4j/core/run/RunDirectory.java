@@ -66,6 +66,7 @@ public final class RunDirectory implements AutoCloseable {
      * @param requiredFreeBytes bytes the run will write at least (e.g. two checkpoints)
      * @param requiredFor       what those bytes are for, for the error message ("2 checkpoints of 1.2 MB")
      * @param freeSpace         how to learn the free space
+     * @return the prepared, locked directory; {@link #close()} releases it
      * @throws RunDirectoryInUseException if another run holds it
      * @throws RunDirectoryException      for every other reason it cannot be used
      */
@@ -215,17 +216,29 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    /** The run directory, absolute. */
+    /**
+     * The run directory, absolute.
+     *
+     * @return the absolute, normalised path
+     */
     public Path path() {
         return path;
     }
 
-    /** Its checkpoint directory (not created until the first checkpoint). */
+    /**
+     * Its checkpoint directory (not created until the first checkpoint).
+     *
+     * @return {@code checkpoints} inside the run directory; it may not exist
+     */
     public Path checkpoints() {
         return path.resolve(CHECKPOINTS);
     }
 
-    /** The leftovers of interrupted runs that {@link #prepare} removed, relative to the directory. */
+    /**
+     * The leftovers of interrupted runs that {@link #prepare} removed, relative to the directory.
+     *
+     * @return the removed paths, empty if there were none
+     */
     public List<String> removedLeftovers() {
         return removed;
     }

@@ -9,10 +9,21 @@ import org.vgg4j.core.Vgg4jException;
 public class RunDirectoryException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the directory and the reason it cannot be used
+     */
     public RunDirectoryException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with the I/O error behind it.
+     *
+     * @param message the directory and the reason it cannot be used
+     * @param cause   the underlying error, usually an {@link java.io.IOException}
+     */
     public RunDirectoryException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,9 +7,12 @@ import java.nio.file.Path;
  */
 public final class RunDirectoryInUseException extends RunDirectoryException {
     private static final long serialVersionUID = 1L;
+    /** The process holding the lock, or -1 if unknown. */
     private final long pid;
 
     /**
+     * Creates the exception; its message names the directory and the process.
+     *
      * @param directory the run directory
      * @param pid       the process holding its lock, or -1 if it has not written its id yet
      */
@@ -20,7 +23,11 @@ public final class RunDirectoryInUseException extends RunDirectoryException {
         this.pid = pid;
     }
 
-    /** The process holding the lock, or -1 if unknown. */
+    /**
+     * The process holding the lock, or -1 if unknown.
+     *
+     * @return the lock holder's process id, or -1 if it has not written its id yet
+     */
     public long pid() {
         return pid;
     }

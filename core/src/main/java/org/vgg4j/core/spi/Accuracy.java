@@ -7,7 +7,13 @@ public final class Accuracy {
     private Accuracy() {
     }
 
-    /** The number of correct predictions in row-major logits {@code [labels.length, classes]}. */
+    /**
+     * The number of correct predictions in row-major logits {@code [labels.length, classes]}.
+     *
+     * @param logits row-major logits; the class count is {@code logits.length / labels.length}
+     * @param labels one true class per row, at least one
+     * @return rows whose arg-max (first on ties) equals the label, in [0, labels.length]
+     */
     public static int countCorrect(float[] logits, int[] labels) {
         int classes = logits.length / labels.length;
         int correct = 0;

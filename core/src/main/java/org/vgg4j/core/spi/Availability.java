@@ -8,10 +8,22 @@ package org.vgg4j.core.spi;
  */
 public record Availability(boolean available, String detail) {
 
+    /**
+     * The backend can run.
+     *
+     * @param detail engine and version, e.g. for {@code vgg4j backends}
+     * @return an available status
+     */
     public static Availability yes(String detail) {
         return new Availability(true, detail);
     }
 
+    /**
+     * The backend cannot run.
+     *
+     * @param reason why, and how to fix it, on one line
+     * @return an unavailable status
+     */
     public static Availability no(String reason) {
         return new Availability(false, reason);
     }

@@ -7,15 +7,31 @@ package org.vgg4j.core.spi;
  */
 public interface BackendProvider {
 
-    /** The backend's name, lower case, as users type it: {@code pytorch}, {@code tensorflow}, {@code onnx}. */
+    /**
+     * The backend's name, lower case, as users type it: {@code pytorch}, {@code tensorflow}, {@code onnx}.
+     *
+     * @return the name, unique among providers
+     */
     String name();
 
-    /** Rank for automatic selection: the available backend with the highest priority wins. */
+    /**
+     * Rank for automatic selection: the available backend with the highest priority wins.
+     *
+     * @return the priority; ties are broken by name
+     */
     int priority();
 
-    /** Whether this backend can run here, and why not; loads the engine if needed but never throws. */
+    /**
+     * Whether this backend can run here, and why not; loads the engine if needed but never throws.
+     *
+     * @return the availability, with the engine version or the reason it cannot run
+     */
     Availability availability();
 
-    /** The backend; throws {@link BackendUnavailableException} with the reason when it is not available. */
+    /**
+     * The backend; throws {@link BackendUnavailableException} with the reason when it is not available.
+     *
+     * @return the backend, ready to open sessions
+     */
     Backend create();
 }

@@ -9,10 +9,21 @@ import org.vgg4j.core.Vgg4jException;
 public class BackendUnavailableException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the backend, why it cannot run, and the backends found
+     */
     public BackendUnavailableException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with the error that made the engine fail to load.
+     *
+     * @param message the backend, why it cannot run, and the backends found
+     * @param cause   the underlying error, e.g. an {@link UnsatisfiedLinkError} from loading a native library
+     */
     public BackendUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -25,7 +25,13 @@ public final class Backends {
     private final UnaryOperator<String> properties;
     private final UnaryOperator<String> environment;
 
-    /** A selector over explicit providers and lookups, for tests and embedding. */
+    /**
+     * A selector over explicit providers and lookups, for tests and embedding.
+     *
+     * @param providers   the candidate backends, in any order (sorted here by priority, highest first, then name)
+     * @param properties  looks up a system property by name ({@link #PROPERTY}); returns null if unset
+     * @param environment looks up an environment variable by name ({@link #ENV}); returns null if unset
+     */
     public Backends(List<BackendProvider> providers, UnaryOperator<String> properties,
             UnaryOperator<String> environment) {
         this.providers = providers.stream().sorted(Comparator.comparingInt(BackendProvider::priority).reversed()
@@ -34,24 +40,43 @@ public final class Backends {
         this.environment = environment;
     }
 
-    /** A selector over every provider on the class path, reading the real system properties and environment. */
+    /**
+     * A selector over every provider on the class path, reading the real system properties and environment.
+     *
+     * @return a selector over the {@link java.util.ServiceLoader} providers of {@link BackendProvider}
+     */
     public static Backends discover() {
         List<BackendProvider> found = new ArrayList<>();
         ServiceLoader.load(BackendProvider.class).forEach(found::add);
         return new Backends(found, System::getProperty, System::getenv);
     }
 
-    /** Every backend found, best first, with its availability. */
+    /**
+     * Every backend found, best first, with its availability.
+     *
+     * @return one status per provider, calling each provider's {@link BackendProvider#availability()} now
+     */
     public List<BackendStatus> list() {
         return providers.stream().map(p -> new BackendStatus(p.name(), p.priority(), p.availability())).toList();
     }
 
-    /** The provider named {@code name}, if it is on the class path. */
+    /**
+     * The provider named {@code name}, if it is on the class path.
+     *
+     * @param name a backend name, case-insensitive
+     * @return the provider, or empty
+     */
     public Optional<BackendProvider> provider(String name) {
         return providers.stream().filter(p -> p.name().equalsIgnoreCase(name)).findFirst();
     }
 
-    /** The backend chosen by the property, the environment, or the best available one. */
+    /**
+     * The backend chosen by the property, the environment, or the best available one.
+     *
+     * @return the backend, as {@link #select(String) select(null)} returns it
+     * @throws UnknownBackendException     if the property or environment names no backend found
+     * @throws BackendUnavailableException if the chosen backend, or every backend, cannot run here
+     */
     public Backend select() {
         return select(null);
     }
@@ -60,6 +85,9 @@ public final class Backends {
      * The backend named {@code explicitName}; when it is null, blank or {@code auto}, the one named by the property or
      * the environment; when those are unset too, the best available one.
      *
+     * @param explicitName a backend name (case-insensitive, e.g. from {@code --backend}), or null, blank or
+     *                     {@code auto} to let the property, the environment or the priorities decide
+     * @return the created backend
      * @throws UnknownBackendException     if no backend has that name, listing every backend found
      * @throws BackendUnavailableException listing every backend found and why each unavailable one cannot run
      */

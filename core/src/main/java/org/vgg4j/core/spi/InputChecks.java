@@ -12,12 +12,26 @@ public final class InputChecks {
     private InputChecks() {
     }
 
-    /** Checks that {@code images} is a batch the network takes. */
+    /**
+     * Checks that {@code images} is a batch the network takes.
+     *
+     * @param network the network the batch is for
+     * @param images  a batch {@code [N, C, H, W]}
+     * @throws org.vgg4j.core.ShapeMismatchException if the shape does not fit the network's input
+     */
     public static void checkImages(Network network, Tensor images) {
         network.checkInput(images.shape());
     }
 
-    /** Checks images as above, and that there is one label per image, each in {@code [0, classes)}. */
+    /**
+     * Checks images as above, and that there is one label per image, each in {@code [0, classes)}.
+     *
+     * @param network the network the batch is for
+     * @param images  a batch {@code [N, C, H, W]}
+     * @param labels  N class indices; null is an error
+     * @throws org.vgg4j.core.ShapeMismatchException if the image shape does not fit the network's input
+     * @throws Vgg4jException                        if the label count is wrong or a label is out of range
+     */
     public static void checkBatch(Network network, Tensor images, int[] labels) {
         checkImages(network, images);
         if (labels == null || labels.length != images.shape().dim(0)) {

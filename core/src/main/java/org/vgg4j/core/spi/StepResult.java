@@ -10,6 +10,11 @@ package org.vgg4j.core.spi;
  */
 public record StepResult(double loss, int correct, int count) {
 
+    /**
+     * The fraction of the batch classified correctly.
+     *
+     * @return {@code correct / count} in [0, 1]; 0 for an empty batch
+     */
     public double accuracy() {
         return count == 0 ? 0 : (double) correct / count;
     }

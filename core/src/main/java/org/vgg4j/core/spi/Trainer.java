@@ -15,10 +15,22 @@ import org.vgg4j.core.param.Parameters;
  */
 public interface Trainer extends AutoCloseable {
 
-    /** One optimizer step on a batch; returns the batch's mean loss and accuracy before the update. */
+    /**
+     * One optimizer step on a batch; returns the batch's mean loss and accuracy before the update.
+     *
+     * @param images a batch {@code [N, C, H, W]} of the network's input shape
+     * @param labels N class indices in [0, classes)
+     * @return the loss and correct count of the forward pass (dropout active)
+     */
     StepResult step(Tensor images, int[] labels);
 
-    /** Loss and gradients of one batch in training mode without updating anything (for checks across backends). */
+    /**
+     * Loss and gradients of one batch in training mode without updating anything (for checks across backends).
+     *
+     * @param images a batch {@code [N, C, H, W]} of the network's input shape
+     * @param labels N class indices in [0, classes)
+     * @return the batch's loss and one gradient tensor per trainable parameter
+     */
     GradientResult gradients(Tensor images, int[] labels);
 
     /**
@@ -27,6 +39,7 @@ public interface Trainer extends AutoCloseable {
      * state. {@code gradients} must hold one tensor per trainable parameter ({@link Parameters#conformToTrainable});
      * nothing changes if they do not fit.
      *
+     * @param gradients one gradient tensor per trainable parameter, named like it
      * @throws UnsupportedOperationException if this backend's trainer cannot apply given gradients
      * @throws org.vgg4j.core.param.ParameterMismatchException naming every missing, extra or misshaped tensor
      */
@@ -34,10 +47,18 @@ public interface Trainer extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " cannot apply given gradients");
     }
 
-    /** A snapshot of the optimizer's state, to checkpoint. */
+    /**
+     * A snapshot of the optimizer's state, to checkpoint.
+     *
+     * @return a host copy of the step count and slots; later steps do not change it
+     */
     OptimizerState optimizerState();
 
-    /** Restores a snapshot taken by {@link #optimizerState()}, possibly on another backend. */
+    /**
+     * Restores a snapshot taken by {@link #optimizerState()}, possibly on another backend.
+     *
+     * @param state the snapshot; its slots must fit this trainer's optimizer and network
+     */
     void restoreOptimizerState(OptimizerState state);
 
     /** Frees the optimizer's state; the session and its weights stay usable. Idempotent. */

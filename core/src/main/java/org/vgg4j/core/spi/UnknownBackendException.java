@@ -7,6 +7,11 @@ package org.vgg4j.core.spi;
 public final class UnknownBackendException extends BackendUnavailableException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the unknown name, where it came from, and the backends found
+     */
     public UnknownBackendException(String message) {
         super(message);
     }

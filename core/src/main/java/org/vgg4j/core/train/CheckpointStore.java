@@ -74,6 +74,11 @@ public final class CheckpointStore {
 
     private final Path directory;
 
+    /**
+     * A store writing into {@code directory}; nothing is created until the first {@link #save}.
+     *
+     * @param directory the checkpoint directory (a run's {@code checkpoints} folder)
+     */
     public CheckpointStore(Path directory) {
         this.directory = directory;
     }
@@ -98,16 +103,31 @@ public final class CheckpointStore {
             String optimizerFile, String optimizerSha256, long optimizerStep) {
     }
 
+    /**
+     * The directory checkpoints are written to.
+     *
+     * @return the directory given to the constructor, as given
+     */
     public Path directory() {
         return directory;
     }
 
-    /** The name of the checkpoint written after epoch {@code epoch} (1-based): {@code epoch-001}. */
+    /**
+     * The name of the checkpoint written after epoch {@code epoch} (1-based): {@code epoch-001}.
+     *
+     * @param epoch the 1-based number of the completed epoch
+     * @return {@code epoch-} and the number zero-padded to 3 digits
+     */
     public static String epochName(int epoch) {
         return String.format(Locale.ROOT, "epoch-%03d", epoch);
     }
 
-    /** The name of the checkpoint written when a run stops at {@code position}: {@code stopped-e001-b00020}. */
+    /**
+     * The name of the checkpoint written when a run stops at {@code position}: {@code stopped-e001-b00020}.
+     *
+     * @param position where the run stopped
+     * @return the name with the 1-based epoch (3 digits) and the next batch index (5 digits)
+     */
     public static String stoppedName(TrainingPosition position) {
         return String.format(Locale.ROOT, "stopped-e%03d-b%05d", position.epoch() + 1, position.batch());
     }
@@ -115,6 +135,9 @@ public final class CheckpointStore {
     /**
      * The checkpoint a file belongs to by its name ({@code epoch-001} for {@code epoch-001.optim.safetensors}), or
      * empty for a file that is not named like one of a checkpoint's three files.
+     *
+     * @param fileName a bare file name, without directory
+     * @return the checkpoint name, or empty
      */
     public static Optional<String> checkpointOf(String fileName) {
         for (String suffix : SUFFIXES) {
@@ -126,7 +149,13 @@ public final class CheckpointStore {
         return Optional.empty();
     }
 
-    /** Bytes one checkpoint of {@code parameters} float32 values takes, with that many optimizer state tensors each. */
+    /**
+     * Bytes one checkpoint of {@code parameters} float32 values takes, with that many optimizer state tensors each.
+     *
+     * @param parameters               number of float32 parameter values
+     * @param stateTensorsPerParameter optimizer state tensors per parameter tensor (Adam 2, SGD 0 or 1)
+     * @return 4 bytes per value of the weights and of each state slot, plus 64 KiB for headers and the manifest
+     */
     public static long estimatedBytes(long parameters, int stateTensorsPerParameter) {
         return parameters * 4L * (1 + stateTensorsPerParameter) + (64 << 10);
     }
@@ -135,6 +164,11 @@ public final class CheckpointStore {
      * Writes checkpoint {@code name}; returns the path of its JSON manifest. A checkpoint of the same name stops being
      * one (its manifest is removed) before its files are replaced, and if a write fails (a full disk) the files of
      * this checkpoint written so far are removed again, so no weights file is left without its manifest.
+     *
+     * @param name       {@code epoch-NNN} or {@code stopped-eNNN-bNNNNN} (see {@link #epochName}, {@link #stoppedName})
+     * @param checkpoint what to write
+     * @return the path of the written {@code NAME.json} manifest
+     * @throws IllegalArgumentException if {@code name} is not a checkpoint name
      */
     public Path save(String name, Checkpoint checkpoint) {
         if (!CHECKPOINT_NAME.matcher(name).matches()) {
@@ -195,6 +229,8 @@ public final class CheckpointStore {
     /**
      * Reads a manifest without loading its tensors, upgrading an older format version.
      *
+     * @param json the manifest file ({@code epoch-001.json})
+     * @return the manifest, with {@code formatVersion} raised to {@link #FORMAT_VERSION}
      * @throws Vgg4jException one line naming the file if it is missing, not JSON, has a field of the wrong type, lacks
      *                        a field, holds a value no vgg4j run writes (a negative position, a path instead of a file
      *                        name, a malformed checksum), has a newer format version than this vgg4j reads, or a
@@ -292,6 +328,11 @@ public final class CheckpointStore {
     /**
      * Loads a checkpoint from its manifest, a directory (its newest checkpoint) or its weights file, verifying the
      * checksums of both tensor files.
+     *
+     * @param path a manifest, a checkpoint's weights or optimizer file, or a run or checkpoints directory
+     * @return the checkpoint, its tensors checked to be finite
+     * @throws Vgg4jException one line naming the file if none is found, a file is missing or corrupt (checksum), or a
+     *                        tensor file is malformed or holds a NaN or infinity
      */
     public static Checkpoint load(Path path) {
         Path json = resolveManifest(path);
@@ -322,6 +363,9 @@ public final class CheckpointStore {
     /**
      * The newest complete checkpoint manifest in {@code directory} (furthest position), if any; only files named like
      * a checkpoint's manifest ({@code epoch-001.json}) are considered.
+     *
+     * @param directory the checkpoint directory to search
+     * @return the manifest of the furthest epoch and batch (ties: latest {@code createdAt}), or empty if none
      */
     public static Optional<Path> latest(Path directory) {
         if (!Files.isDirectory(directory)) {
@@ -345,6 +389,10 @@ public final class CheckpointStore {
     /**
      * The manifest {@code path} designates: itself, the manifest of a weights or optimizer file, or the newest
      * checkpoint of a run directory (or of its {@code checkpoints} folder).
+     *
+     * @param path a manifest, weights file, optimizer file or directory; files need not exist yet
+     * @return the manifest's path (not checked to exist unless found by searching a directory)
+     * @throws Vgg4jException if {@code path} is a directory holding no checkpoint
      */
     public static Path resolveManifest(Path path) {
         if (Files.isDirectory(path)) {
@@ -373,7 +421,13 @@ public final class CheckpointStore {
         }
     }
 
-    /** SHA-256 of a file as lower-case hex. */
+    /**
+     * SHA-256 of a file as lower-case hex.
+     *
+     * @param file the file to hash
+     * @return 64 lower-case hexadecimal digits
+     * @throws Vgg4jException naming the file if it cannot be read
+     */
     public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

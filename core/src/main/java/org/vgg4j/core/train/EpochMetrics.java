@@ -17,7 +17,11 @@ import java.util.Locale;
 public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
         double seconds, long images) {
 
-    /** The d2l chapter's epoch line, with the true mean loss: {@code epoch 1, loss 0.6475, train acc 0.755, ...}. */
+    /**
+     * The d2l chapter's epoch line, with the true mean loss: {@code epoch 1, loss 0.6475, train acc 0.755, ...}.
+     *
+     * @return one line: epoch, training loss (4 decimals), train and test accuracy (3), wall seconds (1)
+     */
     public String summaryLine() {
         return String.format(Locale.ROOT, "epoch %d, loss %.4f, train acc %.3f, test acc %.3f, time %.1f sec",
                 epoch, trainLoss, trainAccuracy, testAccuracy, seconds);

@@ -10,7 +10,12 @@ package org.vgg4j.core.train;
  */
 public record Evaluation(double loss, double accuracy, long[][] confusion) {
 
-    /** Accuracy on the samples whose true class is {@code c} (NaN if there are none). */
+    /**
+     * Accuracy on the samples whose true class is {@code c} (NaN if there are none).
+     *
+     * @param c class index, in [0, number of classes)
+     * @return the fraction in [0, 1], or NaN
+     */
     public double classAccuracy(int c) {
         long total = 0;
         for (long n : confusion[c]) {
@@ -19,7 +24,11 @@ public record Evaluation(double loss, double accuracy, long[][] confusion) {
         return total == 0 ? Double.NaN : (double) confusion[c][c] / total;
     }
 
-    /** Number of samples evaluated. */
+    /**
+     * Number of samples evaluated.
+     *
+     * @return the sum of all confusion-matrix counts
+     */
     public long count() {
         long total = 0;
         for (long[] row : confusion) {

@@ -10,7 +10,13 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Evaluates {@code session} on epoch 0 of {@code source} (order does not matter for the result). */
+    /**
+     * Evaluates {@code session} on epoch 0 of {@code source} (order does not matter for the result).
+     *
+     * @param session the session to run in inference mode; its network's class count sizes the confusion matrix
+     * @param source  labelled batches; labels must be in [0, number of classes)
+     * @return loss, accuracy (both NaN for an empty source) and confusion counts
+     */
     public static Evaluation evaluate(Session session, BatchSource source) {
         int classes = session.network().numClasses();
         long[][] confusion = new long[classes][classes];
@@ -37,7 +43,14 @@ public final class Evaluator {
                 : (double) correct / count, confusion);
     }
 
-    /** Index of the largest logit of row {@code row}. */
+    /**
+     * Index of the largest logit of row {@code row}.
+     *
+     * @param logits  logits {@code [N, classes]}, row-major
+     * @param row     sample index, in [0, N)
+     * @param classes number of classes (row length)
+     * @return the predicted class in [0, classes); the first one on ties
+     */
     public static int argMax(Tensor logits, int row, int classes) {
         int best = 0;
         for (int c = 1; c < classes; c++) {
@@ -48,7 +61,14 @@ public final class Evaluator {
         return best;
     }
 
-    /** Softmax probabilities of row {@code row}, computed stably in double precision. */
+    /**
+     * Softmax probabilities of row {@code row}, computed stably in double precision.
+     *
+     * @param logits  logits {@code [N, classes]}, row-major
+     * @param row     sample index, in [0, N)
+     * @param classes number of classes (row length)
+     * @return a new array of {@code classes} probabilities summing to 1
+     */
     public static double[] softmax(Tensor logits, int row, int classes) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {

@@ -20,6 +20,12 @@ public final class Fit {
     private final List<TrainingListener> listeners;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
+    /**
+     * A training loop.
+     *
+     * @param config    epochs and plateau handling
+     * @param listeners notified in list order on the training thread; copied
+     */
     public Fit(FitConfig config, List<TrainingListener> listeners) {
         this.config = config;
         this.listeners = List.copyOf(listeners);
@@ -39,6 +45,7 @@ public final class Fit {
      * @param test     evaluation batches, or null to skip evaluation
      * @param start    where to begin ({@link TrainingPosition#startOf(int) startOf(0)} for a new run)
      * @param previous metrics of the epochs completed before {@code start}
+     * @return every epoch's metrics, where the run ended, and whether all epochs ran
      */
     public FitResult run(Session session, Trainer trainer, BatchSource train, BatchSource test,
             TrainingPosition start, List<EpochMetrics> previous) {

@@ -9,6 +9,14 @@ package org.vgg4j.core.train;
  */
 public record FitConfig(int epochs, int plateauSteps, boolean stopOnPlateau) {
 
+    /**
+     * Checks the fields.
+     *
+     * @param epochs        total epochs of the run, >= 1
+     * @param plateauSteps  steps before the plateau check, >= 0 (0: never check)
+     * @param stopOnPlateau stop on a plateau instead of only warning
+     * @throws IllegalArgumentException if {@code epochs} is below 1 or {@code plateauSteps} is negative
+     */
     public FitConfig {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -18,7 +26,13 @@ public record FitConfig(int epochs, int plateauSteps, boolean stopOnPlateau) {
         }
     }
 
-    /** {@code epochs} epochs, plateau check after 300 steps, warn only. */
+    /**
+     * {@code epochs} epochs, plateau check after 300 steps, warn only.
+     *
+     * @param epochs total epochs of the run, >= 1
+     * @return the configuration {@code vgg4j train} uses by default
+     * @throws IllegalArgumentException if {@code epochs} is below 1
+     */
     public static FitConfig epochs(int epochs) {
         return new FitConfig(epochs, 300, false);
     }

@@ -12,6 +12,13 @@ import java.util.List;
  */
 public record FitResult(List<EpochMetrics> history, TrainingPosition end, boolean finished) {
 
+    /**
+     * Copies the history.
+     *
+     * @param history  metrics of every completed epoch, first epoch first; copied, not null
+     * @param end      the position a resumed run would start from
+     * @param finished true if all epochs ran; false if it was stopped
+     */
     public FitResult {
         history = List.copyOf(history);
     }

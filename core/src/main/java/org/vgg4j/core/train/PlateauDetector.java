@@ -32,7 +32,12 @@ public final class PlateauDetector {
         this.recent = new double[window];
     }
 
-    /** The defaults used by {@code vgg4j train}: judge once after 300 steps over the last 100, within 0.02. */
+    /**
+     * The defaults used by {@code vgg4j train}: judge once after 300 steps over the last 100, within 0.02.
+     *
+     * @param classes number of classes, >= 2
+     * @return a new detector with no steps recorded
+     */
     public static PlateauDetector standard(int classes) {
         return new PlateauDetector(classes, 300, 100, 0.02);
     }
@@ -40,6 +45,9 @@ public final class PlateauDetector {
     /**
      * Records a step's loss; returns a message for the user exactly once, at step {@code afterSteps}, if the run is
      * stuck, else null.
+     *
+     * @param loss the step's mean training loss
+     * @return the warning text, or null (always null after it was returned once)
      */
     public String record(double loss) {
         recent[(int) (steps % window)] = loss;

@@ -8,6 +8,11 @@ import org.vgg4j.core.Vgg4jException;
 public final class TrainingDivergedException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the non-finite loss and where (epoch, batch) it occurred
+     */
     public TrainingDivergedException(String message) {
         super(message);
     }

@@ -6,23 +6,46 @@ package org.vgg4j.core.train;
  */
 public interface TrainingListener {
 
-    /** Before the first step of epoch {@code epoch} (0-based), also when resuming inside it. */
+    /**
+     * Before the first step of epoch {@code epoch} (0-based), also when resuming inside it.
+     *
+     * @param epoch           0-based epoch index
+     * @param batchesPerEpoch batches in a whole epoch, the partial last one included
+     * @param from            where training of the epoch starts (batch 0 unless resuming)
+     */
     default void epochStarted(int epoch, int batchesPerEpoch, TrainingPosition from) {
     }
 
-    /** After every training step. */
+    /**
+     * After every training step.
+     *
+     * @param event the step's position and results
+     */
     default void stepFinished(StepEvent event) {
     }
 
-    /** After each epoch's evaluation; {@code next} is where a resumed run would start. */
+    /**
+     * After each epoch's evaluation; {@code next} is where a resumed run would start.
+     *
+     * @param metrics the finished epoch's training and test metrics
+     * @param next    the start of the following epoch
+     */
     default void epochFinished(EpochMetrics metrics, TrainingPosition next) {
     }
 
-    /** The run was asked to stop (e.g. Ctrl-C) and stopped cleanly at {@code position}. */
+    /**
+     * The run was asked to stop (e.g. Ctrl-C) and stopped cleanly at {@code position}.
+     *
+     * @param position where a resumed run would start
+     */
     default void stopped(TrainingPosition position) {
     }
 
-    /** Something the user should know, such as a loss stuck on a plateau. */
+    /**
+     * Something the user should know, such as a loss stuck on a plateau.
+     *
+     * @param message one line for the user
+     */
     default void warning(String message) {
     }
 }

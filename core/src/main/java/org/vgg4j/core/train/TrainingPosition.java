@@ -13,12 +13,21 @@ package org.vgg4j.core.train;
  */
 public record TrainingPosition(int epoch, int batch, double lossSum, long correct, long seen, double elapsedSeconds) {
 
-    /** The start of epoch {@code epoch}. */
+    /**
+     * The start of epoch {@code epoch}.
+     *
+     * @param epoch 0-based epoch index
+     * @return batch 0 with zero sums and elapsed time
+     */
     public static TrainingPosition startOf(int epoch) {
         return new TrainingPosition(epoch, 0, 0, 0, 0, 0);
     }
 
-    /** True at the start of an epoch (nothing of it trained yet). */
+    /**
+     * True at the start of an epoch (nothing of it trained yet).
+     *
+     * @return whether {@link #batch} is 0
+     */
     public boolean atEpochStart() {
         return batch == 0;
     }
