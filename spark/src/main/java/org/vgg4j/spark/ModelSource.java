@@ -10,7 +10,11 @@ import java.util.List;
  */
 public sealed interface ModelSource extends Serializable {
 
-    /** The text that, with the backend's name, keys the per-JVM session cache. */
+    /**
+     * The text that, with the backend's name, keys the per-JVM session cache.
+     *
+     * @return {@code onnx:PATH} for an ONNX file, {@code weights:PATH:NETWORK-KEY} for a checkpoint
+     */
     String key();
 
     /**
@@ -21,6 +25,12 @@ public sealed interface ModelSource extends Serializable {
     record OnnxFile(String path) implements ModelSource {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * Checks the path.
+         *
+         * @param path the {@code .onnx} file, as each executor reads it; not blank
+         * @throws IllegalArgumentException if {@code path} is null or blank
+         */
         public OnnxFile {
             if (path == null || path.isBlank()) {
                 throw new IllegalArgumentException("an ONNX model path is required");
@@ -43,6 +53,14 @@ public sealed interface ModelSource extends Serializable {
     record Checkpoint(String weights, NetworkSpec network, List<String> classNames) implements ModelSource {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * Checks the source and copies the class names.
+         *
+         * @param weights    the {@code .safetensors} file, as each executor reads it; not blank
+         * @param network    the network the weights belong to; not null
+         * @param classNames class names by index; null or empty: the index itself is the name
+         * @throws IllegalArgumentException if {@code weights} is blank or {@code network} is null
+         */
         public Checkpoint {
             if (weights == null || weights.isBlank()) {
                 throw new IllegalArgumentException("a weights path is required");

@@ -17,6 +17,16 @@ import org.vgg4j.core.Tensor;
 public record TrainingShard(int channels, int height, int width, float[] pixels, int[] labels) implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Checks that the shape is positive and that {@code pixels} holds one sample per label (the arrays are not copied).
+     *
+     * @param channels channels of every image, at least 1
+     * @param height   height, at least 1
+     * @param width    width, at least 1
+     * @param pixels   {@code labels.length x channels x height x width} values
+     * @param labels   class indices, one per image
+     * @throws IllegalArgumentException if a dimension is not positive or the lengths disagree
+     */
     public TrainingShard {
         if (channels < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException("sample shape must be positive, got " + channels + "x" + height + "x"
@@ -28,7 +38,11 @@ public record TrainingShard(int channels, int height, int width, float[] pixels,
         }
     }
 
-    /** Number of images. */
+    /**
+     * Number of images.
+     *
+     * @return {@code labels().length}
+     */
     public int size() {
         return labels.length;
     }

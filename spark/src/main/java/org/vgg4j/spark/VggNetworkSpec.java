@@ -22,11 +22,29 @@ public record VggNetworkSpec(VggVariant variant, int ratio, int inChannels, int 
         int hiddenUnits, double dropout) implements NetworkSpec {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Checks the values as {@link VggConfig} does.
+     *
+     * @param variant     VGG11, VGG13, VGG16 or VGG19
+     * @param ratio       channel divisor
+     * @param inChannels  input channels
+     * @param imageSize   input height and width (a multiple of 32)
+     * @param classes     output classes
+     * @param hiddenUnits hidden units of the classifier (before the ratio)
+     * @param dropout     dropout probability of the classifier
+     * @throws IllegalArgumentException if {@link VggConfig} refuses the values
+     */
     public VggNetworkSpec {
         config(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout); // validates
     }
 
-    /** The spec of {@code config}, which must be d2l's layout without batch norm (refused otherwise). */
+    /**
+     * The spec of {@code config}, which must be d2l's layout without batch norm (refused otherwise).
+     *
+     * @param config a d2l-layout VGG configuration without batch norm
+     * @return the spec with {@code config}'s values
+     * @throws IllegalArgumentException if {@code config} has batch norm or another layout
+     */
     public static VggNetworkSpec of(VggConfig config) {
         if (config.batchNorm() || config.layout() != VggLayout.D2L) {
             throw new IllegalArgumentException("Spark's VggNetworkSpec carries d2l VGG without batch norm only; got "
@@ -38,7 +56,11 @@ public record VggNetworkSpec(VggVariant variant, int ratio, int inChannels, int 
                 config.classes(), config.hiddenUnits(), config.dropout());
     }
 
-    /** The equivalent {@link VggConfig}. */
+    /**
+     * The equivalent {@link VggConfig}.
+     *
+     * @return a new configuration with this spec's values (d2l layout, no batch norm)
+     */
     public VggConfig config() {
         return config(variant, ratio, inChannels, imageSize, classes, hiddenUnits, dropout);
     }
