@@ -9,11 +9,15 @@ import org.vgg4j.datasets.image.ImageDecoder;
  * array of {@code channels x size x size} floats already scaled like the training data), whether image files are
  * inverted (as {@code vgg4j predict --invert}), and the decoder's pixel limit.
  *
+ * <p>Serializable only so that Spark can ship it to executors running the same build; its serialized form is
+ * not a stable format, so it is left out of the serialized-form documentation.
+ *
  * @param backend     backend name ({@code onnx}, {@code pytorch}, {@code tensorflow}, ...)
  * @param batchSize   images per engine call (>= 1)
  * @param inputColumn the column holding the image bytes or arrays
  * @param invert      invert decoded image files (light-on-dark models, dark-on-light photos)
  * @param maxPixels   refuse image files declaring more pixels than this
+ * @serial exclude
  */
 public record ClassifyOptions(String backend, int batchSize, String inputColumn, boolean invert, long maxPixels)
         implements Serializable {

@@ -14,6 +14,9 @@ import java.io.Serializable;
  * the driver averages the workers' parameters and optimizer state (Deeplearning4j's parameter averaging): K times
  * fewer exchanges, not the same trajectory.
  *
+ * <p>Serializable only so that Spark can ship it to executors running the same build; its serialized form is
+ * not a stable format, so it is left out of the serialized-form documentation.
+ *
  * @param backend        trainable backend name ({@code pytorch}, {@code tensorflow})
  * @param batchPerWorker images per worker and step
  * @param epochs         passes over every shard
@@ -21,6 +24,7 @@ import java.io.Serializable;
  * @param shuffle        shuffle each shard every epoch (off: shard order)
  * @param averageEvery   0: synchronous gradients; K: average parameters every K local steps
  * @param treeDepth      depth of {@code treeAggregate}'s reduction tree (2 is Spark's default)
+ * @serial exclude
  */
 public record DataParallelOptions(String backend, int batchPerWorker, int epochs, long seed, boolean shuffle,
         int averageEvery, int treeDepth) implements Serializable {

@@ -7,6 +7,9 @@ import java.util.List;
  * Where the executors find the model to run: an exported ONNX file (always run on ONNX Runtime) or a safetensors
  * checkpoint with its network, run on a backend chosen by name. Paths are read on each executor, so on a cluster they
  * must be on every node (a shared file system, or {@code spark-submit --files} with a bare file name).
+ *
+ * <p>Serializable only so that Spark can ship a source to executors running the same build; its serialized form is
+ * not a stable format, so it is left out of the serialized-form documentation.
  */
 public sealed interface ModelSource extends Serializable {
 
@@ -21,6 +24,7 @@ public sealed interface ModelSource extends Serializable {
      * An ONNX model exported by vgg4j (class names and input shape come from its metadata).
      *
      * @param path the {@code .onnx} file
+     * @serial exclude
      */
     record OnnxFile(String path) implements ModelSource {
         private static final long serialVersionUID = 1L;
@@ -49,6 +53,7 @@ public sealed interface ModelSource extends Serializable {
      * @param weights    the {@code .safetensors} file
      * @param network    the network the weights belong to
      * @param classNames class names by index (empty: the index itself is the name)
+     * @serial exclude
      */
     record Checkpoint(String weights, NetworkSpec network, List<String> classNames) implements ModelSource {
         private static final long serialVersionUID = 1L;

@@ -8,11 +8,15 @@ import org.vgg4j.core.Tensor;
  * One worker's share of a training set: {@code n} images of one sample shape, flat and row-major, with their labels.
  * A data-parallel run keeps one shard per partition of its RDD, cached on the executors.
  *
+ * <p>Serializable only so that Spark can ship it to executors running the same build; its serialized form is
+ * not a stable format, so it is left out of the serialized-form documentation.
+ *
  * @param channels channels of every image
  * @param height   height
  * @param width    width
  * @param pixels   {@code n x channels x height x width} values, already scaled like the training data
  * @param labels   {@code n} class indices
+ * @serial exclude
  */
 public record TrainingShard(int channels, int height, int width, float[] pixels, int[] labels) implements Serializable {
     private static final long serialVersionUID = 1L;

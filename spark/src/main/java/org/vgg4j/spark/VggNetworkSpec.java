@@ -10,6 +10,9 @@ import org.vgg4j.models.vgg.VggVariant;
  * A VGG network ({@link VggConfig}) as a {@link NetworkSpec}: its fields are plain values, so it serializes to every
  * executor, which builds the same network with {@link Vgg#build}.
  *
+ * <p>Serializable only so that Spark can ship it to executors running the same build; its serialized form is
+ * not a stable format, so it is left out of the serialized-form documentation.
+ *
  * @param variant     VGG11, VGG13, VGG16 or VGG19
  * @param ratio       channel divisor (d2l's narrow network: 4)
  * @param inChannels  input channels
@@ -17,6 +20,7 @@ import org.vgg4j.models.vgg.VggVariant;
  * @param classes     output classes
  * @param hiddenUnits hidden units of the classifier (before the ratio)
  * @param dropout     dropout probability of the classifier
+ * @serial exclude
  */
 public record VggNetworkSpec(VggVariant variant, int ratio, int inChannels, int imageSize, int classes,
         int hiddenUnits, double dropout) implements NetworkSpec {
