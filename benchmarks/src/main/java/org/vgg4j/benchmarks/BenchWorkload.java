@@ -22,12 +22,24 @@ import org.vgg4j.models.vgg.VggVariant;
  */
 public record BenchWorkload(Network network, Parameters parameters, Tensor images, int[] labels) {
 
-    /** The batch for {@code size}: 128 at 32x32 and below, else 64. */
+    /**
+     * The issue's batch for {@code size}: 128 at 32x32 and below, else 64.
+     *
+     * @param size image height and width in pixels
+     * @return 128 when {@code size <= 32}, else 64
+     */
     public static int defaultBatch(int size) {
         return size <= 32 ? 128 : 64;
     }
 
-    /** The workload at {@code size} with {@code batch} images (0 = {@link #defaultBatch}), seeded by {@code seed}. */
+    /**
+     * The workload at {@code size} with {@code batch} images (0 = {@link #defaultBatch}), seeded by {@code seed}.
+     *
+     * @param size  image height and width in pixels, a multiple of 32
+     * @param batch images in the batch, or 0 (or less) for {@link #defaultBatch}
+     * @param seed  seed of the weights, the images (uniform in [0, 1)) and the labels (seed + 1)
+     * @return a d2l VGG-11 with ratio 8, its initialized parameters and one batch
+     */
     public static BenchWorkload of(int size, int batch, long seed) {
         int n = batch > 0 ? batch : defaultBatch(size);
         Network net = Vgg.build(VggConfig.d2l(VggVariant.VGG11).withRatio(8).withImageSize(size));

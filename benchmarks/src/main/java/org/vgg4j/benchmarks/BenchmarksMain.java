@@ -26,6 +26,13 @@ public final class BenchmarksMain {
     private BenchmarksMain() {
     }
 
+    /**
+     * Runs the benchmarks and prints JMH's results.
+     *
+     * @param args JMH command-line options
+     * @throws RunnerException             if JMH fails to run a benchmark
+     * @throws CommandLineOptionException if {@code args} are not valid JMH options
+     */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
         CommandLineOptions cli = new CommandLineOptions(args);
         int threads = Integer.getInteger("vgg4j.bench.threads", Runtime.getRuntime().availableProcessors());

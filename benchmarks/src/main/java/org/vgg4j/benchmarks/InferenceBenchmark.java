@@ -30,9 +30,11 @@ import org.vgg4j.core.spi.Session;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class InferenceBenchmark {
+    /** The backend measured, by name; JMH runs each value (a backend that is not on the class path fails its run). */
     @Param({"pytorch", "tensorflow", "onnx"})
     public String backend;
 
+    /** Image height and width in pixels (the network's input size); JMH runs each value. */
     @Param({"32", "96", "224"})
     public int size;
 
@@ -43,6 +45,7 @@ public class InferenceBenchmark {
     private Session session;
     private Tensor images;
 
+    /** Builds the seeded workload (VGG-11, ratio 8) and opens a CPU session on {@link #backend}, once per trial. */
     @Setup(Level.Trial)
     public void open() {
         BenchWorkload w = BenchWorkload.of(size, batch, 42);
@@ -50,11 +53,17 @@ public class InferenceBenchmark {
         session = Backends.discover().select(backend).open(w.network(), w.parameters(), Device.cpu());
     }
 
+    /**
+     * One forward pass of the batch: the measured operation.
+     *
+     * @return the logits, returned so that JMH does not eliminate the call
+     */
     @Benchmark
     public Tensor predict() {
         return session.predict(images);
     }
 
+    /** Closes the session, once per trial. */
     @TearDown(Level.Trial)
     public void close() {
         if (session != null) {

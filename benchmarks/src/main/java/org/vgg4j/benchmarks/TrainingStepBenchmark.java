@@ -35,9 +35,11 @@ import org.vgg4j.core.spi.Trainer;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class TrainingStepBenchmark {
+    /** The backend measured, by name; JMH runs each value (a backend that is not on the class path fails its run). */
     @Param({"pytorch", "tensorflow", "onnx"})
     public String backend;
 
+    /** Image height and width in pixels (the network's input size); JMH runs each value. */
     @Param({"32", "96", "224"})
     public int size;
 
@@ -50,6 +52,11 @@ public class TrainingStepBenchmark {
     private Tensor images;
     private int[] labels;
 
+    /**
+     * Builds the seeded workload (VGG-11, ratio 8) and a CPU session with an Adam trainer (lr 0.001), once per trial.
+     *
+     * @throws UnsupportedOperationException if {@link #backend} cannot train (onnx), which skips its runs
+     */
     @Setup(Level.Trial)
     public void open() {
         Backend b = Backends.discover().select(backend);
@@ -64,11 +71,17 @@ public class TrainingStepBenchmark {
         trainer = session.trainer(TrainingSpec.adam(1e-3, 42));
     }
 
+    /**
+     * One training step (forward, backward, Adam update) on the batch: the measured operation.
+     *
+     * @return the step's result, returned so that JMH does not eliminate the call
+     */
     @Benchmark
     public StepResult step() {
         return trainer.step(images, labels);
     }
 
+    /** Closes the session, once per trial. */
     @TearDown(Level.Trial)
     public void close() {
         if (session != null) {

@@ -46,7 +46,12 @@ public final class DataOptions {
     /** The splits of a scanned folder, kept so that a run scans its folder once. */
     private FolderSplits scanned;
 
-    /** Whether {@code name} is the image-folder data set. */
+    /**
+     * Whether {@code name} is the image-folder data set.
+     *
+     * @param name a {@code --dataset} value; not null
+     * @return true when {@code name} is {@code folder}, ignoring case
+     */
     public static boolean isFolder(String name) {
         return name.equalsIgnoreCase(DataConfig.FOLDER);
     }
@@ -55,6 +60,10 @@ public final class DataOptions {
      * The data configuration of a folder named by these options: scans {@code --data-dir} (its class names go into
      * the configuration) with {@code seed} for a {@code --val-split}.
      *
+     * @param trainLimit the most training samples to use, or null for all
+     * @param testLimit  the most test samples to use, or null for all
+     * @param seed       the seed of the {@code --val-split} shuffle (unused without a split)
+     * @return a folder configuration whose class names are the class folders found in the scanned training split
      * @throws UsageException when {@code --data-dir} is missing or {@code --val-split} is out of range
      */
     public DataConfig folderConfig(Integer trainLimit, Integer testLimit, long seed) {
@@ -72,7 +81,13 @@ public final class DataOptions {
                 skipBadImages, scanned.train().classNames());
     }
 
-    /** The train and test folders {@code config} describes (scanned once per run), with {@code seed} for a split. */
+    /**
+     * The train and test folders {@code config} describes (scanned once per run), with {@code seed} for a split.
+     *
+     * @param config a folder data configuration, e.g. from {@link #folderConfig} or a resumed run
+     * @param seed   the seed of the {@code --val-split} shuffle (unused without a split)
+     * @return the scan made by {@link #folderConfig} when its class names match {@code config}'s, else a new scan
+     */
     public FolderSplits splits(DataConfig config, long seed) {
         if (scanned != null && scanned.train().classNames().equals(config.classNames())) {
             return scanned;
@@ -97,7 +112,13 @@ public final class DataOptions {
         return spec(dataset);
     }
 
-    /** The built-in data set called {@code name}. */
+    /**
+     * The built-in data set called {@code name}.
+     *
+     * @param name {@code fashion-mnist} (also {@code fashion_mnist}, {@code fashionmnist}) or {@code mnist}, any case
+     * @return the data set's specification
+     * @throws UsageException for any other name, including {@code folder}
+     */
     public static DatasetSpec spec(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist", "fashion_mnist", "fashionmnist" -> FashionMnist.SPEC;
@@ -106,12 +127,23 @@ public final class DataOptions {
         };
     }
 
-    /** Finds the chosen data set (possibly downloading it). */
+    /**
+     * Finds the chosen data set (possibly downloading it).
+     *
+     * @return where the files of the {@code --dataset} data set are
+     * @throws UsageException if {@code --dataset} names no built-in data set
+     */
     public DataLocation locate() {
         return locate(spec());
     }
 
-    /** Finds {@code spec}'s files here (possibly downloading them), as these options say. */
+    /**
+     * Finds {@code spec}'s files here (possibly downloading them), as these options say.
+     *
+     * @param spec the data set to find
+     * @return where its files are: {@code --data-dir}, else {@code $VGG4J_DATA}, the user cache, the Debian package or
+     *         a fresh download (when {@code --download} allows it)
+     */
     public DataLocation locate(DatasetSpec spec) {
         return DataLocator.builder().dataDir(dataDir).allowDownload(download).verifyChecksums(verify)
                 .hints("--data-dir DIR", "--download", "--no-verify").build().locate(spec);

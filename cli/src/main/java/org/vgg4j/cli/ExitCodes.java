@@ -47,7 +47,12 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
-    /** The exit code for {@code error}. */
+    /**
+     * The exit code for {@code error}.
+     *
+     * @param error what a command threw; its causes are searched for a {@link Vgg4jException}
+     * @return {@link #USAGE} for a usage error (see the class comment), else {@link #FAILURE}
+     */
     public static int of(Throwable error) {
         Throwable t = known(error);
         if (t instanceof CommandLine.ParameterException || t instanceof UsageException
@@ -57,7 +62,13 @@ public final class ExitCodes {
         return FAILURE;
     }
 
-    /** The one-line message for {@code error}, raised by {@code vgg4j command}. */
+    /**
+     * The one-line message for {@code error}, raised by {@code vgg4j command}.
+     *
+     * @param error   what the command threw; its causes are searched for a {@link Vgg4jException}
+     * @param command the sub-command's name, e.g. {@code train}, cited for I/O errors, out of memory and bugs
+     * @return the message without an {@code error:} prefix
+     */
     public static String message(Throwable error, String command) {
         Throwable t = known(error);
         if (t instanceof Vgg4jException || t instanceof IllegalArgumentException

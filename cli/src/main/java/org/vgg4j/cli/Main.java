@@ -35,7 +35,11 @@ public final class Main implements Runnable {
      * @param freeSpace   free-space probe for run directories
      */
     public record Context(UnaryOperator<String> environment, FreeSpace freeSpace) {
-        /** The real environment and file systems. */
+        /**
+         * The real environment and file systems.
+         *
+         * @return a context reading {@link System#getenv(String)} and the file systems' real free space
+         */
         public static Context system() {
             return new Context(System::getenv, FreeSpace.system());
         }
@@ -51,6 +55,7 @@ public final class Main implements Runnable {
         this.context = context;
     }
 
+    /** The root command, reading the real environment and file systems ({@link Context#system()}). */
     public Main() {
         this(Context.system());
     }
@@ -81,7 +86,15 @@ public final class Main implements Runnable {
         return execute(args, out, err, Context.system());
     }
 
-    /** Runs {@code args} in {@code context}. */
+    /**
+     * Runs {@code args} in {@code context}.
+     *
+     * @param args    the command line
+     * @param out     where the command's output goes
+     * @param err     where error lines go (one line per error; a stack trace only with {@code --debug})
+     * @param context the environment and free-space probe the commands use
+     * @return the exit code (0 success, 1 failure, 2 bad usage, 130/143 interrupted)
+     */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, Context context) {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");

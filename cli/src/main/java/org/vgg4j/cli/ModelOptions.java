@@ -50,7 +50,12 @@ public final class ModelOptions {
     @Option(names = "--classes", defaultValue = "10", description = "output classes, 2 to 10000 (default: ${DEFAULT-VALUE})")
     int classes;
 
-    /** The configuration these options describe, after checking every value. */
+    /**
+     * The configuration these options describe, after checking every value.
+     *
+     * @return the checked VGG configuration
+     * @throws UsageException if an option is out of range (e.g. an unknown {@code --model}, a bad {@code --image-size})
+     */
     public VggConfig config() {
         String name = model.trim().toLowerCase(java.util.Locale.ROOT);
         boolean batchNorm = name.endsWith("_bn") || name.endsWith("-bn");
@@ -102,7 +107,12 @@ public final class ModelOptions {
         }
     }
 
-    /** {@link #config()} as stored in a run configuration. */
+    /**
+     * {@link #config()} as stored in a run configuration.
+     *
+     * @return the model part of a run configuration
+     * @throws UsageException if an option is out of range
+     */
     public ModelConfig modelConfig() {
         return config().toModelConfig();
     }

@@ -9,6 +9,11 @@ import org.vgg4j.core.Vgg4jException;
 public final class UsageException extends Vgg4jException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with the given message.
+     *
+     * @param message one line saying which option is wrong, the value given and what is expected
+     */
     public UsageException(String message) {
         super(message);
     }

@@ -40,7 +40,12 @@ public final class DataLoader implements BatchSource {
         this.resizer = new Resizer(data.rows(), data.cols(), size, size, b.resizeMode);
     }
 
-    /** A builder over {@code data}; defaults: batch 64, image size = the data's, seed 0, shuffled, 2 batches ahead. */
+    /**
+     * A builder over {@code data}; defaults: batch 64, image size = the data's, seed 0, shuffled, 2 batches ahead.
+     *
+     * @param data the split to serve; not null
+     * @return a new builder
+     */
     public static Builder builder(ImageDataset data) {
         return new Builder(data);
     }
@@ -55,22 +60,38 @@ public final class DataLoader implements BatchSource {
         return batchSize;
     }
 
-    /** Side of the square images in each batch. */
+    /**
+     * Side of the square images in each batch.
+     *
+     * @return the height and width of the served images, in pixels
+     */
     public int imageSize() {
         return resizer.outRows();
     }
 
-    /** The data served (after the subset limit). */
+    /**
+     * The data served (after the subset limit).
+     *
+     * @return the split, limited to the builder's {@code limit} samples
+     */
     public ImageDataset data() {
         return data;
     }
 
-    /** Class name of each label. */
+    /**
+     * Class name of each label.
+     *
+     * @return the data set's class names, index = label
+     */
     public List<String> classNames() {
         return data.classNames();
     }
 
-    /** The seed of the shuffle. */
+    /**
+     * The seed of the shuffle.
+     *
+     * @return the seed given to the builder (0 by default)
+     */
     public long seed() {
         return seed;
     }
@@ -78,6 +99,9 @@ public final class DataLoader implements BatchSource {
     /**
      * The order in which epoch {@code epoch} visits the samples: a permutation of {@code 0 .. size()-1} that depends
      * only on the seed and {@code epoch} (the identity when shuffling is off).
+     *
+     * @param epoch the epoch number, from 0
+     * @return a new array of {@code size()} sample indices
      */
     public int[] order(int epoch) {
         if (epoch < 0) {
@@ -104,7 +128,14 @@ public final class DataLoader implements BatchSource {
         return order;
     }
 
-    /** Batch {@code index} of epoch {@code epoch}, computed on the calling thread. */
+    /**
+     * Batch {@code index} of epoch {@code epoch}, computed on the calling thread.
+     *
+     * @param epoch the epoch number, from 0
+     * @param index the batch index within the epoch, from 0 to {@code batchesPerEpoch() - 1}
+     * @return the batch: up to {@code batchSize()} images and their labels (the last batch may be smaller)
+     * @throws IllegalArgumentException if {@code index} is past the end of the epoch
+     */
     public Batch batch(int epoch, int index) {
         EpochOrder cached = lastOrder;
         if (cached == null || cached.epoch() != epoch) {
@@ -170,7 +201,13 @@ public final class DataLoader implements BatchSource {
             this.data = Objects.requireNonNull(data, "data");
         }
 
-        /** Samples per batch (default 64). */
+        /**
+         * Samples per batch (default 64).
+         *
+         * @param n samples per batch, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
         public Builder batchSize(int n) {
             if (n <= 0) {
                 throw new IllegalArgumentException("batch size must be positive, got " + n);
@@ -179,7 +216,13 @@ public final class DataLoader implements BatchSource {
             return this;
         }
 
-        /** Side of the square images served (default: the data's own size, no resizing). */
+        /**
+         * Side of the square images served (default: the data's own size, no resizing).
+         *
+         * @param size height and width in pixels, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code size < 1}
+         */
         public Builder imageSize(int size) {
             if (size <= 0) {
                 throw new IllegalArgumentException("image size must be positive, got " + size);
@@ -188,25 +231,46 @@ public final class DataLoader implements BatchSource {
             return this;
         }
 
-        /** Seed of the per-epoch shuffle (default 0). */
+        /**
+         * Seed of the per-epoch shuffle (default 0).
+         *
+         * @param s the seed; any value
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** Whether to shuffle each epoch (default true; false for evaluation keeps the stored order). */
+        /**
+         * Whether to shuffle each epoch (default true; false for evaluation keeps the stored order).
+         *
+         * @param s true to shuffle
+         * @return this builder
+         */
         public Builder shuffle(boolean s) {
             this.shuffle = s;
             return this;
         }
 
-        /** Use only the first {@code n} samples (for quick runs); negative for all (the default). */
+        /**
+         * Use only the first {@code n} samples (for quick runs); negative for all (the default).
+         *
+         * @param n the most samples to serve, or a negative number for all
+         * @return this builder
+         */
         public Builder limit(int n) {
             this.limit = n < 0 ? -1 : n;
             return this;
         }
 
-        /** How many batches the background thread prepares ahead (default 2). */
+        /**
+         * How many batches the background thread prepares ahead (default 2).
+         *
+         * @param n batches prepared ahead, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
         public Builder prefetch(int n) {
             if (n <= 0) {
                 throw new IllegalArgumentException("prefetch must be positive, got " + n);
@@ -215,12 +279,22 @@ public final class DataLoader implements BatchSource {
             return this;
         }
 
-        /** How images are resized (default {@link ResizeMode#PIL}, what d2l's pipeline gives). */
+        /**
+         * How images are resized (default {@link ResizeMode#PIL}, what d2l's pipeline gives).
+         *
+         * @param mode the resize arithmetic; not null
+         * @return this builder
+         */
         public Builder resizeMode(ResizeMode mode) {
             this.resizeMode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
+        /**
+         * The loader configured so far.
+         *
+         * @return a new loader
+         */
         public DataLoader build() {
             return new DataLoader(this);
         }

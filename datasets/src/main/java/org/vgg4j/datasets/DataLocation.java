@@ -36,12 +36,26 @@ public record DataLocation(DatasetSpec spec, Path dir, Origin origin, Map<String
             this.description = description;
         }
 
-        /** A short phrase for messages. */
+        /**
+         * A short phrase for messages.
+         *
+         * @return e.g. {@code user cache} or {@code --data-dir}
+         */
         public String description() {
             return description;
         }
     }
 
+    /**
+     * Checks the location and copies {@code files}.
+     *
+     * @param spec            the data set; not null
+     * @param dir             the directory holding the files; not null
+     * @param origin          how the directory was found; not null
+     * @param files           path of each file, keyed by its name without {@code .gz}; every file of {@code spec}
+     * @param verifyChecksums whether loading checks each file's SHA-256
+     * @throws IllegalArgumentException if {@code files} lacks a file of {@code spec}
+     */
     public DataLocation {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(dir, "dir");
@@ -57,6 +71,11 @@ public record DataLocation(DatasetSpec spec, Path dir, Origin origin, Map<String
     /**
      * A location for files already known to be in {@code dir} (gzip or raw) without searching: e.g. for tools that
      * take a directory and nothing else. Missing files fail when read.
+     *
+     * @param spec            the data set
+     * @param dir             the directory holding its files
+     * @param verifyChecksums whether loading checks each file's SHA-256
+     * @return a location of origin {@link Origin#EXPLICIT_DIR}; a missing file is given as {@code dir/<name>.gz}
      */
     public static DataLocation of(DatasetSpec spec, Path dir, boolean verifyChecksums) {
         Map<String, Path> found = DataLocator.filesIn(spec, dir);
@@ -67,22 +86,42 @@ public record DataLocation(DatasetSpec spec, Path dir, Origin origin, Map<String
         return new DataLocation(spec, dir, Origin.EXPLICIT_DIR, all, verifyChecksums);
     }
 
-    /** Path of a split's image file. */
+    /**
+     * Path of a split's image file.
+     *
+     * @param split the training or test split
+     * @return the IDX image file of {@code split}, gzip or raw
+     */
     public Path images(Split split) {
         return files.get(spec.imagesFile(split));
     }
 
-    /** Path of a split's label file. */
+    /**
+     * Path of a split's label file.
+     *
+     * @param split the training or test split
+     * @return the IDX label file of {@code split}, gzip or raw
+     */
     public Path labels(Split split) {
         return files.get(spec.labelsFile(split));
     }
 
-    /** The SHA-256 a file must have when reading it, or null when it is not checked. */
+    /**
+     * The SHA-256 a file must have when reading it, or null when it is not checked.
+     *
+     * @param fileName a file name of the data set, without {@code .gz}
+     * @return the published SHA-256 of its decompressed content, or null when checksums are not verified
+     */
     public String expectedSha256(String fileName) {
         return verifyChecksums ? spec.sha256Of(fileName) : null;
     }
 
-    /** This location with checksum verification on or off. */
+    /**
+     * This location with checksum verification on or off.
+     *
+     * @param verify whether loading checks each file's SHA-256
+     * @return a new location; this one is unchanged
+     */
     public DataLocation withVerifyChecksums(boolean verify) {
         return new DataLocation(spec, dir, origin, files, verify);
     }

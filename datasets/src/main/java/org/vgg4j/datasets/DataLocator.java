@@ -54,19 +54,35 @@ public final class DataLocator {
         this.noVerifyHint = b.noVerifyHint;
     }
 
-    /** A builder with the defaults: real environment and home, no explicit directory, no download, verification on. */
+    /**
+     * A builder with the defaults: real environment and home, no explicit directory, no download, verification on.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The user cache directory of a data set: {@code $XDG_CACHE_HOME/vgg4j/<name>} or {@code ~/.cache/vgg4j/<name>}. */
+    /**
+     * The user cache directory of a data set: {@code $XDG_CACHE_HOME/vgg4j/<name>} or {@code ~/.cache/vgg4j/<name>}.
+     *
+     * @param spec the data set; its {@link DatasetSpec#name()} is the last path element
+     * @return the directory (not created); {@code XDG_CACHE_HOME} is used only when set to an absolute path
+     */
     public Path cacheDir(DatasetSpec spec) {
         String xdg = env.apply("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".cache");
         return base.resolve("vgg4j").resolve(spec.name());
     }
 
-    /** Finds the data set, downloading it when that is allowed and needed. */
+    /**
+     * Finds the data set, downloading it when that is allowed and needed.
+     *
+     * @param spec the data set to find; not null
+     * @return where its files are: the explicit directory, else {@code VGG4J_DATA}, the user cache, a system package
+     *         directory, or a download into the user cache, tried in that order
+     * @throws DataNotFoundException listing every place tried when the data set is nowhere and cannot be downloaded
+     */
     public DataLocation locate(DatasetSpec spec) {
         Objects.requireNonNull(spec, "spec");
         List<String> looked = new ArrayList<>();
@@ -231,37 +247,67 @@ public final class DataLocator {
         private Builder() {
         }
 
-        /** The directory given explicitly ({@code --data-dir}); null for none. It wins over everything else. */
+        /**
+         * The directory given explicitly ({@code --data-dir}); null for none. It wins over everything else.
+         *
+         * @param dir the data directory, or null to search
+         * @return this builder
+         */
         public Builder dataDir(Path dir) {
             this.explicitDir = dir;
             return this;
         }
 
-        /** Where environment variables come from ({@code VGG4J_DATA}, {@code XDG_CACHE_HOME}); for tests. */
+        /**
+         * Where environment variables come from ({@code VGG4J_DATA}, {@code XDG_CACHE_HOME}); for tests.
+         *
+         * @param environment maps a variable name to its value, or to null when unset; not null
+         * @return this builder
+         */
         public Builder environment(Function<String, String> environment) {
             this.env = Objects.requireNonNull(environment, "environment");
             return this;
         }
 
-        /** The user's home directory (default: {@code user.home}); for tests. */
+        /**
+         * The user's home directory (default: {@code user.home}); for tests.
+         *
+         * @param homeDir the directory whose {@code .cache} holds the user cache; not null
+         * @return this builder
+         */
         public Builder home(Path homeDir) {
             this.home = Objects.requireNonNull(homeDir, "homeDir");
             return this;
         }
 
-        /** System package directories to try instead of the data set's own; for tests. */
+        /**
+         * System package directories to try instead of the data set's own; for tests.
+         *
+         * @param dirs the directories, tried in order (copied); empty tries none
+         * @return this builder
+         */
         public Builder systemDirs(List<Path> dirs) {
             this.systemDirs = List.copyOf(dirs);
             return this;
         }
 
-        /** Whether the data may be downloaded into the user cache when not found locally (default false). */
+        /**
+         * Whether the data may be downloaded into the user cache when not found locally (default false).
+         *
+         * @param allow true to allow the download
+         * @return this builder
+         */
         public Builder allowDownload(boolean allow) {
             this.allowDownload = allow;
             return this;
         }
 
-        /** The downloader to use (default: {@link Downloader#create} logging progress through SLF4J). */
+        /**
+         * The downloader to use (default: {@link Downloader#create} logging progress through SLF4J).
+         *
+         * @param d the downloader; not null
+         * @return this builder
+         */
         public Builder downloader(Downloader d) {
             this.downloader = Objects.requireNonNull(d, "downloader");
             return this;
@@ -270,6 +316,9 @@ public final class DataLocator {
         /**
          * Whether reading verifies each file's SHA-256 (default true). Turn off only for custom data sets in the
          * same format; downloads are always verified against the published checksums.
+         *
+         * @param verify false to read files without checking their SHA-256
+         * @return this builder
          */
         public Builder verifyChecksums(boolean verify) {
             this.verifyChecksums = verify;
@@ -280,6 +329,11 @@ public final class DataLocator {
          * The wording of the hints in error messages: how to name a directory (default {@code --data-dir DIR}), how to
          * allow the download (default {@code vgg4j: --download}) and how to skip verification (default
          * {@code vgg4j: --no-verify}).
+         *
+         * @param dataDir  how a user names a data directory, e.g. {@code --data-dir DIR}; not null
+         * @param download how a user allows the download; not null
+         * @param noVerify how a user skips verification; not null
+         * @return this builder
          */
         public Builder hints(String dataDir, String download, String noVerify) {
             this.dataDirHint = Objects.requireNonNull(dataDir);
@@ -288,6 +342,11 @@ public final class DataLocator {
             return this;
         }
 
+        /**
+         * The locator configured so far.
+         *
+         * @return a new locator; later changes to this builder do not affect it
+         */
         public DataLocator build() {
             return new DataLocator(this);
         }

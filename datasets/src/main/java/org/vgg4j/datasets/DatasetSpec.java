@@ -26,6 +26,19 @@ import java.util.Objects;
 public record DatasetSpec(String name, String displayName, List<String> classNames, Map<String, String> sha256,
                           List<URI> mirrors, List<Path> systemDirs, String systemPackage) {
 
+    /**
+     * Checks the description and copies its lists and map.
+     *
+     * @param name          short name: a plain directory name, not blank, without {@code /} or {@code \}, not
+     *                      starting with {@code .}
+     * @param displayName   name for people; not null
+     * @param classNames    class name of each label; 1 to 256 names
+     * @param sha256        SHA-256 of each decompressed file by file name; empty for no verification
+     * @param mirrors       base URLs, each ending in {@code /}; empty when the data set cannot be downloaded
+     * @param systemDirs    directories where a system package installs the files
+     * @param systemPackage the Debian package that installs them, or null
+     * @throws IllegalArgumentException if the name, the number of classes or a mirror URL is not acceptable
+     */
     public DatasetSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(displayName, "displayName");
@@ -49,6 +62,12 @@ public record DatasetSpec(String name, String displayName, List<String> classNam
     /**
      * A custom data set in the same format: the four files with the standard names, no checksums (so nothing is
      * verified), no system location and no download.
+     *
+     * @param name       short name, also the display name and the cache sub-directory
+     * @param classNames class name of each label, 1 to 256 names
+     * @return the description
+     * @throws IllegalArgumentException if {@code name} is not a plain directory name or the class count is out of
+     *                                  range
      */
     public static DatasetSpec custom(String name, List<String> classNames) {
         return new DatasetSpec(name, name, classNames, Map.of(), List.of(), List.of(), null);
@@ -58,6 +77,8 @@ public record DatasetSpec(String name, String displayName, List<String> classNam
      * The built-in data set called {@code name}: {@code fashion-mnist} or {@code mnist} (case and {@code -}/{@code _}
      * ignored).
      *
+     * @param name the data set's name, e.g. {@code Fashion_MNIST}
+     * @return {@link FashionMnist#SPEC} or {@link Mnist#SPEC}
      * @throws IllegalArgumentException naming the known data sets when there is no such data set
      */
     public static DatasetSpec named(String name) {
@@ -71,22 +92,40 @@ public record DatasetSpec(String name, String displayName, List<String> classNam
                 + ", " + Mnist.SPEC.name() + " (other data sets in the same format: DatasetSpec.custom)");
     }
 
-    /** Number of classes. */
+    /**
+     * Number of classes.
+     *
+     * @return {@code classNames().size()}, 1 to 256
+     */
     public int numClasses() {
         return classNames.size();
     }
 
-    /** File name (without {@code .gz}) of a split's images, e.g. {@code train-images-idx3-ubyte}. */
+    /**
+     * File name (without {@code .gz}) of a split's images, e.g. {@code train-images-idx3-ubyte}.
+     *
+     * @param split the training or test split
+     * @return {@code <prefix>-images-idx3-ubyte}
+     */
     public String imagesFile(Split split) {
         return split.filePrefix() + "-images-idx3-ubyte";
     }
 
-    /** File name (without {@code .gz}) of a split's labels, e.g. {@code t10k-labels-idx1-ubyte}. */
+    /**
+     * File name (without {@code .gz}) of a split's labels, e.g. {@code t10k-labels-idx1-ubyte}.
+     *
+     * @param split the training or test split
+     * @return {@code <prefix>-labels-idx1-ubyte}
+     */
     public String labelsFile(Split split) {
         return split.filePrefix() + "-labels-idx1-ubyte";
     }
 
-    /** The four file names (without {@code .gz}): train images, train labels, test images, test labels. */
+    /**
+     * The four file names (without {@code .gz}): train images, train labels, test images, test labels.
+     *
+     * @return a new modifiable list of four names, in that order
+     */
     public List<String> fileNames() {
         List<String> names = new ArrayList<>();
         for (Split s : Split.values()) {
@@ -96,27 +135,52 @@ public record DatasetSpec(String name, String displayName, List<String> classNam
         return names;
     }
 
-    /** The published SHA-256 of a decompressed file, or null when this data set has none. */
+    /**
+     * The published SHA-256 of a decompressed file, or null when this data set has none.
+     *
+     * @param fileName one of {@link #fileNames()}
+     * @return lowercase hex SHA-256, or null when no checksum is known for {@code fileName}
+     */
     public String sha256Of(String fileName) {
         return sha256.get(fileName);
     }
 
-    /** Whether this data set publishes checksums for its files. */
+    /**
+     * Whether this data set publishes checksums for its files.
+     *
+     * @return false for a custom data set, whose files are not verified
+     */
     public boolean hasChecksums() {
         return !sha256.isEmpty();
     }
 
-    /** This description with other download locations (e.g. a local mirror or a test server). */
+    /**
+     * This description with other download locations (e.g. a local mirror or a test server).
+     *
+     * @param newMirrors base URLs, each ending in {@code /}, tried in order
+     * @return a new description; this one is unchanged
+     * @throws IllegalArgumentException if a URL does not end in {@code /}
+     */
     public DatasetSpec withMirrors(List<URI> newMirrors) {
         return new DatasetSpec(name, displayName, classNames, sha256, newMirrors, systemDirs, systemPackage);
     }
 
-    /** This description with other system directories. */
+    /**
+     * This description with other system directories.
+     *
+     * @param dirs directories where a system package installs the files, tried in order
+     * @return a new description; this one is unchanged
+     */
     public DatasetSpec withSystemDirs(List<Path> dirs) {
         return new DatasetSpec(name, displayName, classNames, sha256, mirrors, dirs, systemPackage);
     }
 
-    /** This description with other checksums (empty: no verification possible). */
+    /**
+     * This description with other checksums (empty: no verification possible).
+     *
+     * @param checksums lowercase hex SHA-256 of each decompressed file, by file name without {@code .gz}
+     * @return a new description; this one is unchanged
+     */
     public DatasetSpec withChecksums(Map<String, String> checksums) {
         return new DatasetSpec(name, displayName, classNames, checksums, mirrors, systemDirs, systemPackage);
     }

@@ -20,12 +20,21 @@ public interface DownloadListener {
      */
     void progress(URI url, long bytesSoFar, long totalBytes);
 
-    /** A listener that ignores progress. */
+    /**
+     * A listener that ignores progress.
+     *
+     * @return a listener whose {@link #progress} does nothing
+     */
     static DownloadListener none() {
         return (url, soFar, total) -> { };
     }
 
-    /** A listener that logs through SLF4J at INFO level at every further 10% (or 4 MiB when the size is unknown). */
+    /**
+     * A listener that logs through SLF4J at INFO level at every further 10% (or 4 MiB when the size is unknown).
+     *
+     * @return a new listener, logging as {@link Downloader}'s logger; it keeps state, so use it for one download at
+     *         a time
+     */
     static DownloadListener logging() {
         Logger log = LoggerFactory.getLogger(Downloader.class);
         return new DownloadListener() {

@@ -46,7 +46,12 @@ public final class Downloader {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** A downloader with a default client (30 s connect timeout, redirects followed) reporting to {@code listener}. */
+    /**
+     * A downloader with a default client (30 s connect timeout, redirects followed) reporting to {@code listener}.
+     *
+     * @param listener progress receiver; not null (use {@link DownloadListener#none()} for none)
+     * @return a downloader waiting up to 60 s for each response's headers
+     */
     public static Downloader create(DownloadListener listener) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(30))
@@ -59,7 +64,9 @@ public final class Downloader {
      * Downloads files of {@code spec} into {@code dir} as {@code <name>.gz}, trying the spec's mirrors in order for
      * each file.
      *
+     * @param spec      the data set whose mirrors and checksums are used
      * @param fileNames the files to fetch (names without {@code .gz})
+     * @param dir       the directory to write into; created if missing
      * @return the path of each downloaded file by name
      * @throws DownloadException when a file cannot be fetched from any mirror or fails its checksum; nothing is left
      *                           in {@code dir} then

@@ -41,6 +41,9 @@ public final class FolderLoader implements BatchSource {
 
     /**
      * A builder over {@code folder}; defaults: batch 64, 224x224, grey, seed 0, shuffled, 2 batches ahead.
+     *
+     * @param folder the scanned image folder to serve; not null
+     * @return a new builder
      */
     public static Builder builder(ImageFolder folder) {
         return new Builder(folder);
@@ -56,27 +59,49 @@ public final class FolderLoader implements BatchSource {
         return batchSize;
     }
 
-    /** Side of the square images in each batch. */
+    /**
+     * Side of the square images in each batch.
+     *
+     * @return the height and width every image is resized to, in pixels
+     */
     public int imageSize() {
         return imageSize;
     }
 
-    /** Channels of each image: 1 (grey) or 3 (RGB). */
+    /**
+     * Channels of each image: 1 (grey) or 3 (RGB).
+     *
+     * @return 1 or 3
+     */
     public int channels() {
         return pixels.channels();
     }
 
-    /** The folder served. */
+    /**
+     * The folder served.
+     *
+     * @return the folder given to the builder (before the builder's {@code limit})
+     */
     public ImageFolder folder() {
         return folder;
     }
 
-    /** Class name of each label. */
+    /**
+     * Class name of each label.
+     *
+     * @return the folder's class names, index = label
+     */
     public List<String> classNames() {
         return folder.classNames();
     }
 
-    /** The order in which epoch {@code epoch} visits the samples, as {@link DataLoader#order(int)}. */
+    /**
+     * The order in which epoch {@code epoch} visits the samples, as {@link DataLoader#order(int)}.
+     *
+     * @param epoch the epoch number, at least 0
+     * @return a new permutation of {@code 0 .. size()-1}
+     * @throws IllegalArgumentException if {@code epoch < 0}
+     */
     public int[] order(int epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
@@ -84,7 +109,14 @@ public final class FolderLoader implements BatchSource {
         return DataLoader.order(size, seed, epoch, shuffle);
     }
 
-    /** Batch {@code index} of epoch {@code epoch}, decoded on the calling thread. */
+    /**
+     * Batch {@code index} of epoch {@code epoch}, decoded on the calling thread.
+     *
+     * @param epoch the epoch number, at least 0
+     * @param index the batch index within the epoch, from 0 to {@code batchesPerEpoch() - 1}
+     * @return the batch: up to {@code batchSize()} decoded, resized images and their labels
+     * @throws org.vgg4j.datasets.image.ImageDecodeException naming the file when an image of the batch does not decode
+     */
     public Batch batch(int epoch, int index) {
         return makeBatch(order(epoch), index);
     }
@@ -143,7 +175,13 @@ public final class FolderLoader implements BatchSource {
             this.folder = Objects.requireNonNull(folder, "folder");
         }
 
-        /** Samples per batch (default 64). */
+        /**
+         * Samples per batch (default 64).
+         *
+         * @param n samples per batch, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
         public Builder batchSize(int n) {
             if (n <= 0) {
                 throw new IllegalArgumentException("batch size must be positive, got " + n);
@@ -152,7 +190,13 @@ public final class FolderLoader implements BatchSource {
             return this;
         }
 
-        /** Side of the square images served (default 224); every image is resized to it. */
+        /**
+         * Side of the square images served (default 224); every image is resized to it.
+         *
+         * @param s height and width in pixels, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code s < 1}
+         */
         public Builder imageSize(int s) {
             if (s <= 0) {
                 throw new IllegalArgumentException("image size must be positive, got " + s);
@@ -161,31 +205,58 @@ public final class FolderLoader implements BatchSource {
             return this;
         }
 
-        /** Channels per image, the model's input channels: 1 (grey, the default) or 3 (RGB). */
+        /**
+         * Channels per image, the model's input channels: 1 (grey, the default) or 3 (RGB).
+         *
+         * @param channels 1 or 3
+         * @return this builder
+         * @throws IllegalArgumentException for any other number
+         */
         public Builder channels(int channels) {
             this.pixels = PixelFormat.forChannels(channels);
             return this;
         }
 
-        /** Seed of the per-epoch shuffle (default 0). */
+        /**
+         * Seed of the per-epoch shuffle (default 0).
+         *
+         * @param s the seed; any value
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** Whether to shuffle each epoch (default true; false for evaluation keeps the folder's order). */
+        /**
+         * Whether to shuffle each epoch (default true; false for evaluation keeps the folder's order).
+         *
+         * @param s true to shuffle
+         * @return this builder
+         */
         public Builder shuffle(boolean s) {
             this.shuffle = s;
             return this;
         }
 
-        /** Use only the first {@code n} samples (in the folder's order); negative for all (the default). */
+        /**
+         * Use only the first {@code n} samples (in the folder's order); negative for all (the default).
+         *
+         * @param n the most samples to serve, or a negative number for all
+         * @return this builder
+         */
         public Builder limit(int n) {
             this.limit = n < 0 ? -1 : n;
             return this;
         }
 
-        /** How many batches the background thread prepares ahead (default 2). */
+        /**
+         * How many batches the background thread prepares ahead (default 2).
+         *
+         * @param n batches prepared ahead, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
         public Builder prefetch(int n) {
             if (n <= 0) {
                 throw new IllegalArgumentException("prefetch must be positive, got " + n);
@@ -194,6 +265,11 @@ public final class FolderLoader implements BatchSource {
             return this;
         }
 
+        /**
+         * The loader configured so far.
+         *
+         * @return a new loader
+         */
         public FolderLoader build() {
             return new FolderLoader(this);
         }

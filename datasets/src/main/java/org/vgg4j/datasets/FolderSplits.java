@@ -19,6 +19,14 @@ import java.util.SplittableRandom;
  */
 public record FolderSplits(ImageFolder train, ImageFolder test, String how) {
 
+    /**
+     * Checks that both parts exist and have the same classes.
+     *
+     * @param train the training images; not null
+     * @param test  the held-out images; not null, with the same class names as {@code train}
+     * @param how   where the parts came from, for logs
+     * @throws DataFormatException if the two parts have different class names
+     */
     public FolderSplits {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");
@@ -32,6 +40,11 @@ public record FolderSplits(ImageFolder train, ImageFolder test, String how) {
     /**
      * Opens {@code dir} as described above; {@code valSplit} 0 means "use the train/ and test/ subfolders".
      *
+     * @param dir      the data directory
+     * @param options  how the folders are scanned (empty classes, bad images)
+     * @param valSplit 0 to use the subfolders, or the fraction of each class held out for testing, in (0, 1)
+     * @param seed     the seed of the per-class shuffles of a split (unused for subfolders)
+     * @return the training and test parts
      * @throws DataFormatException      when {@code dir} has no {@code train/} + {@code test/} (or {@code val/}) and
      *                                  {@code valSplit} is 0, when the two have different classes, or when a split
      *                                  leaves a part empty; and as {@link ImageFolder#scan}
@@ -54,7 +67,15 @@ public record FolderSplits(ImageFolder train, ImageFolder test, String how) {
         return split(ImageFolder.scan(dir, options), valSplit, seed);
     }
 
-    /** The seeded stratified split of {@code all}: {@code round(valSplit * n)} of each class's n images for test. */
+    /**
+     * The seeded stratified split of {@code all}: {@code round(valSplit * n)} of each class's n images for test.
+     *
+     * @param all      the scanned folder to split
+     * @param valSplit the fraction of each class held out for testing, in (0, 1)
+     * @param seed     the seed of the per-class shuffles; the same seed gives the same split
+     * @return both parts as subsets of {@code all}, each in {@code all}'s order
+     * @throws DataFormatException if the split leaves no test images or no training images
+     */
     public static FolderSplits split(ImageFolder all, double valSplit, long seed) {
         int classes = all.classNames().size();
         List<List<Integer>> byClass = new ArrayList<>();

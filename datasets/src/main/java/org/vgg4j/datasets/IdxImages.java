@@ -15,6 +15,17 @@ import java.util.Objects;
  */
 public record IdxImages(Path source, int count, int rows, int cols, byte[] pixels) {
 
+    /**
+     * Checks the dimensions against the pixel array (which is not copied).
+     *
+     * @param source the file it was read from, or null for data made in memory
+     * @param count  number of images, at least 0
+     * @param rows   image height, at least 1
+     * @param cols   image width, at least 1
+     * @param pixels exactly {@code count * rows * cols} bytes; not null
+     * @throws IllegalArgumentException if a dimension is out of range or the array has another length
+     * @throws NullPointerException     if {@code pixels} is null
+     */
     public IdxImages {
         Objects.requireNonNull(pixels, "pixels");
         if (count < 0 || rows <= 0 || cols <= 0) {
@@ -29,7 +40,11 @@ public record IdxImages(Path source, int count, int rows, int cols, byte[] pixel
         }
     }
 
-    /** Bytes per image: {@code rows * cols}. */
+    /**
+     * Bytes per image: {@code rows * cols}.
+     *
+     * @return the number of pixels of one image, at least 1
+     */
     public int imageBytes() {
         return rows * cols;
     }

@@ -45,6 +45,9 @@ public final class IdxReader {
      *
      * @param file           the IDX file, gzip or raw
      * @param expectedSha256 SHA-256 of the decompressed content, or null to skip verification
+     * @return the images, their {@link IdxImages#source()} being {@code file}
+     * @throws DataFormatException       if the file is missing, unreadable, not an IDX image file or truncated
+     * @throws ChecksumMismatchException if its decompressed content does not have {@code expectedSha256}
      */
     public static IdxImages readImages(Path file, String expectedSha256) {
         try (InputStream raw = open(file)) {
@@ -82,6 +85,9 @@ public final class IdxReader {
      *
      * @param file           the IDX file, gzip or raw
      * @param expectedSha256 SHA-256 of the decompressed content, or null to skip verification
+     * @return the labels, their {@link IdxLabels#source()} being {@code file}
+     * @throws DataFormatException       if the file is missing, unreadable, not an IDX label file or truncated
+     * @throws ChecksumMismatchException if its decompressed content does not have {@code expectedSha256}
      */
     public static IdxLabels readLabels(Path file, String expectedSha256) {
         try (InputStream raw = open(file)) {
@@ -105,6 +111,10 @@ public final class IdxReader {
     /**
      * Opens a file for reading its IDX content: through a gzip decoder when the file starts with the gzip magic
      * bytes {@code 1f 8b}, as is otherwise.
+     *
+     * @param file the file to open, gzip or raw
+     * @return a buffered stream of the decompressed content; the caller closes it
+     * @throws IOException if the file cannot be opened or read
      */
     public static InputStream open(Path file) throws IOException {
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);

@@ -37,6 +37,9 @@ public final class ImageDataset {
     /**
      * Reads a split from a located data set, verifying checksums when the location says so.
      *
+     * @param location where the data set's files are, e.g. from {@link DataLocator#locate}; not null
+     * @param split    the split to read; not null
+     * @return the split's images and labels, in file order
      * @throws DataFormatException       when a file is malformed, truncated, or images and labels disagree
      * @throws ChecksumMismatchException when a file's SHA-256 is not the published one
      */
@@ -59,6 +62,11 @@ public final class ImageDataset {
     /**
      * A split made from images and labels already read or made in memory.
      *
+     * @param spec   the data set the labels are classes of; not null
+     * @param split  which split this is
+     * @param images the images; their array is shared, not copied
+     * @param labels one label per image; their array is shared, not copied
+     * @return the split
      * @throws DataFormatException when the counts differ or a label is not a class of {@code spec}
      */
     public static ImageDataset of(DatasetSpec spec, Split split, IdxImages images, IdxLabels labels) {
@@ -85,7 +93,13 @@ public final class ImageDataset {
         return source == null ? "(in-memory data)" : source.toString();
     }
 
-    /** The first {@code n} samples (all when {@code n >= size()}), sharing this data set's memory. */
+    /**
+     * The first {@code n} samples (all when {@code n >= size()}), sharing this data set's memory.
+     *
+     * @param n the most samples to keep, at least 0
+     * @return this data set when {@code n >= size()}, else a view of its first {@code n} samples
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
     public ImageDataset limit(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("limit must be >= 0, got " + n);
@@ -96,46 +110,88 @@ public final class ImageDataset {
         return new ImageDataset(spec, split, n, rows, cols, pixels, labels);
     }
 
+    /**
+     * The data set this split belongs to.
+     *
+     * @return its description: name, class names, files
+     */
     public DatasetSpec spec() {
         return spec;
     }
 
+    /**
+     * Which split this is.
+     *
+     * @return {@link Split#TRAIN} or {@link Split#TEST}
+     */
     public Split split() {
         return split;
     }
 
-    /** Number of samples. */
+    /**
+     * Number of samples.
+     *
+     * @return the number of images (and labels), at least 0
+     */
     public int size() {
         return size;
     }
 
-    /** Image height in pixels. */
+    /**
+     * Image height in pixels.
+     *
+     * @return the rows of every image, at least 1
+     */
     public int rows() {
         return rows;
     }
 
-    /** Image width in pixels. */
+    /**
+     * Image width in pixels.
+     *
+     * @return the columns of every image, at least 1
+     */
     public int cols() {
         return cols;
     }
 
-    /** Class name of each label, index = label. */
+    /**
+     * Class name of each label, index = label.
+     *
+     * @return {@code spec().classNames()}, unmodifiable
+     */
     public List<String> classNames() {
         return spec.classNames();
     }
 
-    /** Label of sample {@code i}. */
+    /**
+     * Label of sample {@code i}.
+     *
+     * @param i the sample index, from 0 to {@code size() - 1}
+     * @return the class index, from 0 to {@code classNames().size() - 1}
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public int label(int i) {
         Objects.checkIndex(i, size);
         return Byte.toUnsignedInt(labels[i]);
     }
 
-    /** Class name of sample {@code i}. */
+    /**
+     * Class name of sample {@code i}.
+     *
+     * @param i the sample index, from 0 to {@code size() - 1}
+     * @return the name of its label
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public String className(int i) {
         return spec.classNames().get(label(i));
     }
 
-    /** A copy of the labels of all samples. */
+    /**
+     * A copy of the labels of all samples.
+     *
+     * @return a new array of {@code size()} class indices, in sample order
+     */
     public int[] labels() {
         int[] out = new int[size];
         for (int i = 0; i < size; i++) {
@@ -144,7 +200,13 @@ public final class ImageDataset {
         return out;
     }
 
-    /** A copy of sample {@code i}'s pixels, row-major, unsigned bytes. */
+    /**
+     * A copy of sample {@code i}'s pixels, row-major, unsigned bytes.
+     *
+     * @param i the sample index, from 0 to {@code size() - 1}
+     * @return a new array of {@code rows() * cols()} bytes (read with {@code & 0xFF})
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public byte[] rawImage(int i) {
         Objects.checkIndex(i, size);
         byte[] out = new byte[rows * cols];
@@ -152,12 +214,25 @@ public final class ImageDataset {
         return out;
     }
 
-    /** Sample {@code i} as a {@code [1, 1, rows, cols]} tensor with pixels scaled to [0, 1]. */
+    /**
+     * Sample {@code i} as a {@code [1, 1, rows, cols]} tensor with pixels scaled to [0, 1].
+     *
+     * @param i the sample index, from 0 to {@code size() - 1}
+     * @return a new float32 tensor of {@code v / 255}
+     */
     public Tensor image(int i) {
         return image(i, new Resizer(rows, cols, rows, cols, ResizeMode.PIL));
     }
 
-    /** Sample {@code i} resized by {@code resizer} (which must take {@code rows x cols}), as {@code [1, 1, H, W]}. */
+    /**
+     * Sample {@code i} resized by {@code resizer} (which must take {@code rows x cols}), as {@code [1, 1, H, W]}.
+     *
+     * @param i       the sample index, from 0 to {@code size() - 1}
+     * @param resizer a resizer from {@code rows() x cols()} to the wanted {@code H x W}
+     * @return a new float32 tensor with values in [0, 1]
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     * @throws IllegalArgumentException  if {@code resizer} takes another input size
+     */
     public Tensor image(int i, Resizer resizer) {
         Objects.checkIndex(i, size);
         checkResizer(resizer);
@@ -166,7 +241,13 @@ public final class ImageDataset {
         return Tensor.wrap(Shape.of(1, 1, resizer.outRows(), resizer.outCols()), out);
     }
 
-    /** Sample {@code i} resized to {@code size x size} like d2l's pipeline, as {@code [1, 1, size, size]}. */
+    /**
+     * Sample {@code i} resized to {@code size x size} like d2l's pipeline, as {@code [1, 1, size, size]}.
+     *
+     * @param i         the sample index, from 0 to {@code size() - 1}
+     * @param imageSize the output height and width in pixels, at least 1
+     * @return a new float32 tensor with values in [0, 1] (PIL bilinear resize, then {@code v / 255})
+     */
     public Tensor image(int i, int imageSize) {
         return image(i, new Resizer(rows, cols, imageSize, imageSize, ResizeMode.PIL));
     }

@@ -74,6 +74,9 @@ public final class ImageFolder {
     /**
      * Scans {@code root} with the default {@link ImageDecoder}.
      *
+     * @param root    the folder holding one sub-folder per class
+     * @param options how strict the scan is, e.g. {@link Options#STRICT}
+     * @return the scanned folder: its classes, and the paths and labels of its images
      * @throws DataFormatException  when {@code root} has no class folder, a class folder has no image (unless
      *                              allowed), or no image at all is left
      * @throws DataNotFoundException when {@code root} is not a readable directory
@@ -83,7 +86,14 @@ public final class ImageFolder {
         return scan(root, options, ImageDecoder.create());
     }
 
-    /** {@link #scan(Path, Options)} with {@code decoder} (e.g. one with another pixel limit). */
+    /**
+     * {@link #scan(Path, Options)} with {@code decoder} (e.g. one with another pixel limit).
+     *
+     * @param root    the folder holding one sub-folder per class; not null
+     * @param options how strict the scan is; not null
+     * @param decoder the decoder that checks images while scanning and decodes them later; not null
+     * @return the scanned folder: its classes, and the paths and labels of its images
+     */
     public static ImageFolder scan(Path root, Options options, ImageDecoder decoder) {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(options, "options");
@@ -168,7 +178,13 @@ public final class ImageFolder {
         return out;
     }
 
-    /** The samples at {@code indices} (in that order), with the same classes; for splits. */
+    /**
+     * The samples at {@code indices} (in that order), with the same classes; for splits.
+     *
+     * @param indices sample indices, each from 0 to {@code size() - 1}; repeats are allowed
+     * @return a folder of {@code indices.length} samples, with the same root, classes and decoder, 0 skipped
+     * @throws IndexOutOfBoundsException if an index is out of range
+     */
     public ImageFolder subset(int[] indices) {
         List<Path> f = new ArrayList<>(indices.length);
         int[] l = new int[indices.length];
@@ -179,38 +195,70 @@ public final class ImageFolder {
         return new ImageFolder(root, classNames, f, l, 0, decoder);
     }
 
-    /** The folder scanned. */
+    /**
+     * The folder scanned.
+     *
+     * @return the root as given to {@link #scan}
+     */
     public Path root() {
         return root;
     }
 
-    /** Class name of each label, index = label (folder names in code-point order). */
+    /**
+     * Class name of each label, index = label (folder names in code-point order).
+     *
+     * @return an unmodifiable list of at least one name
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** Number of images. */
+    /**
+     * Number of images.
+     *
+     * @return the number of samples, at least 1 for a scanned folder
+     */
     public int size() {
         return files.size();
     }
 
-    /** The file of sample {@code i}. */
+    /**
+     * The file of sample {@code i}.
+     *
+     * @param i the sample index, from 0 to {@code size() - 1}
+     * @return the image file's path, inside its class folder
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public Path path(int i) {
         return files.get(i);
     }
 
-    /** Label of sample {@code i}. */
+    /**
+     * Label of sample {@code i}.
+     *
+     * @param i the sample index, from 0 to {@code size() - 1}
+     * @return the class index, from 0 to {@code classNames().size() - 1}
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public int label(int i) {
         Objects.checkIndex(i, labels.length);
         return labels[i];
     }
 
-    /** A copy of all labels. */
+    /**
+     * A copy of all labels.
+     *
+     * @return a new array of {@code size()} class indices, in sample order
+     */
     public int[] labels() {
         return labels.clone();
     }
 
-    /** How many bad images the scan left out (0 unless {@link Options#skipBadImages()}). */
+    /**
+     * How many bad images the scan left out (0 unless {@link Options#skipBadImages()}).
+     *
+     * @return the number of skipped images, at least 0 (0 for a {@link #subset})
+     */
     public int skipped() {
         return skipped;
     }
@@ -218,6 +266,9 @@ public final class ImageFolder {
     /**
      * Sample {@code i} decoded as {@code pixels} (PIL's {@code Image.open(f).convert('L' or 'RGB')}).
      *
+     * @param i      the sample index, from 0 to {@code size() - 1}
+     * @param pixels grey or RGB
+     * @return the decoded image at its own size
      * @throws ImageDecodeException naming the file when it does not decode
      */
     public DecodedImage decode(int i, PixelFormat pixels) {

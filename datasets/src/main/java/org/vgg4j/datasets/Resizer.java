@@ -35,6 +35,13 @@ public final class Resizer {
 
     /**
      * A resizer from {@code inRows x inCols} to {@code outRows x outCols}.
+     *
+     * @param inRows  input height, at least 1
+     * @param inCols  input width, at least 1
+     * @param outRows output height, at least 1
+     * @param outCols output width, at least 1
+     * @param mode    the interpolation arithmetic; not null
+     * @throws IllegalArgumentException if a size is not positive
      */
     public Resizer(int inRows, int inCols, int outRows, int outCols, ResizeMode mode) {
         if (inRows <= 0 || inCols <= 0 || outRows <= 0 || outCols <= 0) {
@@ -50,32 +57,68 @@ public final class Resizer {
         this.vertical = inRows == outRows ? null : Axis.of(inRows, outRows);
     }
 
-    /** A square resizer {@code in x in -> out x out}. */
+    /**
+     * A square resizer {@code in x in -> out x out}.
+     *
+     * @param in   input height and width, at least 1
+     * @param out  output height and width, at least 1
+     * @param mode the interpolation arithmetic; not null
+     * @return the resizer
+     */
     public static Resizer square(int in, int out, ResizeMode mode) {
         return new Resizer(in, in, out, out, mode);
     }
 
+    /**
+     * Input height.
+     *
+     * @return the number of input rows, at least 1
+     */
     public int inRows() {
         return inRows;
     }
 
+    /**
+     * Input width.
+     *
+     * @return the number of input columns, at least 1
+     */
     public int inCols() {
         return inCols;
     }
 
+    /**
+     * Output height.
+     *
+     * @return the number of output rows, at least 1
+     */
     public int outRows() {
         return outRows;
     }
 
+    /**
+     * Output width.
+     *
+     * @return the number of output columns, at least 1
+     */
     public int outCols() {
         return outCols;
     }
 
-    /** Number of output values per image: {@code outRows * outCols}. */
+    /**
+     * Number of output values per image: {@code outRows * outCols}.
+     *
+     * @return the size of one resized image, in values
+     */
     public int outSize() {
         return outRows * outCols;
     }
 
+    /**
+     * The interpolation arithmetic.
+     *
+     * @return the mode given at construction
+     */
     public ResizeMode mode() {
         return mode;
     }
@@ -83,6 +126,11 @@ public final class Resizer {
     /**
      * Resizes the image at {@code src[srcOffset ..]} ({@code inRows * inCols} bytes, unsigned) into
      * {@code dst[dstOffset ..]} ({@code outRows * outCols} floats in [0, 1]).
+     *
+     * @param src       the input images' bytes
+     * @param srcOffset index in {@code src} of the image's first byte
+     * @param dst       the output array
+     * @param dstOffset index in {@code dst} of the first value written
      */
     public void resize(byte[] src, int srcOffset, float[] dst, int dstOffset) {
         if (mode == ResizeMode.PIL) {
@@ -101,6 +149,11 @@ public final class Resizer {
     /**
      * Resizes with PIL's 8-bit arithmetic into {@code dst[dstOffset ..]} ({@code outRows * outCols} bytes): the
      * image torchvision's {@code Resize} gives for a PIL image of mode "L".
+     *
+     * @param src       the input images' bytes ({@code inRows * inCols} unsigned values from {@code srcOffset})
+     * @param srcOffset index in {@code src} of the image's first byte
+     * @param dst       the output array
+     * @param dstOffset index in {@code dst} of the first byte written
      */
     public void resizeBytes(byte[] src, int srcOffset, byte[] dst, int dstOffset) {
         Scratch scratch = SCRATCH.get();

@@ -21,6 +21,17 @@ import org.vgg4j.core.Network;
 public record ExportMetadata(String modelName, String config, List<String> classNames, String trainingBackend,
         String runId) {
 
+    /**
+     * Normalises the components: a null {@code modelName}, {@code config}, {@code trainingBackend} or {@code runId}
+     * becomes the empty string ("not known"), and {@code classNames} is copied into an unmodifiable list.
+     *
+     * @param modelName       short model name; null means unknown
+     * @param config          free-form configuration text; null means none
+     * @param classNames      one name per output class, in logit order; not null and without null elements
+     * @param trainingBackend the backend that trained the parameters; null means unknown
+     * @param runId           the training run the parameters come from; null means unknown
+     * @throws NullPointerException if {@code classNames} or one of its elements is null
+     */
     public ExportMetadata {
         modelName = Objects.requireNonNullElse(modelName, "");
         config = Objects.requireNonNullElse(config, "");
@@ -29,12 +40,23 @@ public record ExportMetadata(String modelName, String config, List<String> class
         runId = Objects.requireNonNullElse(runId, "");
     }
 
-    /** Metadata for {@code network}: its name, no configuration, classes named {@code 0..K-1}, training unknown. */
+    /**
+     * Metadata for {@code network}: its name, no configuration, classes named {@code 0..K-1}, training unknown.
+     *
+     * @param network the network to be exported; its name and number of classes are used
+     * @return metadata with {@code network.numClasses()} default class names and empty training fields
+     */
     public static ExportMetadata forNetwork(Network network) {
         return new ExportMetadata(network.name(), "", defaultClassNames(network.numClasses()), "", "");
     }
 
-    /** The class names {@code "0", "1", ..., "K-1"}, used when a model has no names of its own. */
+    /**
+     * The class names {@code "0", "1", ..., "K-1"}, used when a model has no names of its own.
+     *
+     * @param classes the number of classes {@code K}, at least 0
+     * @return an unmodifiable list of {@code classes} decimal strings, starting at {@code "0"}
+     * @throws IllegalArgumentException if {@code classes} is negative
+     */
     public static List<String> defaultClassNames(int classes) {
         List<String> names = new ArrayList<>(classes);
         for (int i = 0; i < classes; i++) {
@@ -43,19 +65,44 @@ public record ExportMetadata(String modelName, String config, List<String> class
         return List.copyOf(names);
     }
 
+    /**
+     * This metadata with another model name, all other components unchanged.
+     *
+     * @param name the new short model name; null means unknown (stored as the empty string)
+     * @return a new metadata record; this one is unchanged
+     */
     public ExportMetadata withModelName(String name) {
         return new ExportMetadata(name, config, classNames, trainingBackend, runId);
     }
 
+    /**
+     * This metadata with another configuration string, all other components unchanged.
+     *
+     * @param newConfig the new free-form configuration text; null means none (stored as the empty string)
+     * @return a new metadata record; this one is unchanged
+     */
     public ExportMetadata withConfig(String newConfig) {
         return new ExportMetadata(modelName, newConfig, classNames, trainingBackend, runId);
     }
 
+    /**
+     * This metadata with other class names, all other components unchanged.
+     *
+     * @param names one name per output class, in logit order; not null and without null elements (copied)
+     * @return a new metadata record; this one is unchanged
+     * @throws NullPointerException if {@code names} or one of its elements is null
+     */
     public ExportMetadata withClassNames(List<String> names) {
         return new ExportMetadata(modelName, config, names, trainingBackend, runId);
     }
 
-    /** This metadata recording that {@code backend} trained the parameters in run {@code run}. */
+    /**
+     * This metadata recording that {@code backend} trained the parameters in run {@code run}.
+     *
+     * @param backend the training backend, e.g. {@code pytorch}; null means unknown (stored as the empty string)
+     * @param run     the training run id; null means unknown (stored as the empty string)
+     * @return a new metadata record; this one is unchanged
+     */
     public ExportMetadata withTraining(String backend, String run) {
         return new ExportMetadata(modelName, config, classNames, backend, run);
     }

@@ -62,6 +62,10 @@ public final class OnnxExporter {
     /**
      * The serialized ONNX model.
      *
+     * @param network    the network whose graph is exported, with a dynamic batch dimension
+     * @param parameters the trained tensors; must fit {@code network} and be finite
+     * @param metadata   names and provenance to record; not null, with one class name per network output
+     * @return the bytes of the ONNX {@code ModelProto}, ready to be written to a {@code .onnx} file
      * @throws org.vgg4j.core.param.ParameterMismatchException if {@code parameters} do not fit {@code network}
      * @throws org.vgg4j.core.param.NonFiniteValueException    if a parameter is NaN or infinite
      * @throws IllegalArgumentException                       if the class names do not match the network's outputs
@@ -70,13 +74,29 @@ public final class OnnxExporter {
         return toModel(network, parameters, metadata).toByteArray();
     }
 
-    /** Writes the model to {@code file} atomically (complete or not at all), creating parent directories. */
+    /**
+     * Writes the model to {@code file} atomically (complete or not at all), creating parent directories.
+     *
+     * @param file       the {@code .onnx} file to write; replaced if it exists
+     * @param network    the network whose graph is exported
+     * @param parameters the trained tensors; must fit {@code network} and be finite
+     * @param metadata   names and provenance to record; not null, with one class name per network output
+     */
     public static void write(Path file, Network network, Parameters parameters, ExportMetadata metadata) {
         OnnxMl.ModelProto model = toModel(network, parameters, metadata);
         AtomicWrite.write(file, model::writeTo);
     }
 
-    /** The model as an ONNX protobuf message (for a caller that keeps working with it, e.g. to serve it). */
+    /**
+     * The model as an ONNX protobuf message (for a caller that keeps working with it, e.g. to serve it).
+     *
+     * @param network    the network whose graph is exported
+     * @param parameters the trained tensors; must fit {@code network} and be finite
+     * @param metadata   names and provenance to record; not null, with one class name per network output
+     * @return a new, complete model message; the caller may modify it
+     * @throws NullPointerException     if {@code metadata} is null
+     * @throws IllegalArgumentException if the class names do not match the network's outputs
+     */
     public static OnnxMl.ModelProto toModel(Network network, Parameters parameters, ExportMetadata metadata) {
         Objects.requireNonNull(metadata, "metadata: use ExportMetadata.forNetwork(network)");
         Parameters params = FiniteValues.require(parameters.conformTo(network), "parameters of " + network.name());
@@ -295,6 +315,11 @@ public final class OnnxExporter {
     /**
      * The {@code [out, size]} matrix whose row {@code i} is {@code 1 / n} on PyTorch's bin {@code i} (from
      * {@link AdaptiveAvgPool2d#binStart} to {@link AdaptiveAvgPool2d#binEnd}, {@code n} elements) and 0 elsewhere.
+     *
+     * @param out  the pooled output length (rows of the matrix), at least 1
+     * @param size the input length being pooled (columns of the matrix), at least 1
+     * @return the matrix in row-major order, {@code out * size} floats
+     * @throws ArithmeticException if {@code out * size} overflows an {@code int}
      */
     public static float[] averagingMatrix(int out, int size) {
         float[] m = new float[Math.multiplyExact(out, size)];

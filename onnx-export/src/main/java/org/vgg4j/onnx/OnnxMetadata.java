@@ -111,7 +111,14 @@ public final class OnnxMetadata {
         }
     }
 
-    /** Class names from {@link #CLASSES}, or null when absent; a malformed value is an {@link OnnxFormatException}. */
+    /**
+     * Class names from {@link #CLASSES}, or null when absent; a malformed value is an {@link OnnxFormatException}.
+     *
+     * @param props  the model's metadata properties (key to value)
+     * @param source the file or name to cite in an error message
+     * @return the names in logit order (a modifiable list), or null when {@code props} has no {@link #CLASSES} key
+     * @throws OnnxFormatException if the value is not JSON or not a JSON array
+     */
     public static List<String> classNames(Map<String, String> props, String source) {
         String json = props.get(CLASSES);
         if (json == null) {
@@ -128,7 +135,14 @@ public final class OnnxMetadata {
         return names;
     }
 
-    /** The omitted dropout layers from {@link #DROPOUT}; empty when absent. */
+    /**
+     * The omitted dropout layers from {@link #DROPOUT}; empty when absent.
+     *
+     * @param props  the model's metadata properties (key to value)
+     * @param source the file or name to cite in an error message
+     * @return the dropout layers in the recorded order (a modifiable list); empty when the key is absent or empty
+     * @throws OnnxFormatException if the value is not JSON or an entry lacks {@code index}, {@code path} or {@code p}
+     */
     public static List<OmittedDropout> dropouts(Map<String, String> props, String source) {
         String json = props.get(DROPOUT);
         List<OmittedDropout> out = new ArrayList<>();
@@ -148,6 +162,11 @@ public final class OnnxMetadata {
     /**
      * The {@code num_batches_tracked} counts from {@link #BATCHES_TRACKED} by batch-norm path; empty when absent; a
      * malformed value is an {@link OnnxFormatException}.
+     *
+     * @param props  the model's metadata properties (key to value)
+     * @param source the file or name to cite in an error message
+     * @return the non-negative counts in the recorded order (a modifiable map); empty when the key is absent or empty
+     * @throws OnnxFormatException if the value is not a JSON object of non-negative integers
      */
     public static Map<String, Long> batchesTracked(Map<String, String> props, String source) {
         String json = props.get(BATCHES_TRACKED);

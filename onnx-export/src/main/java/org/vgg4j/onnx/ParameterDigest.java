@@ -25,7 +25,12 @@ public final class ParameterDigest {
     private ParameterDigest() {
     }
 
-    /** The lower-case hex SHA-256 of {@code parameters}. */
+    /**
+     * The lower-case hex SHA-256 of {@code parameters}.
+     *
+     * @param parameters the tensors to hash, in their iteration order; not null
+     * @return 64 lower-case hexadecimal characters
+     */
     public static String sha256(Parameters parameters) {
         MessageDigest md = newSha256();
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);

@@ -19,6 +19,16 @@ import org.vgg4j.core.param.Parameters;
 public record DataParallelResult(Parameters parameters, OptimizerState optimizerState, List<Double> epochLosses,
         long steps, long exchanges, double seconds) {
 
+    /**
+     * Copies the epoch losses into an unmodifiable list.
+     *
+     * @param parameters     final parameters
+     * @param optimizerState final optimizer state
+     * @param epochLosses    mean training loss per epoch; not null (copied)
+     * @param steps          optimizer steps (per worker), at least 0
+     * @param exchanges      rounds of weights sent out and sums brought back, at least 0
+     * @param seconds        wall time of the training loop, in seconds
+     */
     public DataParallelResult {
         epochLosses = List.copyOf(epochLosses);
     }

@@ -50,6 +50,10 @@ public final class DataParallelTraining {
     /**
      * {@code shards} as an RDD of one shard per partition, kept in executor memory and cut from its driver-side
      * lineage (so later tasks do not ship the images again).
+     *
+     * @param sc     the Spark context of the driver
+     * @param shards one shard per worker; not empty
+     * @return an RDD with {@code shards.size()} partitions, already computed and locally checkpointed
      */
     public static JavaRDD<TrainingShard> distribute(JavaSparkContext sc, List<TrainingShard> shards) {
         JavaRDD<TrainingShard> rdd = sc.parallelize(shards, shards.size());
@@ -62,6 +66,11 @@ public final class DataParallelTraining {
     /**
      * Splits {@code images [N, C, H, W]} and {@code labels} into {@code workers} contiguous shards of equal size
      * (the last {@code N mod workers} images are left out).
+     *
+     * @param images  the images {@code [N, C, H, W]}, already scaled like the training data
+     * @param labels  {@code N} class indices
+     * @param workers the number of shards, at least 1
+     * @return {@code workers} shards of {@code N / workers} images each, copied from {@code images}
      */
     public static List<TrainingShard> split(Tensor images, int[] labels, int workers) {
         int n = labels.length / workers;
@@ -84,6 +93,12 @@ public final class DataParallelTraining {
     /**
      * Trains {@code network} from {@code initial} on every shard of {@code shards} (each shard one worker).
      *
+     * @param shards  one shard per partition, e.g. from {@link #distribute}
+     * @param network the network every worker and the driver build
+     * @param initial the starting parameters of {@code network}
+     * @param spec    loss, optimizer and learning-rate schedule
+     * @param options backend, per-worker batch, epochs, seed, shuffling and synchronisation
+     * @return the final parameters and optimizer state, per-epoch losses, step and exchange counts, wall time
      * @throws IllegalArgumentException before any step if a shard is smaller than one batch or does not fit the network,
      *     or if the network holds buffers (batch norm), which data-parallel training does not gather yet
      */

@@ -38,6 +38,13 @@ public final class ExecutorSessions {
     /**
      * Runs {@code body} with the JVM's value for {@code key}, opening it with {@code open} if this JVM has none yet;
      * no other task uses it meanwhile.
+     *
+     * @param <T>  the type of the cached value, e.g. a backend session; closed by {@link #closeAll()} or at JVM exit
+     * @param <R>  what {@code body} returns
+     * @param key  names the value in this JVM's cache; equal keys share one value
+     * @param open makes the value when this JVM has none for {@code key} (called at most once per key)
+     * @param body the work to do with the value, run while holding the value's lock
+     * @return what {@code body} returned
      */
     @SuppressWarnings("unchecked")
     public static <T extends AutoCloseable, R> R with(String key, Supplier<T> open, Function<T, R> body) {
@@ -57,7 +64,11 @@ public final class ExecutorSessions {
         }
     }
 
-    /** How many sessions this JVM has opened so far (for tests and logs). */
+    /**
+     * How many sessions this JVM has opened so far (for tests and logs).
+     *
+     * @return the number of values {@link #with} has opened since the JVM started, including closed ones
+     */
     public static int openedCount() {
         return OPENED.get();
     }

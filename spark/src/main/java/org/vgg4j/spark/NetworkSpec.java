@@ -9,9 +9,17 @@ import org.vgg4j.core.Network;
  */
 public interface NetworkSpec extends Serializable {
 
-    /** The network, built afresh in this JVM. */
+    /**
+     * The network, built afresh in this JVM.
+     *
+     * @return a new network, equal to the one every other JVM builds from this spec
+     */
     Network build();
 
-    /** A stable text naming this network, e.g. {@code vgg11/ratio=4/1x32x32/10}. */
+    /**
+     * A stable text naming this network, e.g. {@code vgg11/ratio=4/1x32x32/10}.
+     *
+     * @return the key; specs with equal keys build equal networks
+     */
     String key();
 }

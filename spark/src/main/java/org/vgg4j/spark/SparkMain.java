@@ -20,11 +20,23 @@ public final class SparkMain implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line {@code args} and returns its exit code. */
+    /**
+     * Runs the command line {@code args} and returns its exit code.
+     *
+     * @param args the command line
+     * @param out  where the command's output goes
+     * @param err  where error lines go
+     * @return the exit code: 0 success, 1 failure, 2 bad usage
+     */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");

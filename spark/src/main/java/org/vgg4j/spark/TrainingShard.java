@@ -8,15 +8,29 @@ import org.vgg4j.core.Tensor;
  * One worker's share of a training set: {@code n} images of one sample shape, flat and row-major, with their labels.
  * A data-parallel run keeps one shard per partition of its RDD, cached on the executors.
  *
+ * <p>Serializable only so that Spark can ship it to executors running the same build; its serialized form is
+ * not a stable format, so it is left out of the serialized-form documentation.
+ *
  * @param channels channels of every image
  * @param height   height
  * @param width    width
  * @param pixels   {@code n x channels x height x width} values, already scaled like the training data
  * @param labels   {@code n} class indices
+ * @serial exclude
  */
 public record TrainingShard(int channels, int height, int width, float[] pixels, int[] labels) implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Checks that the shape is positive and that {@code pixels} holds one sample per label (the arrays are not copied).
+     *
+     * @param channels channels of every image, at least 1
+     * @param height   height, at least 1
+     * @param width    width, at least 1
+     * @param pixels   {@code labels.length x channels x height x width} values
+     * @param labels   class indices, one per image
+     * @throws IllegalArgumentException if a dimension is not positive or the lengths disagree
+     */
     public TrainingShard {
         if (channels < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException("sample shape must be positive, got " + channels + "x" + height + "x"
@@ -28,7 +42,11 @@ public record TrainingShard(int channels, int height, int width, float[] pixels,
         }
     }
 
-    /** Number of images. */
+    /**
+     * Number of images.
+     *
+     * @return {@code labels().length}
+     */
     public int size() {
         return labels.length;
     }

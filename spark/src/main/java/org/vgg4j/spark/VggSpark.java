@@ -33,6 +33,7 @@ public final class VggSpark {
      * @param images  rows with the input column of {@code options} (e.g. {@code spark.read().format("binaryFile")})
      * @param model   the model every executor opens
      * @param options backend, batch size, input column, inversion, pixel limit
+     * @return a lazy data set of the same rows, the input column replaced by the prediction columns
      * @throws IllegalArgumentException if the input column is missing or of another type
      */
     public static Dataset<Row> classify(Dataset<Row> images, ModelSource model, ClassifyOptions options) {

@@ -28,7 +28,11 @@ public final class OnnxBackend implements Backend {
 
     private final OnnxRuntimeOptions options;
 
-    /** A backend whose sessions use {@code options}. */
+    /**
+     * A backend whose sessions use {@code options}.
+     *
+     * @param options thread count and NCHWc channel block for every session this backend opens
+     */
     public OnnxBackend(OnnxRuntimeOptions options) {
         this.options = options;
     }
@@ -70,7 +74,16 @@ public final class OnnxBackend implements Backend {
         return open(network, parameters, ExportMetadata.forNetwork(network), device);
     }
 
-    /** As {@link #open(Network, Parameters, Device)}, with the metadata the in-memory model carries. */
+    /**
+     * As {@link #open(Network, Parameters, Device)}, with the metadata the in-memory model carries.
+     *
+     * @param network    the network to run
+     * @param parameters its trained tensors; conformed to {@code network} (a mismatch is an error)
+     * @param metadata   class names and provenance the session reports; one class name per network output
+     * @param device     where to run: {@code cpu}, or {@code gpu:N} with the CUDA build of ONNX Runtime
+     * @return a new session; the caller closes it
+     * @throws org.vgg4j.core.param.ParameterMismatchException if {@code parameters} do not fit {@code network}
+     */
     public OnnxSession open(Network network, Parameters parameters, ExportMetadata metadata, Device device) {
         return new OnnxSession(network, parameters.conformTo(network), metadata, null, device, options);
     }
@@ -79,13 +92,22 @@ public final class OnnxBackend implements Backend {
      * Opens the ONNX model in {@code file}: its network is rebuilt from the graph (see {@link OnnxModelFile}), so
      * {@link OnnxSession#network()} gives the input shape and layers and {@link OnnxSession#classNames()} the classes.
      *
+     * @param file   the {@code .onnx} file to read
+     * @param device where to run: {@code cpu}, or {@code gpu:N} with the CUDA build of ONNX Runtime
+     * @return a new session; the caller closes it
      * @throws OnnxFormatException naming the file if it is missing, corrupt, not ONNX or not a chain of vgg4j layers
      */
     public OnnxSession openFile(Path file, Device device) {
         return open(OnnxModelFile.load(file), device);
     }
 
-    /** Opens an already loaded model. */
+    /**
+     * Opens an already loaded model.
+     *
+     * @param model  a model read with {@link OnnxModelFile#load} or {@link OnnxModelFile#parse}
+     * @param device where to run: {@code cpu}, or {@code gpu:N} with the CUDA build of ONNX Runtime
+     * @return a new session on the model's network, parameters and metadata; the caller closes it
+     */
     public OnnxSession open(OnnxModelFile model, Device device) {
         return new OnnxSession(model.network(), model.parameters(), model.info().metadata(), model, device, options);
     }

@@ -43,6 +43,8 @@ public final class OnnxModelFile {
     /**
      * Reads and checks the ONNX model in {@code file}.
      *
+     * @param file the {@code .onnx} file to read; at most 2 GB, weights inside the file
+     * @return the parsed model, its network rebuilt and its weights checked
      * @throws OnnxFormatException naming the file if it is missing, unreadable, not ONNX, corrupt (its weights do not
      *                             match the recorded digest) or not a network vgg4j can rebuild
      */
@@ -50,7 +52,14 @@ public final class OnnxModelFile {
         return parse(readBytes(file), file.toString());
     }
 
-    /** Parses a serialized model; {@code source} names it in error messages. */
+    /**
+     * Parses a serialized model; {@code source} names it in error messages.
+     *
+     * @param bytes  the serialized ONNX {@code ModelProto}; kept by the returned model, so not modified afterwards
+     * @param source the file or description to name in error messages and in {@link #source()}
+     * @return the parsed model, its network rebuilt and its weights checked against the recorded digest
+     * @throws OnnxFormatException if the bytes are empty, not ONNX, corrupt or not a network vgg4j can rebuild
+     */
     public static OnnxModelFile parse(byte[] bytes, String source) {
         OnnxMl.ModelProto model = parseProto(bytes, source);
         OnnxModelInfo info = OnnxModelInfo.of(model, source);
@@ -103,21 +112,38 @@ public final class OnnxModelFile {
         return model;
     }
 
-    /** The file or description the model was read from. */
+    /**
+     * The file or description the model was read from.
+     *
+     * @return the path as given to {@link #load}, or the {@code source} given to {@link #parse}
+     */
     public String source() {
         return source;
     }
 
+    /**
+     * What the model says about itself.
+     *
+     * @return the model's input, output, class names and vgg4j metadata
+     */
     public OnnxModelInfo info() {
         return info;
     }
 
-    /** The core network rebuilt from the graph. */
+    /**
+     * The core network rebuilt from the graph.
+     *
+     * @return the network; for files written by vgg4j, equal to the exported one
+     */
     public Network network() {
         return network;
     }
 
-    /** The weights, named after the rebuilt network's layers (the exported names for vgg4j files). */
+    /**
+     * The weights, named after the rebuilt network's layers (the exported names for vgg4j files).
+     *
+     * @return the parameters read from the graph's initializers
+     */
     public Parameters parameters() {
         return parameters;
     }

@@ -36,6 +36,22 @@ public record OnnxModelInfo(String source, String producer, long irVersion, long
         String batchDimension, Shape sampleShape, String outputName, int classes, ExportMetadata metadata,
         String parameterDigest, Map<String, String> properties) {
 
+    /**
+     * Copies {@code properties} into an unmodifiable map that keeps their order.
+     *
+     * @param source          the file it was read from, or a description of an in-memory model
+     * @param producer        producer name and version
+     * @param irVersion       the ONNX IR version
+     * @param opsetVersion    the default-domain opset imported
+     * @param inputName       name of the graph input
+     * @param batchDimension  the symbolic name of the batch dimension, or its fixed size as text
+     * @param sampleShape     input shape without the batch dimension
+     * @param outputName      name of the graph output
+     * @param classes         size of the output's last dimension
+     * @param metadata        model name, configuration, class names and training provenance
+     * @param parameterDigest the digest recorded at export; empty if absent
+     * @param properties      every {@code metadata_props} entry in file order; not null (copied)
+     */
     public OnnxModelInfo {
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
@@ -47,6 +63,8 @@ public record OnnxModelInfo(String source, String producer, long irVersion, long
      * Reads the metadata of the ONNX model in {@code file} without rebuilding its network or checking its weights
      * (use {@link OnnxModelFile#load} for that), so it also describes models vgg4j cannot serve.
      *
+     * @param file the {@code .onnx} file to read
+     * @return the model's information; {@link #source()} is {@code file} as text
      * @throws OnnxFormatException naming the file if it is missing, unreadable, truncated or not an ONNX model
      */
     public static OnnxModelInfo read(Path file) {
@@ -54,17 +72,30 @@ public record OnnxModelInfo(String source, String producer, long irVersion, long
         return of(OnnxModelFile.parseProto(OnnxModelFile.readBytes(file), source), source);
     }
 
-    /** The class names, one per logit. */
+    /**
+     * The class names, one per logit.
+     *
+     * @return {@code metadata().classNames()}: the recorded names, or {@code 0..K-1} when the file names none
+     */
     public List<String> classNames() {
         return metadata.classNames();
     }
 
-    /** Whether vgg4j wrote this file. */
+    /**
+     * Whether vgg4j wrote this file.
+     *
+     * @return true when the metadata has vgg4j's format key ({@link OnnxMetadata#FORMAT})
+     */
     public boolean writtenByVgg4j() {
         return properties.containsKey(OnnxMetadata.FORMAT);
     }
 
-    /** The input shape for {@code batch} samples. */
+    /**
+     * The input shape for {@code batch} samples.
+     *
+     * @param batch the number of samples, at least 1
+     * @return {@code [batch]} followed by {@link #sampleShape()}
+     */
     public Shape inputShape(int batch) {
         return sampleShape.prepend(batch);
     }

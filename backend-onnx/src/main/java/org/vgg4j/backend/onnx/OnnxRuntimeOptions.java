@@ -14,6 +14,13 @@ public record OnnxRuntimeOptions(int intraOpThreads, int nchwcBlock) {
     /** System property overriding the default channel block ({@code 0} turns the padding off). */
     public static final String NCHWC_BLOCK_PROPERTY = "vgg4j.onnx.nchwcBlock";
 
+    /**
+     * Checks the options.
+     *
+     * @param intraOpThreads threads per operator, at least 1
+     * @param nchwcBlock     channel block for CPU sessions, at least 0 (0 or 1: no padding)
+     * @throws IllegalArgumentException if {@code intraOpThreads < 1} or {@code nchwcBlock < 0}
+     */
     public OnnxRuntimeOptions {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("ONNX Runtime needs at least 1 intra-op thread, got " + intraOpThreads);
@@ -27,6 +34,9 @@ public record OnnxRuntimeOptions(int intraOpThreads, int nchwcBlock) {
     /**
      * One thread per available processor and this CPU's NCHWc block ({@link NchwcPadding#cpuBlock()}), or the values
      * of {@value #THREADS_PROPERTY} and {@value #NCHWC_BLOCK_PROPERTY} when set.
+     *
+     * @return options from the system properties, falling back to this machine's processors and CPU block
+     * @throws IllegalArgumentException if a property is set but is not a non-negative integer, or sets 0 threads
      */
     public static OnnxRuntimeOptions defaults() {
         int threads = intProperty(THREADS_PROPERTY, "a number of threads");

@@ -112,6 +112,8 @@ public final class OnnxSession implements Session {
     /**
      * The model's metadata: input and output, class names, digest, training provenance; of the file as given, or,
      * for a network exported in memory, of its plain (unpadded) export, made on first request.
+     *
+     * @return the model's information; the same object on every call
      */
     public OnnxModelInfo info() {
         open();
@@ -127,7 +129,11 @@ public final class OnnxSession implements Session {
         return padded;
     }
 
-    /** The class names, one per logit. */
+    /**
+     * The class names, one per logit.
+     *
+     * @return an unmodifiable list, {@code 0..K-1} unless the model or its metadata names the classes
+     */
     public List<String> classNames() {
         return metadata.classNames();
     }

@@ -16,7 +16,11 @@ public final class MallocTrim {
     private MallocTrim() {
     }
 
-    /** Calls {@code malloc_trim(0)}; true when glibc released something, false when nothing or not glibc. */
+    /**
+     * Calls {@code malloc_trim(0)}; true when glibc released something, false when nothing or not glibc.
+     *
+     * @return whether memory was returned to the system
+     */
     public static boolean trim() {
         try {
             return Native.load("c", GlibC.class).malloc_trim(0) == 1;

@@ -32,7 +32,11 @@ public record MemoryBreakdown(long javaHeapKib, long fileKib, long brkHeapKib, l
     private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB");
     private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
-    /** This process's breakdown now (Linux, HotSpot). */
+    /**
+     * This process's breakdown now (Linux, HotSpot).
+     *
+     * @return where the resident set of this JVM is at the time of the call
+     */
     public static MemoryBreakdown self() {
         long[] heap = javaHeapRange(diagnostic("gcHeapInfo"));
         long javaHeap = 0;

@@ -17,12 +17,20 @@ import java.nio.file.Path;
  */
 public record ProcessMemory(long rssKib, long anonKib, long fileKib, long hwmKib) {
 
-    /** This process's memory now; fails with an {@link UncheckedIOException} off Linux. */
+    /**
+     * This process's memory now; fails with an {@link UncheckedIOException} off Linux.
+     *
+     * @return the figures of {@code /proc/self/status}, in KiB
+     */
     public static ProcessMemory self() {
         return of(Path.of("/proc/self/status"));
     }
 
-    /** Whether {@code /proc/self/status} can be read (Linux). */
+    /**
+     * Whether {@code /proc/self/status} can be read (Linux).
+     *
+     * @return true when {@link #self()} can work here
+     */
     public static boolean supported() {
         return Files.isReadable(Path.of("/proc/self/status"));
     }

@@ -8,7 +8,14 @@ public final class Slope {
     private Slope() {
     }
 
-    /** The slope of {@code y} over {@code x}, which must have equal lengths. */
+    /**
+     * The slope of {@code y} over {@code x}, which must have equal lengths.
+     *
+     * @param x the abscissas, e.g. step numbers
+     * @param y the ordinates, e.g. resident set in MiB, one per {@code x}
+     * @return the least-squares slope, in units of {@code y} per unit of {@code x}
+     * @throws IllegalArgumentException if the lengths differ
+     */
     public static double leastSquares(double[] x, double[] y) {
         if (x.length != y.length) {
             throw new IllegalArgumentException("x has " + x.length + " values, y " + y.length);

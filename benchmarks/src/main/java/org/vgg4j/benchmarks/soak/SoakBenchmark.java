@@ -73,6 +73,11 @@ public final class SoakBenchmark implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int timeout;
 
+    /**
+     * Runs the soak benchmark and exits with 0 (every slope under the limit), 1 (a slope over it) or 2 (bad options).
+     *
+     * @param args the command line (see {@code --help})
+     */
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

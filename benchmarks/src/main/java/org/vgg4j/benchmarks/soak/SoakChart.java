@@ -17,7 +17,13 @@ public final class SoakChart {
     private SoakChart() {
     }
 
-    /** Writes the chart of {@code results} titled {@code title} to {@code png}. */
+    /**
+     * Writes the chart of {@code results} titled {@code title} to {@code png}.
+     *
+     * @param png     the PNG file to write, replaced atomically
+     * @param title   the chart's title
+     * @param results one resident-set series per backend, in MiB over training steps
+     */
     public static void write(Path png, String title, List<SoakResult> results) {
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("training step")
                 .yAxisTitle("MiB").build();

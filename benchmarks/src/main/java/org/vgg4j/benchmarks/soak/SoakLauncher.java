@@ -32,7 +32,17 @@ public final class SoakLauncher {
         this.timeoutSeconds = timeoutSeconds;
     }
 
-    /** Soaks {@code backend} as {@code config} says and returns its samples with the slope over the last {@code windowSteps}. */
+    /**
+     * Soaks {@code backend} as {@code config} says and returns its samples with the slope over the last
+     * {@code windowSteps}.
+     *
+     * @param backend     the backend to train in the child JVM, by name
+     * @param config      steps, sampling, sizes, threads, seed, leak and child JVM options
+     * @param windowSteps how many of the last steps the slope covers
+     * @return the child's samples (and its memory breakdown, when it wrote one)
+     * @throws org.vgg4j.core.Vgg4jException if the child times out, fails or is interrupted
+     * @throws java.io.UncheckedIOException  if its files cannot be written or read
+     */
     public SoakResult run(String backend, SoakConfig config, int windowSteps) {
         try {
             Files.createDirectories(workDir);

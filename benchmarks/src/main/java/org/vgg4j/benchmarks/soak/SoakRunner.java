@@ -41,6 +41,12 @@ public final class SoakRunner {
     private SoakRunner() {
     }
 
+    /**
+     * Runs the soak of one backend and writes its CSV.
+     *
+     * @param args {@code OUT.csv BACKEND STEPS INTERVAL SIZE BATCH SEED LEAK_KIB}
+     * @throws IOException if the CSV cannot be written
+     */
     public static void main(String[] args) throws IOException {
         if (args.length != 8) {
             System.err.println("usage: SoakRunner OUT.csv BACKEND STEPS INTERVAL SIZE BATCH SEED LEAK_KIB");

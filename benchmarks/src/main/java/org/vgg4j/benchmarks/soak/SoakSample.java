@@ -21,19 +21,34 @@ public record SoakSample(int step, double seconds, ProcessMemory memory, long he
     public static final String CSV_HEADER = "backend,step,seconds,rss_mib,anon_mib,file_mib,heap_used_mib,"
             + "heap_committed_mib,direct_mib,ms_per_step";
 
-    /** Resident set in MiB. */
+    /**
+     * Resident set in MiB.
+     *
+     * @return the process's resident set size, in MiB (1024 KiB)
+     */
     public double rssMib() {
         return memory.rssKib() / 1024.0;
     }
 
-    /** One CSV row for {@code backend}. */
+    /**
+     * One CSV row for {@code backend}.
+     *
+     * @param backend the value of the first column
+     * @return the row, without a line end, with the columns of {@link #CSV_HEADER} in MiB, seconds and ms
+     */
     public String csv(String backend) {
         return String.format(Locale.ROOT, "%s,%d,%.2f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f", backend, step, seconds,
                 rssMib(), memory.anonKib() / 1024.0, memory.fileKib() / 1024.0, heapUsedKib / 1024.0,
                 heapCommittedKib / 1024.0, directKib / 1024.0, msPerStep);
     }
 
-    /** Parses a row written by {@link #csv(String)} (the backend column is skipped). */
+    /**
+     * Parses a row written by {@link #csv(String)} (the backend column is skipped).
+     *
+     * @param row one data row, without a line end
+     * @return the sample, its memory rounded to whole KiB and its page-table size unknown (-1)
+     * @throws IllegalArgumentException if the row has not 10 fields or a field is not a number
+     */
     public static SoakSample parse(String row) {
         String[] f = row.split(",");
         if (f.length != 10) {

@@ -13,7 +13,12 @@ import java.util.Locale;
  */
 public record GemmPeak(List<Double> rates) {
 
-    /** Copies the rates and checks that there is at least one, each positive and finite. */
+    /**
+     * Copies the rates and checks that there is at least one, each positive and finite.
+     *
+     * @param rates GFLOP/s of each run, in the order run; copied
+     * @throws IllegalArgumentException if {@code rates} is null or empty, or a rate is not positive and finite
+     */
     public GemmPeak {
         if (rates == null || rates.isEmpty()) {
             throw new IllegalArgumentException("a peak needs at least one run");

@@ -36,7 +36,13 @@ public record TorchProbe(String torchVersion, String blasInfo, List<String> libr
             "m = re.search(r'BLAS_INFO=([^,\\s]*)', torch.__config__.show())",
             "print('" + PREFIX + "' + torch.__version__ + '|' + (m.group(1) if m else 'unknown') + '|' + ';'.join(libs))");
 
-    /** Copies the library list. */
+    /**
+     * Copies the library list.
+     *
+     * @param torchVersion the {@code torch.__version__} the interpreter reported
+     * @param blasInfo     the {@code BLAS_INFO} of torch's build configuration, or {@code unknown}
+     * @param libraries    the BLAS/LAPACK/MKL shared libraries mapped into the process; not null (copied)
+     */
     public TorchProbe {
         libraries = List.copyOf(libraries);
     }

@@ -26,6 +26,11 @@ public final class DecodedImage {
     /**
      * An image over {@code samples} (not copied: the caller hands it over).
      *
+     * @param format  the format the image was decoded from; not null
+     * @param width   width in pixels, at least 1
+     * @param height  height in pixels, at least 1
+     * @param pixels  grey or RGB; not null
+     * @param samples {@code width * height * pixels.channels()} samples, row-major, channels interleaved
      * @throws IllegalArgumentException if the sizes are not positive or {@code samples} has the wrong length
      */
     public DecodedImage(ImageFormat format, int width, int height, PixelFormat pixels, byte[] samples) {
@@ -40,25 +45,51 @@ public final class DecodedImage {
         this.samples = samples;
     }
 
-    /** The format the image was decoded from. */
+    /**
+     * The format the image was decoded from.
+     *
+     * @return the source file's format, kept through inversion and resizing
+     */
     public ImageFormat format() {
         return format;
     }
 
+    /**
+     * The width.
+     *
+     * @return the width in pixels, at least 1
+     */
     public int width() {
         return width;
     }
 
+    /**
+     * The height.
+     *
+     * @return the height in pixels, at least 1
+     */
     public int height() {
         return height;
     }
 
-    /** Grey (1 sample per pixel) or RGB (3). */
+    /**
+     * Grey (1 sample per pixel) or RGB (3).
+     *
+     * @return the pixel format of the samples
+     */
     public PixelFormat pixels() {
         return pixels;
     }
 
-    /** Sample {@code channel} of pixel {@code (x, y)}, 0..255. */
+    /**
+     * Sample {@code channel} of pixel {@code (x, y)}, 0..255.
+     *
+     * @param x       column, from 0 to {@code width() - 1}
+     * @param y       row, from 0 to {@code height() - 1}
+     * @param channel 0 for grey; 0, 1, 2 for R, G, B
+     * @return the unsigned sample, 0 to 255
+     * @throws IndexOutOfBoundsException if an index is out of range
+     */
     public int sample(int x, int y, int channel) {
         Objects.checkIndex(x, width);
         Objects.checkIndex(y, height);
@@ -66,12 +97,20 @@ public final class DecodedImage {
         return samples[(y * width + x) * pixels.channels() + channel] & 0xFF;
     }
 
-    /** A copy of all samples, row-major, channels interleaved. */
+    /**
+     * A copy of all samples, row-major, channels interleaved.
+     *
+     * @return a new array of {@code width * height * channels} bytes (read with {@code & 0xFF})
+     */
     public byte[] samples() {
         return samples.clone();
     }
 
-    /** The photographic negative, {@code 255 - v} per sample (PIL's {@code ImageOps.invert}). */
+    /**
+     * The photographic negative, {@code 255 - v} per sample (PIL's {@code ImageOps.invert}).
+     *
+     * @return a new image of the same size and pixel format
+     */
     public DecodedImage inverted() {
         byte[] out = new byte[samples.length];
         for (int i = 0; i < out.length; i++) {
@@ -83,6 +122,10 @@ public final class DecodedImage {
     /**
      * Resized to {@code outHeight x outWidth} with PIL's bilinear filter in its 8-bit arithmetic ({@link Resizer},
      * {@link ResizeMode#PIL}), each channel separately as PIL does; the same size returns this image.
+     *
+     * @param outHeight the new height in pixels, at least 1
+     * @param outWidth  the new width in pixels, at least 1
+     * @return the resized image, or this image when the size is unchanged
      */
     public DecodedImage resized(int outHeight, int outWidth) {
         if (outHeight == height && outWidth == width) {
@@ -113,6 +156,8 @@ public final class DecodedImage {
     /**
      * A {@code [1, channels, height, width]} tensor of {@code v / 255f} (torchvision's {@code ToTensor}: channels
      * first, the same floats the data loaders produce).
+     *
+     * @return a new float32 tensor with values in [0, 1]
      */
     public Tensor toTensor() {
         int c = pixels.channels();

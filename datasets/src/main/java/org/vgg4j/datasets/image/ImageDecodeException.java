@@ -33,12 +33,16 @@ public class ImageDecodeException extends Vgg4jException {
         TOO_LARGE
     }
 
+    /** The image's name, as given to the decoder. */
     private final String source;
+    /** What is wrong with the image. */
     private final Reason reason;
 
     /**
      * An error about {@code source} (a file name or another label of the input).
      *
+     * @param source  the path as given, or the label passed with the image's bytes
+     * @param reason  what is wrong
      * @param message the whole one-line message, naming {@code source}
      */
     public ImageDecodeException(String source, Reason reason, String message) {
@@ -47,19 +51,34 @@ public class ImageDecodeException extends Vgg4jException {
         this.reason = reason;
     }
 
-    /** The same, keeping the library exception that revealed the problem (shown only with a debug trace). */
+    /**
+     * The same, keeping the library exception that revealed the problem (shown only with a debug trace).
+     *
+     * @param source  the path as given, or the label passed with the image's bytes
+     * @param reason  what is wrong
+     * @param message the whole one-line message, naming {@code source}
+     * @param cause   the exception of the image library or the file system; may be null
+     */
     public ImageDecodeException(String source, Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.source = source;
         this.reason = reason;
     }
 
-    /** The image's name: the path given, or the label passed with its bytes. */
+    /**
+     * The image's name: the path given, or the label passed with its bytes.
+     *
+     * @return the name, as it appears in the message
+     */
     public String source() {
         return source;
     }
 
-    /** What is wrong. */
+    /**
+     * What is wrong.
+     *
+     * @return the classification of the error, for mapping it to an exit code or HTTP status
+     */
     public Reason reason() {
         return reason;
     }

@@ -77,7 +77,11 @@ public final class ImageDecoder {
         this.limitHint = limitHint;
     }
 
-    /** A decoder with the default pixel limit. */
+    /**
+     * A decoder with the default pixel limit.
+     *
+     * @return the shared decoder limited to {@link #DEFAULT_MAX_PIXELS} pixels (decoders are immutable)
+     */
     public static ImageDecoder create() {
         return DEFAULT;
     }
@@ -85,6 +89,8 @@ public final class ImageDecoder {
     /**
      * The same decoder with another pixel limit.
      *
+     * @param maxPixels the most pixels (width x height) an image may declare
+     * @return a new decoder with this decoder's limit hint
      * @throws IllegalArgumentException if {@code maxPixels} is not in {@code [1, }{@link #HIGHEST_MAX_PIXELS}{@code ]}
      */
     public ImageDecoder withMaxPixels(long maxPixels) {
@@ -99,12 +105,20 @@ public final class ImageDecoder {
     /**
      * The same decoder, whose too-large message ends with {@code hint} (how the caller's users raise the limit, e.g.
      * {@code "raise it with --max-pixels N"}).
+     *
+     * @param hint the text appended to a too-large message; not null
+     * @return a new decoder with this decoder's pixel limit
+     * @throws NullPointerException if {@code hint} is null
      */
     public ImageDecoder withLimitHint(String hint) {
         return new ImageDecoder(maxPixels, Objects.requireNonNull(hint, "hint"));
     }
 
-    /** The most pixels (width x height) an image may declare. */
+    /**
+     * The most pixels (width x height) an image may declare.
+     *
+     * @return the limit, from 1 to {@link #HIGHEST_MAX_PIXELS}
+     */
     public long maxPixels() {
         return maxPixels;
     }
@@ -113,6 +127,8 @@ public final class ImageDecoder {
      * The format and declared size of {@code file}, from its header only (no pixel is decoded): a cheap check of a
      * file before expensive work (loading a model) starts.
      *
+     * @param file the image file
+     * @return its format and declared width and height
      * @throws ImageDecodeException if the file is missing, a directory, unreadable, empty, not an image, has a
      *                              corrupt header, or declares more than {@link #maxPixels()} pixels
      */
@@ -125,7 +141,15 @@ public final class ImageDecoder {
         }
     }
 
-    /** {@link #readHeader(Path)} for the image in {@code data}, called {@code name} in errors. */
+    /**
+     * {@link #readHeader(Path)} for the image in {@code data}, called {@code name} in errors.
+     *
+     * @param data the image file's bytes
+     * @param name the label of the image in error messages, e.g. an upload's file name
+     * @return its format and declared width and height
+     * @throws ImageDecodeException if the bytes are empty, not an image, have a corrupt header or declare too many
+     *                              pixels
+     */
     public ImageHeader readHeader(byte[] data, String name) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             return withReader(in, name, (reader, format, palette) -> checkedHeader(reader, format, name));
@@ -137,6 +161,9 @@ public final class ImageDecoder {
     /**
      * Decodes {@code file} into {@code pixels} samples.
      *
+     * @param file   the image file: PNG, JPEG, GIF (first frame) or BMP
+     * @param pixels grey or RGB; not null
+     * @return the image at its own size, as PIL's {@code Image.open(f).convert('L' or 'RGB')} gives it
      * @throws ImageDecodeException if the file is missing, a directory, unreadable, empty, not an image, corrupt,
      *                              truncated, unsupported or over the pixel limit
      */
@@ -154,6 +181,10 @@ public final class ImageDecoder {
      * Decodes the image in {@code data} into {@code pixels} samples; {@code name} labels it in error messages (an
      * upload's file name, "request body", ...).
      *
+     * @param data   the image file's bytes: PNG, JPEG, GIF (first frame) or BMP; not null
+     * @param name   the label of the image in error messages
+     * @param pixels grey or RGB; not null
+     * @return the image at its own size, as PIL's {@code Image.open(f).convert('L' or 'RGB')} gives it
      * @throws ImageDecodeException if the bytes are empty, not an image, corrupt, truncated, unsupported or over the
      *                              pixel limit
      */

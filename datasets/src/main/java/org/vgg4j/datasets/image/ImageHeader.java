@@ -10,7 +10,11 @@ package org.vgg4j.datasets.image;
  */
 public record ImageHeader(ImageFormat format, int width, int height) {
 
-    /** {@code width * height}, without overflow. */
+    /**
+     * {@code width * height}, without overflow.
+     *
+     * @return the number of pixels the file declares, as a long
+     */
     public long pixels() {
         return (long) width * height;
     }

@@ -16,7 +16,11 @@ public enum PixelFormat {
         this.channels = channels;
     }
 
-    /** Samples per pixel: 1 or 3. */
+    /**
+     * Samples per pixel: 1 or 3.
+     *
+     * @return 1 for {@link #GREY}, 3 for {@link #RGB}
+     */
     public int channels() {
         return channels;
     }
@@ -24,6 +28,8 @@ public enum PixelFormat {
     /**
      * The format whose samples feed a network input with {@code channels} channels.
      *
+     * @param channels the network's input channels
+     * @return {@link #GREY} for 1, {@link #RGB} for 3
      * @throws IllegalArgumentException for anything but 1 or 3
      */
     public static PixelFormat forChannels(int channels) {
