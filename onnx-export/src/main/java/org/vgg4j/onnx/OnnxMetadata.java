@@ -55,6 +55,14 @@ public final class OnnxMetadata {
      */
     public static final String BATCHES_TRACKED = "vgg4j.num_batches_tracked";
 
+    /**
+     * Only in an int8 model ({@link Int8Export}): JSON object describing the quantization, e.g.
+     * {@code {"activations":"uint8 per-tensor asymmetric","calibration":"min/max","calibration_images":512,
+     * "float_parameters_sha256":"...","weights":"int8 per-channel symmetric, axis 0"}}; its presence marks the file
+     * as quantized, and {@link #PARAMETERS_SHA256} is then the digest of the dequantized weights the file holds.
+     */
+    public static final String QUANTIZATION = "vgg4j.quantization";
+
     static final String FORMAT_VERSION = "1";
 
     /** Canonical JSON: map entries and object properties in key order, so the text never depends on a hash order. */
@@ -103,7 +111,8 @@ public final class OnnxMetadata {
         return out;
     }
 
-    private static String write(Object value) {
+    /** {@code value} as canonical JSON (sorted keys, no spaces). */
+    static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

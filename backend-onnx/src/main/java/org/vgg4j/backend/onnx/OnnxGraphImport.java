@@ -38,6 +38,10 @@ import org.vgg4j.onnx.OnnxMetadata;
  * Gemm, Dropout, Identity), including what torch.onnx writes for torchvision's VGGs in eval mode (Identity nodes that
  * alias shared weights, scoped node names such as {@code /features/features.0/Conv}, read as {@code features.0}).
  *
+ * <p>An int8 model in the QDQ format (as {@link org.vgg4j.onnx.Int8Export} writes it) is read as the float network
+ * it approximates: weights and biases behind a {@code DequantizeLinear} are read back dequantized
+ * ({@link Int8Weights}), and the activations' {@code QuantizeLinear} / {@code DequantizeLinear} pairs are left out.
+ *
  * <p>Layer paths come from the node names when they form a valid module tree (always for vgg4j files), else the layers
  * are numbered {@code 0, 1, 2, ...} in one container. Dropout layers recorded in vgg4j's metadata are put back at their
  * original positions.
@@ -96,6 +100,23 @@ final class OnnxGraphImport {
                 if (initializers.putIfAbsent(node.getOutput(0), initializers.get(node.getInput(0))) != null) {
                     throw new OnnxFormatException(where + " redefines the weight '" + node.getOutput(0) + "'");
                 }
+                continue;
+            }
+            if (node.getOpType().equals("DequantizeLinear") && node.getInputCount() >= 2
+                    && node.getOutputCount() == 1 && initializers.containsKey(node.getInput(0))
+                    && !node.getInput(0).equals(current)) {
+                // an int8 model's weight or bias: read back as the float values DequantizeLinear gives
+                OnnxMl.TensorProto w = Int8Weights.dequantize(node, initializers, where);
+                if (initializers.putIfAbsent(node.getOutput(0), w) != null) {
+                    throw new OnnxFormatException(where + " redefines the weight '" + node.getOutput(0) + "'");
+                }
+                continue;
+            }
+            if ((node.getOpType().equals("QuantizeLinear") || node.getOpType().equals("DequantizeLinear"))
+                    && node.getInputCount() >= 2 && node.getInput(0).equals(current)) {
+                // an int8 model's activation quantization: the rebuilt float network leaves it out
+                Int8Weights.checkActivation(node, initializers, where);
+                current = node.getOutput(0);
                 continue;
             }
             if (node.getInputCount() == 0 || !node.getInput(0).equals(current)) {

@@ -1,0 +1,304 @@
+package org.vgg4j.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.vgg4j.core.Network;
+import org.vgg4j.core.Tensor;
+import org.vgg4j.core.io.AtomicWrite;
+import org.vgg4j.core.param.FiniteValues;
+import org.vgg4j.core.param.Parameters;
+
+/**
+ * Writes a statically quantized int8 ONNX model in the QDQ format (QuantizeLinear / DequantizeLinear pairs around the
+ * float operators), which ONNX Runtime fuses into integer kernels (QLinearConv, QGemm, uint8 MaxPool).
+ *
+ * <p>The model is {@link OnnxExporter}'s float graph with:
+ * <ul>
+ *   <li>every Conv and Gemm weight stored as int8, per output channel (axis 0), symmetric ({@link Int8Quantizer}),
+ *       and read through a {@code DequantizeLinear} whose output keeps the weight's name;</li>
+ *   <li>every Conv and Gemm bias stored as int32 with scale {@code input scale * weight scale};</li>
+ *   <li>a {@code QuantizeLinear} / {@code DequantizeLinear} pair (uint8, per tensor, from the calibrated
+ *       {@link ActivationRange}) after the graph input and after every layer output, except the logits and the
+ *       output of a Conv or Gemm followed by a ReLU (the pair follows the ReLU, whose zero point 0 ONNX Runtime
+ *       folds into the fused kernel); a MaxPool or Flatten reuses its input's scale and zero point, so that ONNX
+ *       Runtime runs it on the uint8 values directly.</li>
+ * </ul>
+ * Value names: {@code v/quantized}, {@code v/dequantized}, {@code v/scale}, {@code v/zero_point} for an activation
+ * {@code v}; {@code w/quantized}, {@code w/scale}, {@code w/zero_point} for a weight {@code w}. The metadata is the
+ * float export's, with {@link OnnxMetadata#PARAMETERS_SHA256} the digest of the dequantized weights (what a reader
+ * gets back) and {@link OnnxMetadata#QUANTIZATION} describing the scheme. Same inputs, same bytes.
+ */
+public final class Int8Export {
+    private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
+    private static final int UINT8 = OnnxMl.TensorProto.DataType.UINT8.getNumber();
+    private static final int INT8 = OnnxMl.TensorProto.DataType.INT8.getNumber();
+    private static final int INT32 = OnnxMl.TensorProto.DataType.INT32.getNumber();
+
+    private Int8Export() {
+    }
+
+    /**
+     * The activations whose ranges calibration must measure for {@code fp32}: the graph input and the layer
+     * outputs that get their own quantization (see the class comment), in graph order.
+     *
+     * @param fp32 a float model written by {@link OnnxExporter#toModel}
+     * @return value names of {@code fp32}'s graph: {@link OnnxExporter#INPUT} first, then layer paths
+     */
+    public static List<String> calibrationPoints(OnnxMl.ModelProto fp32) {
+        List<String> out = new ArrayList<>();
+        Plan plan = plan(fp32.getGraph());
+        plan.points.forEach((value, inheritsFrom) -> {
+            if (inheritsFrom == null) {
+                out.add(value);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Writes the int8 model to {@code file} atomically, creating parent directories.
+     *
+     * @param file        the {@code .onnx} file to write; replaced if it exists
+     * @param network     the network to export
+     * @param parameters  its trained float tensors; must fit {@code network} and be finite
+     * @param metadata    names and provenance to record
+     * @param calibration a range for every value {@link #calibrationPoints} names
+     */
+    public static void write(Path file, Network network, Parameters parameters, ExportMetadata metadata,
+            Int8Calibration calibration) {
+        OnnxMl.ModelProto model = toModel(network, parameters, metadata, calibration);
+        AtomicWrite.write(file, model::writeTo);
+    }
+
+    /**
+     * The serialized int8 model.
+     *
+     * @param network     the network to export
+     * @param parameters  its trained float tensors; must fit {@code network} and be finite
+     * @param metadata    names and provenance to record
+     * @param calibration a range for every value {@link #calibrationPoints} names
+     * @return the bytes of the ONNX {@code ModelProto}
+     */
+    public static byte[] export(Network network, Parameters parameters, ExportMetadata metadata,
+            Int8Calibration calibration) {
+        return toModel(network, parameters, metadata, calibration).toByteArray();
+    }
+
+    /**
+     * The int8 model as an ONNX protobuf message.
+     *
+     * @param network     the network to export
+     * @param parameters  its trained float tensors; must fit {@code network} and be finite
+     * @param metadata    names and provenance to record
+     * @param calibration a range for every value {@link #calibrationPoints} names
+     * @return a new, complete model message
+     * @throws IllegalArgumentException if {@code calibration} lacks the range of a value that needs one
+     */
+    public static OnnxMl.ModelProto toModel(Network network, Parameters parameters, ExportMetadata metadata,
+            Int8Calibration calibration) {
+        Objects.requireNonNull(calibration, "calibration");
+        Parameters params = FiniteValues.require(parameters.conformTo(network), "parameters of " + network.name());
+        OnnxMl.ModelProto fp32 = OnnxExporter.toModel(network, params, metadata);
+        OnnxMl.GraphProto graph = fp32.getGraph();
+        Plan plan = plan(graph);
+        Map<String, float[]> scaleAndZero = new HashMap<>(); // value -> {scale, zero point}
+        for (Map.Entry<String, String> p : plan.points.entrySet()) {
+            String source = p.getValue() == null ? p.getKey() : root(plan, p.getKey());
+            ActivationRange r = calibration.ranges().get(source);
+            if (r == null) {
+                throw new IllegalArgumentException("the calibration has no range for '" + source + "' of "
+                        + network.name() + "; calibrate every value of Int8Export.calibrationPoints");
+            }
+            scaleAndZero.put(p.getKey(), new float[] {Int8Quantizer.activationScale(r),
+                    Int8Quantizer.activationZeroPoint(r)});
+        }
+
+        Map<String, OnnxMl.TensorProto> inits = new LinkedHashMap<>();
+        graph.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        Map<String, Tensor> dequantized = new LinkedHashMap<>();
+        List<OnnxMl.TensorProto> newInits = new ArrayList<>();
+        List<OnnxMl.NodeProto> nodes = new ArrayList<>();
+        Set<String> replaced = new LinkedHashSet<>();
+        String input = graph.getInput(0).getName();
+        if (plan.points.containsKey(input)) {
+            quantizeActivation(input, scaleAndZero.get(input), nodes, newInits);
+        }
+        for (OnnxMl.NodeProto node : graph.getNodeList()) {
+            OnnxMl.NodeProto.Builder n = node.toBuilder();
+            String x = node.getInput(0);
+            if (plan.points.containsKey(x)) {
+                n.setInput(0, x + "/dequantized");
+            }
+            if (isWeighted(node)) {
+                float inScale = scaleAndZero.get(x)[0];
+                String w = node.getInput(1);
+                String b = node.getInput(2);
+                Tensor wt = params.get(w);
+                Tensor bt = params.get(b);
+                int rows = wt.shape().dim(0);
+                float[] wf = wt.toArray();
+                float[] ws = Int8Quantizer.weightScales(wf, rows);
+                byte[] wq = Int8Quantizer.quantizeWeights(wf, ws);
+                int[] bq = Int8Quantizer.quantizeBias(bt.toArray(), inScale, ws);
+                float[] bs = Int8Quantizer.biasScales(inScale, ws);
+                long[] wl = new long[wq.length];
+                for (int i = 0; i < wq.length; i++) {
+                    wl[i] = wq[i];
+                }
+                long[] bl = new long[bq.length];
+                for (int i = 0; i < bq.length; i++) {
+                    bl[i] = bq[i];
+                }
+                dequantized.put(w, Tensor.wrap(wt.shape(), Int8Quantizer.dequantize(wl, ws, new long[rows])));
+                dequantized.put(b, Tensor.wrap(bt.shape(), Int8Quantizer.dequantize(bl, bs, new long[rows])));
+                newInits.add(tensor(w + "/quantized", INT8, dims(wt), raw(wq)));
+                newInits.add(floats(w + "/scale", new long[] {rows}, ws));
+                newInits.add(tensor(w + "/zero_point", INT8, new long[] {rows}, raw(new byte[rows])));
+                newInits.add(tensor(b + "/quantized", INT32, dims(bt), ints(bq)));
+                newInits.add(floats(b + "/scale", new long[] {rows}, bs));
+                newInits.add(tensor(b + "/zero_point", INT32, new long[] {rows}, ints(new int[rows])));
+                nodes.add(dequantizeWeight(w));
+                nodes.add(dequantizeWeight(b));
+                replaced.add(w);
+                replaced.add(b);
+            }
+            nodes.add(n.build());
+            String y = node.getOutput(0);
+            if (plan.points.containsKey(y)) {
+                quantizeActivation(y, scaleAndZero.get(y), nodes, newInits);
+            }
+        }
+
+        OnnxMl.GraphProto.Builder g = graph.toBuilder().clearNode().clearInitializer().addAllNode(nodes);
+        inits.values().stream().filter(t -> !replaced.contains(t.getName())).forEach(g::addInitializer);
+        g.addAllInitializer(newInits);
+
+        Map<String, Tensor> readBack = new LinkedHashMap<>();
+        for (String name : params.names()) {
+            readBack.put(name, dequantized.getOrDefault(name, params.get(name)));
+        }
+        Parameters dequantizedParams = Parameters.of(readBack).conformTo(network);
+        Map<String, Object> scheme = new TreeMap<>();
+        scheme.put("activations", "uint8 per-tensor asymmetric");
+        scheme.put("weights", "int8 per-channel symmetric, axis 0");
+        scheme.put("biases", "int32, scale = input scale * weight scale");
+        scheme.put("calibration", "min/max");
+        scheme.put("calibration_images", calibration.images());
+        scheme.put("float_parameters_sha256", ParameterDigest.sha256(params));
+        OnnxMl.ModelProto.Builder model = fp32.toBuilder().setGraph(g)
+                .setDocString(fp32.getDocString() + "; int8 QDQ (uint8 activations, int8 per-channel weights)");
+        for (int i = 0; i < model.getMetadataPropsCount(); i++) {
+            if (model.getMetadataProps(i).getKey().equals(OnnxMetadata.PARAMETERS_SHA256)) {
+                model.setMetadataProps(i, model.getMetadataProps(i).toBuilder()
+                        .setValue(ParameterDigest.sha256(dequantizedParams)));
+            }
+        }
+        model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(OnnxMetadata.QUANTIZATION)
+                .setValue(OnnxMetadata.write(scheme)));
+        return model.build();
+    }
+
+    /** The activation that a MaxPool or Flatten output inherits its quantization from, transitively. */
+    private static String root(Plan plan, String value) {
+        String v = value;
+        while (plan.points.get(v) != null) {
+            v = plan.points.get(v);
+        }
+        return v;
+    }
+
+    /** Which values get a Q/DQ pair: value to null (own range) or to the value it inherits from. */
+    private record Plan(Map<String, String> points) {
+    }
+
+    private static Plan plan(OnnxMl.GraphProto graph) {
+        Map<String, String> points = new LinkedHashMap<>();
+        points.put(graph.getInput(0).getName(), null);
+        List<OnnxMl.NodeProto> nodes = graph.getNodeList();
+        String output = graph.getOutput(0).getName();
+        for (int i = 0; i < nodes.size(); i++) {
+            OnnxMl.NodeProto node = nodes.get(i);
+            String y = node.getOutput(0);
+            if (y.equals(output)) {
+                continue;
+            }
+            boolean reluNext = i + 1 < nodes.size() && nodes.get(i + 1).getOpType().equals("Relu");
+            if (isWeighted(node) && reluNext) {
+                continue;
+            }
+            String op = node.getOpType();
+            String x = node.getInput(0);
+            boolean keepsScale = (op.equals("MaxPool") || op.equals("Flatten")) && points.containsKey(x);
+            points.put(y, keepsScale ? x : null);
+        }
+        return new Plan(points);
+    }
+
+    private static boolean isWeighted(OnnxMl.NodeProto node) {
+        return (node.getOpType().equals("Conv") || node.getOpType().equals("Gemm")) && node.getInputCount() == 3;
+    }
+
+    private static void quantizeActivation(String v, float[] scaleAndZero, List<OnnxMl.NodeProto> nodes,
+            List<OnnxMl.TensorProto> inits) {
+        inits.add(floats(v + "/scale", new long[0], new float[] {scaleAndZero[0]}));
+        inits.add(tensor(v + "/zero_point", UINT8, new long[0], raw(new byte[] {(byte) (int) scaleAndZero[1]})));
+        nodes.add(OnnxMl.NodeProto.newBuilder().setName(v + "/QuantizeLinear").setOpType("QuantizeLinear")
+                .addInput(v).addInput(v + "/scale").addInput(v + "/zero_point").addOutput(v + "/quantized").build());
+        nodes.add(OnnxMl.NodeProto.newBuilder().setName(v + "/DequantizeLinear").setOpType("DequantizeLinear")
+                .addInput(v + "/quantized").addInput(v + "/scale").addInput(v + "/zero_point")
+                .addOutput(v + "/dequantized").build());
+    }
+
+    private static OnnxMl.NodeProto dequantizeWeight(String w) {
+        return OnnxMl.NodeProto.newBuilder().setName(w + "/DequantizeLinear").setOpType("DequantizeLinear")
+                .addInput(w + "/quantized").addInput(w + "/scale").addInput(w + "/zero_point").addOutput(w)
+                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis").setI(0)
+                        .setType(OnnxMl.AttributeProto.AttributeType.INT))
+                .build();
+    }
+
+    private static long[] dims(Tensor t) {
+        int[] d = t.shape().dims();
+        long[] out = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = d[i];
+        }
+        return out;
+    }
+
+    private static ByteString raw(byte[] b) {
+        return ByteString.copyFrom(b);
+    }
+
+    private static ByteString ints(int[] v) {
+        ByteBuffer buf = ByteBuffer.allocate(v.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asIntBuffer().put(v);
+        return ByteString.copyFrom(buf.array());
+    }
+
+    private static OnnxMl.TensorProto floats(String name, long[] dims, float[] v) {
+        ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(v);
+        return tensor(name, FLOAT, dims, ByteString.copyFrom(buf.array()));
+    }
+
+    private static OnnxMl.TensorProto tensor(String name, int type, long[] dims, ByteString raw) {
+        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type).setRawData(raw);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+}
