@@ -26,13 +26,16 @@ import org.vgg4j.core.param.Parameters;
  *
  * <p>The model is {@link OnnxExporter}'s float graph with:
  * <ul>
- *   <li>every Conv and Gemm weight stored as int8, per output channel (axis 0), symmetric ({@link Int8Quantizer}),
- *       and read through a {@code DequantizeLinear} whose output keeps the weight's name;</li>
+ *   <li>the convolution that reads the image left in float32 (with 1 to 4 input channels ONNX Runtime's int8 kernel is
+ *       slower than its float one; see {@code floatLayer});</li>
+ *   <li>every other Conv and every Gemm weight stored as int8, per output channel (axis 0), symmetric
+ *       ({@link Int8Quantizer}), and read through a {@code DequantizeLinear} whose output keeps the weight's
+ *       name;</li>
  *   <li>every Conv and Gemm bias stored as int32 with scale {@code input scale * weight scale};</li>
  *   <li>a {@code QuantizeLinear} / {@code DequantizeLinear} pair (uint8, per tensor, from the calibrated
- *       {@link ActivationRange}) after the graph input and after every layer output, except the logits and the
- *       output of a Conv or Gemm followed by a ReLU (the pair follows the ReLU, whose zero point 0 ONNX Runtime
- *       folds into the fused kernel); a MaxPool or Flatten reuses its input's scale and zero point, so that ONNX
+ *       {@link ActivationRange}) on the input of the first quantized layer and after every layer output from there
+ *       on, except the logits and the output of a Conv or Gemm followed by a ReLU (the pair follows the ReLU,
+ *       whose zero point 0 ONNX Runtime folds into the fused kernel); a MaxPool or Flatten reuses its input's scale and zero point, so that ONNX
  *       Runtime runs it on the uint8 values directly.</li>
  * </ul>
  * Value names: {@code v/quantized}, {@code v/dequantized}, {@code v/scale}, {@code v/zero_point} for an activation
@@ -54,7 +57,8 @@ public final class Int8Export {
      * outputs that get their own quantization (see the class comment), in graph order.
      *
      * @param fp32 a float model written by {@link OnnxExporter#toModel}
-     * @return value names of {@code fp32}'s graph: {@link OnnxExporter#INPUT} first, then layer paths
+     * @return value names of {@code fp32}'s graph (layer paths, or {@link OnnxExporter#INPUT} when the first layer
+     *         is quantized)
      */
     public static List<String> calibrationPoints(OnnxMl.ModelProto fp32) {
         List<String> out = new ArrayList<>();
@@ -141,7 +145,7 @@ public final class Int8Export {
             if (plan.points.containsKey(x)) {
                 n.setInput(0, x + "/dequantized");
             }
-            if (isWeighted(node)) {
+            if (plan.quantized.contains(node.getName())) {
                 float inScale = scaleAndZero.get(x)[0];
                 String w = node.getInput(1);
                 String b = node.getInput(2);
@@ -219,31 +223,59 @@ public final class Int8Export {
         return v;
     }
 
-    /** Which values get a Q/DQ pair: value to null (own range) or to the value it inherits from. */
-    private record Plan(Map<String, String> points) {
+    /**
+     * Which values get a Q/DQ pair: value to null (own range) or to the value it inherits from; and which Conv/Gemm
+     * nodes are quantized (all but {@link #floatLayer}).
+     */
+    private record Plan(Map<String, String> points, Set<String> quantized) {
     }
 
     private static Plan plan(OnnxMl.GraphProto graph) {
-        Map<String, String> points = new LinkedHashMap<>();
-        points.put(graph.getInput(0).getName(), null);
         List<OnnxMl.NodeProto> nodes = graph.getNodeList();
+        String input = graph.getInput(0).getName();
+        Set<String> quantized = new LinkedHashSet<>();
+        for (OnnxMl.NodeProto node : nodes) {
+            if (isWeighted(node) && !floatLayer(node, input)) {
+                quantized.add(node.getName());
+            }
+        }
+        Map<String, String> points = new LinkedHashMap<>();
+        // values produced in the quantized region: a quantized layer's output (before its ReLU), and what follows
+        Set<String> region = new LinkedHashSet<>();
         String output = graph.getOutput(0).getName();
         for (int i = 0; i < nodes.size(); i++) {
             OnnxMl.NodeProto node = nodes.get(i);
+            String x = node.getInput(0);
+            boolean q = quantized.contains(node.getName());
+            if (q && !points.containsKey(x)) {
+                points.put(x, null); // a quantized layer reads a quantized input: entering the region
+            }
             String y = node.getOutput(0);
             if (y.equals(output)) {
                 continue;
             }
+            String op = node.getOpType();
             boolean reluNext = i + 1 < nodes.size() && nodes.get(i + 1).getOpType().equals("Relu");
             if (isWeighted(node) && reluNext) {
-                continue;
+                // the ReLU's output gets the pair, also after the float first convolution: ONNX Runtime then
+                // pools uint8 values (quantizing after the pool, it moves the QuantizeLinear up anyway)
+                region.add(y);
+            } else if (q || region.contains(x) || points.containsKey(x)) {
+                boolean keepsScale = (op.equals("MaxPool") || op.equals("Flatten")) && points.containsKey(x);
+                points.put(y, keepsScale ? x : null);
             }
-            String op = node.getOpType();
-            String x = node.getInput(0);
-            boolean keepsScale = (op.equals("MaxPool") || op.equals("Flatten")) && points.containsKey(x);
-            points.put(y, keepsScale ? x : null);
         }
-        return new Plan(points);
+        return new Plan(points, quantized);
+    }
+
+    /**
+     * Whether a Conv or Gemm stays float32: the convolution that reads the image itself (1 to 4 channels). With so few
+     * input channels ONNX Runtime's QLinearConv is slower than its float NCHWc convolution (VGG-11 ratio 8 at
+     * 224x224, batch 64, ONNX Runtime's profiler on the loaded 2-core dev machine: 375 ms against 137 ms for this
+     * one layer), and the image needs no quantization then.
+     */
+    private static boolean floatLayer(OnnxMl.NodeProto node, String input) {
+        return node.getOpType().equals("Conv") && node.getInput(0).equals(input);
     }
 
     private static boolean isWeighted(OnnxMl.NodeProto node) {

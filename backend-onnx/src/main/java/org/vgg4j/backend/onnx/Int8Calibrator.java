@@ -54,7 +54,8 @@ public final class Int8Calibrator {
                 ExportMetadata.forNetwork(network));
         List<String> points = Int8Export.calibrationPoints(fp32);
         OnnxMl.GraphProto.Builder g = fp32.getGraph().toBuilder().clearOutput();
-        List<String> outputs = points.subList(1, points.size()); // points.get(0) is the graph input
+        boolean measureInput = points.contains(OnnxExporter.INPUT); // measured here: ONNX Runtime outputs no graph input
+        List<String> outputs = points.stream().filter(p -> !p.equals(OnnxExporter.INPUT)).toList();
         for (String name : outputs) {
             g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
                     .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
@@ -76,7 +77,9 @@ public final class Int8Calibrator {
                 Shape shape = batch.shape().dropFirst().prepend(n);
                 float[] data = new float[Math.toIntExact(shape.elementCount())];
                 batch.buffer().get(data);
-                merge(ranges, points.get(0), ActivationRange.of(data));
+                if (measureInput) {
+                    merge(ranges, OnnxExporter.INPUT, ActivationRange.of(data));
+                }
                 try (OnnxTensor input = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(data),
                         shape.toLongArray());
                         OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
