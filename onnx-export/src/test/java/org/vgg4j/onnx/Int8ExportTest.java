@@ -30,7 +30,7 @@ import org.vgg4j.core.testing.TestData;
 class Int8ExportTest {
     /** Checks the int8 file argv[2] against the float file argv[1] and the ranges in argv[3] (name=min,max;...). */
     private static final String SCRIPT = String.join("\n",
-            "import sys, struct, hashlib, onnx, numpy as np",
+            "import sys, json, struct, hashlib, onnx, numpy as np",
             "from onnx import checker, numpy_helper",
             "f = onnx.load(sys.argv[1]); q = onnx.load(sys.argv[2])",
             "checker.check_model(q, full_check=True)",
@@ -48,8 +48,15 @@ class Int8ExportTest {
             "    zp = np.uint8(np.clip(np.rint(-lo / s), 0, 255))",
             "    return s, zp",
             "checked = 0",
+            "props = {p.key: p.value for p in q.metadata_props}",
+            "scheme = json.loads(props['vgg4j.quantization'])",
+            "guards = scheme.get('no_op_relus', [])",
             "for v in ranges:",
             "    s, zp = act(v)",
+            "    if v + '/relu' in guards:",  // after the float block: zero point 1, 254 steps above it
+            "        lo, hi = ranges[v]; lo = min(lo, np.float32(0)); hi = max(hi, np.float32(0))",
+            "        s = np.float32((hi - lo) / np.float32(254)); zp = np.uint8(np.rint(-lo / s) + 1)",
+            "        v = v + '/relu'",
             "    assert qi[v + '/scale'].dtype == np.float32 and qi[v + '/scale'] == s, (v, qi[v + '/scale'], s)",
             "    assert qi[v + '/zero_point'].dtype == np.uint8 and qi[v + '/zero_point'] == zp, v",
             "    checked += 1",
@@ -60,9 +67,12 @@ class Int8ExportTest {
             "        continue",
             // the first convolution stays float32
             "    if node.input[0] == 'input':",
+            "        w = qi[node.input[1]]; c = fi[node.input[1]].shape[0]",
             "        assert node.input[1] + '/quantized' not in qi",
-            "        assert np.array_equal(qi[node.input[1]], fi[node.input[1]]), node.name",
-            "        assert np.array_equal(qi[node.input[2]], fi[node.input[2]]), node.name",
+            "        if guards:",  // before a max pool: padded with zero filters to 16
+            "            assert w.shape[0] == 16 and scheme['padded_channels'] == {node.name: c}, (w.shape, scheme)",
+            "        assert np.array_equal(w[:c], fi[node.input[1]]) and not w[c:].any(), node.name",
+            "        assert np.array_equal(qi[node.input[2]][:c], fi[node.input[2]]) and not qi[node.input[2]][c:].any()",
             "        continue",
             "    w = fi[node.input[1]]; b = fi[node.input[2]]",
             "    rows = w.reshape(w.shape[0], -1)",
@@ -71,7 +81,11 @@ class Int8ExportTest {
             "    qw = np.clip(np.rint(rows / s[:, None]), -127, 127).astype(np.int8).reshape(w.shape)",
             "    assert np.array_equal(qi[node.input[1] + '/scale'], s), node.name",
             "    assert qi[node.input[1] + '/quantized'].dtype == np.int8, node.name",
-            "    assert np.array_equal(qi[node.input[1] + '/quantized'], qw), node.name",
+            "    qq = qi[node.input[1] + '/quantized']",
+            "    if qq.shape != qw.shape:",  // the input channels that meet the padded filters: zero
+            "        assert qq.shape[1] == 16 and not qq[:, qw.shape[1]:].any(), qq.shape",
+            "        qq = qq[:, :qw.shape[1]]",
+            "    assert np.array_equal(qq, qw), node.name",
             "    assert not qi[node.input[1] + '/zero_point'].any()",
             "    x = qnodes[node.name].input[0]",
             "    assert x.endswith('/dequantized'), x",
@@ -89,17 +103,20 @@ class Int8ExportTest {
             "    a = deq.get(t.name, fi[t.name]).astype('<f4')",
             "    h.update(t.name.encode() + b'\\0' + struct.pack('<i', a.ndim) + struct.pack('<%di' % a.ndim, *a.shape))",
             "    h.update(a.tobytes())",
-            "props = {p.key: p.value for p in q.metadata_props}",
             "assert props['vgg4j.parameters.sha256'] == h.hexdigest(), (props['vgg4j.parameters.sha256'], h.hexdigest())",
             "ops = [n.op_type for n in q.graph.node]",
             "print('checked', checked, 'tensors;', ops.count('QuantizeLinear'), 'QuantizeLinear,',"
                     + " ops.count('DequantizeLinear'), 'DequantizeLinear, onnx', onnx.__version__)");
 
-    @Test
-    void quantizedValuesMatchNumpyAndTheFilePassesTheChecker(@TempDir Path dir) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"tiny", "vgg11"})
+    void quantizedValuesMatchNumpyAndTheFilePassesTheChecker(String which, @TempDir Path dir) throws Exception {
         Optional<Python> python = Python.withModules("onnx, numpy");
         assumeTrue(python.isPresent(), "skipped: no python3 with onnx and numpy (Debian: python3-onnx)");
-        Network network = TestData.tinyVgg(0.5);
+        // tiny: the float first convolution feeds the second directly; vgg11: through a max pool (guard, padding)
+        Network network = which.equals("tiny") ? TestData.tinyVgg(0.5) : org.vgg4j.models.vgg.Vgg.build(
+                org.vgg4j.models.vgg.VggConfig.d2l(org.vgg4j.models.vgg.VggVariant.VGG11).withRatio(8)
+                        .withImageSize(32));
         Parameters params = TestData.heUniform(network, 7);
         Path fp32 = dir.resolve("fp32.onnx");
         Path int8 = dir.resolve("int8.onnx");
@@ -114,7 +131,14 @@ class Int8ExportTest {
         Python.Run run = python.get().code(SCRIPT, fp32.toString(), int8.toString(), arg.toString());
         System.out.println(network.name() + ": " + run.output().strip());
         assertThat(run.exitCode()).as("python output:%n%s", run.output()).isZero();
-        assertThat(run.output()).contains("checked " + (cal.ranges().size() + 4) + " tensors"); // + 2 Conv, 2 Gemm // + 3 Conv, 2 Gemm
+        long weighted = network.leaves(1).stream().filter(l -> l.layer() instanceof org.vgg4j.core.layer.Conv2d
+                || l.layer() instanceof org.vgg4j.core.layer.Linear).count();
+        assertThat(run.output()).contains("checked " + (cal.ranges().size() + weighted - 1) + " tensors");
+        if (which.equals("vgg11")) {
+            OnnxMl.ModelProto q = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(int8));
+            assertThat(q.getGraph().getNodeList()).anyMatch(n -> n.getName().equals("vgg_block_1.1" + Int8Export.GUARD)
+                    || n.getName().equals("vgg_block_1.2" + Int8Export.GUARD));
+        } // + 3 Conv, 2 Gemm
     }
 
     @Test
@@ -127,7 +151,7 @@ class Int8ExportTest {
         assertThat(Int8Export.export(network, params, meta, cal)).isEqualTo(Int8Export.export(network, params, meta,
                 ranges(fp32, 3)));
         List<String> points = Int8Export.calibrationPoints(fp32);
-        // the first convolution stays float: calibration starts at its ReLU's output
+        // the first convolution stays float: calibration starts where it meets the second
         assertThat(points.get(0)).isEqualTo("vgg_block_1.1");
         assertThat(points).doesNotContain(OnnxExporter.OUTPUT);
         for (String p : points) {

@@ -54,7 +54,8 @@ public final class Int8Calibrator {
                 ExportMetadata.forNetwork(network));
         List<String> points = Int8Export.calibrationPoints(fp32);
         OnnxMl.GraphProto.Builder g = fp32.getGraph().toBuilder().clearOutput();
-        boolean measureInput = points.contains(OnnxExporter.INPUT); // measured here: ONNX Runtime outputs no graph input
+        // the graph input is measured here: ONNX Runtime does not return a graph input as an output
+        boolean measureInput = points.contains(OnnxExporter.INPUT);
         List<String> outputs = points.stream().filter(p -> !p.equals(OnnxExporter.INPUT)).toList();
         for (String name : outputs) {
             g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
