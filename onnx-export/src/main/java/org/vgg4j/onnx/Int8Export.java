@@ -234,7 +234,7 @@ public final class Int8Export {
      * the convolution, ReLU and pool stay in float32 NCHWc and only the pooled tensor is converted and quantized; its
      * quantization has zero point 1 (a range widened by one step below 0), or ONNX Runtime would fold the ReLU away
      * (ReluQuantFusion) and move the QuantizeLinear up again. Measured on VGG-11 ratio 8 at 224x224, batch 64: the
-     * first block 520 -> 205 ms in ONNX Runtime's profiler on the loaded dev machine.
+     * first block about 500 -> 205 ms in ONNX Runtime's profiler on the loaded dev machine.
      */
     public static final String GUARD = "/relu";
     /** Key of the quantization metadata listing the no-op {@link #GUARD} ReLUs a reader leaves out. */
