@@ -12,6 +12,8 @@ public record ActivationRange(float min, float max) {
     /**
      * Checks the range.
      *
+     * @param min the smallest value seen
+     * @param max the largest value seen
      * @throws IllegalArgumentException if a bound is not finite or {@code min > max}
      */
     public ActivationRange {

@@ -15,6 +15,8 @@ public record Int8Calibration(Map<String, ActivationRange> ranges, int images) {
     /**
      * Checks and copies the ranges.
      *
+     * @param ranges value name to its range; not null, no null name or range
+     * @param images the number of calibration images, at least 1
      * @throws IllegalArgumentException if {@code images < 1}
      * @throws NullPointerException     if {@code ranges}, a name or a range is null
      */
