@@ -123,6 +123,40 @@ class Int8ModelTest {
         assertThat(agree).isGreaterThanOrEqualTo(58);
     }
 
+    /**
+     * torchvision's vgg11_bn layout (batch norm, the adaptive pool as an Einsum at 32x32): batch norm and the pool run
+     * in float32 between quantized convolutions; the logits stay close and the file reads back as the network.
+     */
+    @Test
+    void batchNormNetworkExportsRunsAndReadsBack() {
+        Network bn = org.vgg4j.models.vgg.Vgg.build(org.vgg4j.models.vgg.VggConfig.torchvision("vgg11_bn", 10)
+                .withRatio(8).withImageSize(32).withInChannels(1));
+        Parameters p = TestData.withBatchNormStatistics(bn, 3);
+        Tensor test = TestData.patternImages(TestData.labels(32, 10, 4), 5);
+        Int8Calibration cal = Int8Calibrator.calibrate(bn, p, List.of(test).iterator(), 32,
+                new OnnxRuntimeOptions(2, 0));
+        byte[] file = Int8Export.export(bn, p, ExportMetadata.forNetwork(bn), cal);
+        OnnxModelFile read = OnnxModelFile.parse(file, "int8 vgg11_bn");
+        assertThat(read.network()).isEqualTo(bn);
+        OnnxBackend backend = new OnnxBackend(new OnnxRuntimeOptions(2, 16));
+        float[] q;
+        float[] f;
+        try (OnnxSession s = backend.open(read, Device.cpu())) {
+            q = s.predict(test).toArray();
+        }
+        try (OnnxSession s = backend.open(bn, p, Device.cpu())) {
+            f = s.predict(test).toArray();
+        }
+        double maxLogit = 0;
+        double maxDiff = 0;
+        for (int i = 0; i < f.length; i++) {
+            maxLogit = Math.max(maxLogit, Math.abs(f[i]));
+            maxDiff = Math.max(maxDiff, Math.abs(f[i] - q[i]));
+        }
+        System.out.printf("vgg11_bn int8 vs float32 logits: max |diff| %.4f of max |logit| %.4f%n", maxDiff, maxLogit);
+        assertThat(maxDiff).isLessThan(0.1 * maxLogit);
+    }
+
     @Test
     void readsBackAsTheFloatNetworkWithDequantizedWeights() {
         OnnxModelFile file = OnnxModelFile.parse(int8, "int8 model");
