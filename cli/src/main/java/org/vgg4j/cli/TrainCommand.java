@@ -26,6 +26,8 @@ import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.run.RunDirectory;
 import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.spi.BackendChoice;
+import org.vgg4j.core.spi.Task;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
 import org.vgg4j.core.train.BatchSource;
@@ -199,7 +201,9 @@ public final class TrainCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             // 5. The backend.
-            Backend backend = engine.backend();
+            BackendChoice choice = engine.choose(Task.TRAINING);
+            Backend backend = choice.backend();
+            out.println("backend " + backend.name() + ": " + choice.reason());
             if (!backend.capabilities().training()) {
                 throw new UnsupportedOperationException("backend '" + backend.name() + "' cannot train: "
                         + backend.capabilities().limitations() + ". Use --backend pytorch or --backend tensorflow.");
