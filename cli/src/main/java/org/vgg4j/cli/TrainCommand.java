@@ -17,6 +17,7 @@ import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.config.ConfigDifference;
 import org.vgg4j.core.config.DataConfig;
+import org.vgg4j.core.config.EarlyStoppingConfig;
 import org.vgg4j.core.config.OptimizerConfig;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.config.TrainingConfig;
@@ -33,6 +34,7 @@ import org.vgg4j.core.spi.Trainer;
 import org.vgg4j.core.train.BatchSource;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
+import org.vgg4j.core.train.EarlyStopping;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.Fit;
 import org.vgg4j.core.train.FitConfig;
@@ -99,7 +101,14 @@ public final class TrainCommand implements Callable<Integer> {
             Map.entry("training.batchSize", "--batch-size"),
             Map.entry("training.epochs", "--epochs"),
             Map.entry("training.seed", "--seed"),
-            Map.entry("training.init", "--init"));
+            Map.entry("training.init", "--init"),
+            Map.entry("training.earlyStopping.patience", "--early-stop-patience"),
+            Map.entry("training.earlyStopping.metric", "--early-stop-metric"),
+            Map.entry("training.earlyStopping.minDelta", "--early-stop-min-delta"));
+
+    /** Options a resume may change (the others must match the checkpoint): the length of the run and when to stop. */
+    static final List<String> RESUME_MAY_CHANGE = List.of("--epochs", "--early-stop-patience", "--early-stop-metric",
+            "--early-stop-min-delta");
 
     @Mixin
     ModelOptions model;
@@ -136,6 +145,12 @@ public final class TrainCommand implements Callable<Integer> {
     int plateauSteps;
     @Option(names = "--stop-on-plateau", description = "stop (after saving a checkpoint) instead of only warning")
     boolean stopOnPlateau;
+    @Option(names = "--early-stop-patience", defaultValue = "0", description = "stop when the test (or --val-split) metric has not improved for N epochs in a row, keeping the best epoch's checkpoint as checkpoints/best.*; 0 to 100000, 0 turns it off (default: ${DEFAULT-VALUE})")
+    int earlyStopPatience;
+    @Option(names = "--early-stop-metric", defaultValue = "val-accuracy", description = "what early stopping watches: val-accuracy (higher is better) or val-loss (lower is better) (default: ${DEFAULT-VALUE})")
+    String earlyStopMetric;
+    @Option(names = "--early-stop-min-delta", defaultValue = "0", description = "least change of the metric that counts as an improvement, 0 to 1 (default: ${DEFAULT-VALUE})")
+    double earlyStopMinDelta;
     @Option(names = "--progress", defaultValue = "auto", description = "bar, lines or auto (bar on a terminal) (default: ${DEFAULT-VALUE})")
     String progress;
 
@@ -158,6 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
             manifest = CheckpointStore.resolveManifest(resume);
             config = reconcile(CheckpointStore.readManifest(manifest).config(), given, manifest);
         }
+        checkEarlyStopping(config);
         // 3. The model against the data set and the heap.
         Network network = ModelOptions.buildable(Vgg.build(vgg(config, manifest)));
         DatasetSpec dataset = config.data().fromFolder() ? null : DataOptions.spec(config.data().dataset());
@@ -169,8 +185,11 @@ public final class TrainCommand implements Callable<Integer> {
         long perCheckpoint = CheckpointStore.estimatedBytes(network.parameterCount(),
                 config.optimizer().stateTensorsPerParameter());
         Path runPath = runDirectory(manifest);
-        try (RunDirectory run = RunDirectory.prepare(runPath, 2 * perCheckpoint, String.format(Locale.ROOT,
-                "2 checkpoints of %s (%.1f MB each)", network.name(), perCheckpoint / 1e6),
+        // With early stopping, the best epoch's copy (checkpoints/best.*) may be written after an epoch's checkpoint.
+        int checkpointsNeeded = config.training().earlyStopping().enabled() ? 3 : 2;
+        try (RunDirectory run = RunDirectory.prepare(runPath, checkpointsNeeded * perCheckpoint, String.format(
+                Locale.ROOT, "%d checkpoints of %s (%.1f MB each)", checkpointsNeeded, network.name(),
+                perCheckpoint / 1e6),
                 main.context.freeSpace())) {
             if (!run.removedLeftovers().isEmpty()) {
                 out.println("removed " + run.removedLeftovers().size() + " leftover file(s) of an interrupted run from "
@@ -198,6 +217,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (start.epoch() >= totalEpochs) {
                 out.println("nothing to do: the checkpoint has already completed " + start.epoch() + " epochs (--epochs "
                         + totalEpochs + ")");
+                return ExitCodes.OK;
+            }
+            EarlyStopping stopping = EarlyStopping.replay(config.training().earlyStopping(),
+                    checkpoint == null ? List.of() : checkpoint.history());
+            if (stopping.shouldStop() && start.atEpochStart()) {
+                out.println("nothing to do: early stopping ended this run after epoch " + start.epoch() + ": "
+                        + stopping.reason() + "; best checkpoint " + BestCheckpoint.path(run.path())
+                        + " (to train on, give a larger --early-stop-patience)");
                 return ExitCodes.OK;
             }
             // 5. The backend.
@@ -262,15 +289,23 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 RunRecorder recorder = new RunRecorder(run.path(), config, backend.name(), session::parameters,
                         trainer::optimizerState, previous, out);
+                if (config.training().earlyStopping().enabled()) {
+                    BestCheckpoint.restore(run.path(), config, EarlyStopping.replay(config.training().earlyStopping(),
+                            previous), out);
+                }
                 List<TrainingListener> listeners = List.of(new ProgressListener(out, totalEpochs, bar), recorder,
                         new TrainingPlot(run.path().resolve(RunDirectory.PLOT), previous));
-                Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau), listeners);
+                Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau,
+                        config.training().earlyStopping()), listeners);
                 FitResult result = stoppable(fit, () -> fit.run(session, trainer, train, test, start, previous));
                 if (!result.history().isEmpty()) {
                     EpochMetrics last = result.history().get(result.history().size() - 1);
                     out.printf(Locale.ROOT, "test accuracy %.3f after %d epochs; checkpoint %s; metrics %s; plot %s%n",
                             last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(),
                             run.path().resolve(RunDirectory.METRICS), run.path().resolve(RunDirectory.PLOT));
+                }
+                if (config.training().earlyStopping().enabled() && result.finished()) {
+                    out.println(BestCheckpoint.summary(result, totalEpochs, run.path()));
                 }
                 return result.finished() ? ExitCodes.OK : ExitCodes.INTERRUPTED;
             }
@@ -336,8 +371,13 @@ public final class TrainCommand implements Callable<Integer> {
                 OptionChecks.aboveAtMost("--lr", lr, 0, MAX_LR),
                 OptionChecks.atLeastBelow("--momentum", momentum, 0, 1),
                 OptionChecks.within("--weight-decay", weightDecay, 0, 1));
+        EarlyStoppingConfig stopping = new EarlyStoppingConfig(
+                OptionChecks.inRange("--early-stop-patience", earlyStopPatience, 0, MAX_EPOCHS),
+                OptionChecks.oneOf("--early-stop-metric", earlyStopMetric, EarlyStoppingConfig.VAL_ACCURACY,
+                        EarlyStoppingConfig.VAL_LOSS),
+                OptionChecks.within("--early-stop-min-delta", earlyStopMinDelta, 0, 1));
         TrainingConfig training = new TrainingConfig(OptionChecks.inRange("--batch-size", batchSize, 1, MAX_BATCH),
-                OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId);
+                OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId, stopping);
         return new RunConfig(model.modelConfig(), dataConfig, opt, training);
     }
 
@@ -350,7 +390,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> conflicts = new LinkedHashMap<>();
         for (ConfigDifference d : stored.differences(given)) {
             String option = OPTION_OF_FIELD.get(d.path());
-            if (option != null && !option.equals("--epochs") && given(option)) {
+            if (option != null && !RESUME_MAY_CHANGE.contains(option) && given(option)) {
                 conflicts.putIfAbsent(option, option + " (checkpoint: " + shown(d.value()) + ", given: "
                         + shown(d.other()) + ")");
             }
@@ -361,7 +401,26 @@ public final class TrainCommand implements Callable<Integer> {
                     + ". A resumed run keeps its checkpoint's configuration: leave "
                     + (conflicts.size() == 1 ? "it" : "them") + " out, or start a new run");
         }
-        return given("--epochs") ? stored.withEpochs(given.training().epochs()) : stored;
+        RunConfig out = given("--epochs") ? stored.withEpochs(given.training().epochs()) : stored;
+        EarlyStoppingConfig had = stored.training().earlyStopping();
+        EarlyStoppingConfig asked = given.training().earlyStopping();
+        return out.withEarlyStopping(new EarlyStoppingConfig(
+                given("--early-stop-patience") ? asked.patience() : had.patience(),
+                given("--early-stop-metric") ? asked.metric() : had.metric(),
+                given("--early-stop-min-delta") ? asked.minDelta() : had.minDelta()));
+    }
+
+    /** The settings of early stopping without early stopping on are a mistake: say so before anything runs. */
+    private void checkEarlyStopping(RunConfig config) {
+        if (config.training().earlyStopping().enabled()) {
+            return;
+        }
+        for (String option : List.of("--early-stop-metric", "--early-stop-min-delta")) {
+            if (given(option)) {
+                throw new UsageException(option + " needs --early-stop-patience N (N >= 1): early stopping is off"
+                        + (resume != null ? " in this run" : ""));
+            }
+        }
     }
 
     private boolean given(String option) {

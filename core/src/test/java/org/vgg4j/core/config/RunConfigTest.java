@@ -24,7 +24,8 @@ class RunConfigTest {
                 + "\"model\":{\"batchNorm\":false,\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,"
                 + "\"imageSize\":224,\"inChannels\":1,\"layout\":\"d2l\",");
         assertThat(json).contains("\"optimizer\":{\"learningRate\":0.001,\"momentum\":0.9,\"name\":\"adam\"")
-                .contains("\"training\":{\"batchSize\":64,\"epochs\":5,\"init\":\"torchvision\",\"seed\":42}");
+                .contains("\"training\":{\"batchSize\":64,\"earlyStopping\":{\"metric\":\"val-accuracy\",\"minDelta\":0.0,"
+                        + "\"patience\":0},\"epochs\":5,\"init\":\"torchvision\",\"seed\":42}");
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.EarlyStoppingConfig;
 import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.OptimizerState;
@@ -48,9 +49,13 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void writesVersionFourWithTheTypedConfiguration() throws IOException {
+    void writesVersionFiveWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
-        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(4);
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(5);
+        JsonNode stopping = m.get("config").get("training").get("earlyStopping");
+        assertThat(stopping.get("patience").asInt()).isZero();
+        assertThat(stopping.get("metric").asText()).isEqualTo("val-accuracy");
+        assertThat(stopping.get("minDelta").asDouble()).isZero();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -88,6 +93,7 @@ class CheckpointFormatTest {
         // Version 2's model had no batchNorm and layout: every such network was d2l without batch norm.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 2);
+        ((ObjectNode) m.get("config").get("training")).remove("earlyStopping"); // nor version 5's early stopping
         ObjectNode model = (ObjectNode) m.get("config").get("model");
         model.remove("batchNorm");
         model.remove("layout");
@@ -97,7 +103,7 @@ class CheckpointFormatTest {
         }
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         model.put("layout", "torchvision");
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -114,13 +120,14 @@ class CheckpointFormatTest {
         // Version 3's data had no image-folder fields: every such run trained on a built-in data set.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 3);
+        ((ObjectNode) m.get("config").get("training")).remove("earlyStopping");
         ObjectNode data = (ObjectNode) m.get("config").get("data");
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f);
         }
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         data.put("skipBadImages", true);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -133,17 +140,59 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void versionFourManifestsAreUpgradedToNoEarlyStopping() throws IOException {
+        // Version 4's training section had no earlyStopping: every such run trained all its epochs.
+        RunConfig stopping = config.withEarlyStopping(new EarlyStoppingConfig(3, "val-loss", 0.01));
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(stopping, TrainingPosition.startOf(2)));
+        assertThat(CheckpointStore.load(saved).config()).isEqualTo(stopping);
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        ObjectNode training = (ObjectNode) m.get("config").get("training");
+        training.remove("earlyStopping");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.load(manifest).config().training().earlyStopping())
+                .isEqualTo(EarlyStoppingConfig.off());
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        training.putObject("earlyStopping").put("patience", 2).put("metric", "val-loss").put("minDelta", 0.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.earlyStopping'");
+        training.remove("earlyStopping");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("earlyStopping");
+        training.putObject("earlyStopping").put("patience", 2).put("metric", "val-f1").put("minDelta", 0.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("training.earlyStopping.metric must be one of [val-accuracy, val-loss], got 'val-f1'");
+    }
+
+    @Test
+    void theBestCheckpointIsACheckpointButNeverTheNewest() {
+        // best.json is an earlier epoch's copy: loadable by name, cleaned like the others, never what a resume picks.
+        Path best = new CheckpointStore(dir).save(CheckpointStore.BEST, checkpoint(config, TrainingPosition.startOf(1)));
+        assertThat(best.getFileName().toString()).isEqualTo("best.json");
+        assertThat(CheckpointStore.checkpointOf("best.optim.safetensors")).contains("best");
+        assertThat(CheckpointStore.checkpointOf("bestest.json")).isEmpty();
+        assertThat(CheckpointStore.latest(dir)).contains(manifest);
+        assertThat(CheckpointStore.load(best).position().epoch()).isEqualTo(1);
+        assertThat(CheckpointStore.load(dir.resolve("best.safetensors")).parameters().maxAbsDiff(weights)).isZero();
+    }
+
+    @Test
     void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
         String text = Files.readString(manifest);
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4", "\"formatVersion\" : 5"));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5", "\"formatVersion\" : 6"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
-                .hasMessageContaining("epoch-001.json has format version 5, but this vgg4j reads versions 1 to 4")
+                .hasMessageContaining("epoch-001.json has format version 6, but this vgg4j reads versions 1 to 5")
                 .hasMessageContaining("written by a newer vgg4j");
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4,", ""));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5,", ""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
         Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"shape\" : \"tv\""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
-                .hasMessageContaining("(format version 4): unknown field 'config.model.shape'");
+                .hasMessageContaining("(format version 5): unknown field 'config.model.shape'");
         Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("model.imageSize must be >= 1, got -224");
