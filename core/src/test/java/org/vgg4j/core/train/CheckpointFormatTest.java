@@ -48,9 +48,13 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void writesVersionFourWithTheTypedConfiguration() throws IOException {
+    void writesVersionFiveWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
-        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(4);
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(5);
+        assertThat(m.get("config").get("training").get("initFrom").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("initFromSha256").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze").isArray()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze")).isEmpty();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -95,9 +99,10 @@ class CheckpointFormatTest {
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f); // nor version 3's image-folder fields
         }
+        removeFineTuning(m); // nor version 4's fine-tuning fields
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         model.put("layout", "torchvision");
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -118,9 +123,10 @@ class CheckpointFormatTest {
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f);
         }
+        removeFineTuning(m);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         data.put("skipBadImages", true);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -133,17 +139,55 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void versionFourManifestsAreUpgradedToARunFromScratchWithNothingFrozen() throws IOException {
+        // Version 4's training had no fine-tuning fields: every such run started from scratch with nothing frozen.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        removeFineTuning(m);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        ((ObjectNode) m.get("config").get("training")).putArray("freeze").add("features");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.freeze'");
+        removeFineTuning(m);
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("'initFrom'");
+    }
+
+    @Test
+    void aFineTunedRunsSourceAndFrozenModulesRoundTrip() {
+        RunConfig tuned = new RunConfig(config.model(), config.data(), config.optimizer(), config.training()
+                .withFineTuning("/runs/a/checkpoints/epoch-002.safetensors", "ab".repeat(32),
+                        List.of("features", "classifier.0")));
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(tuned, TrainingPosition.startOf(2)));
+        assertThat(CheckpointStore.load(saved).config()).isEqualTo(tuned);
+        assertThat(CheckpointStore.load(saved).config().training().freeze()).containsExactly("features",
+                "classifier.0");
+    }
+
+    private static void removeFineTuning(ObjectNode manifest) {
+        ObjectNode training = (ObjectNode) manifest.get("config").get("training");
+        for (String f : List.of("initFrom", "initFromSha256", "freeze")) {
+            training.remove(f);
+        }
+    }
+
+    @Test
     void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
         String text = Files.readString(manifest);
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4", "\"formatVersion\" : 5"));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5", "\"formatVersion\" : 6"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
-                .hasMessageContaining("epoch-001.json has format version 5, but this vgg4j reads versions 1 to 4")
+                .hasMessageContaining("epoch-001.json has format version 6, but this vgg4j reads versions 1 to 5")
                 .hasMessageContaining("written by a newer vgg4j");
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4,", ""));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5,", ""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
         Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"shape\" : \"tv\""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
-                .hasMessageContaining("(format version 4): unknown field 'config.model.shape'");
+                .hasMessageContaining("(format version 5): unknown field 'config.model.shape'");
         Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("model.imageSize must be >= 1, got -224");
