@@ -58,7 +58,7 @@ class FolderDatasetCliTest {
         assertThat(train.out()).contains("data: " + data.resolve("train") + " and " + data.resolve("test"))
                 .contains("24 training and 12 test images at 32x32");
         JsonNode manifest = new ObjectMapper().readTree(run.resolve("checkpoints/epoch-001.json").toFile());
-        assertThat(manifest.get("formatVersion").asInt()).isEqualTo(4);
+        assertThat(manifest.get("formatVersion").asInt()).isEqualTo(5);
         JsonNode d = manifest.get("config").get("data");
         assertThat(d.get("dataset").asText()).isEqualTo("folder");
         assertThat(d.get("folder").asText()).isEqualTo(data.toAbsolutePath().toString());

@@ -87,7 +87,7 @@ public record Network(String name, Sequential root, Shape sampleShape, List<Stri
      * @param prefixes module paths, not null; empty gives a network in which everything trains
      * @return a network equal to this one but for {@link #frozen()}
      * @throws IllegalArgumentException naming the first prefix that matches no trainable parameter, with the
-     *                                  network's top-level modules
+     *                                  network's top-level modules that hold parameters
      */
     public Network withFrozen(List<String> prefixes) {
         Objects.requireNonNull(prefixes, "prefixes");
@@ -97,9 +97,10 @@ public record Network(String name, Sequential root, Shape sampleShape, List<Stri
             List<String> matched = trainable.stream().map(ParameterSpec::name)
                     .filter(n -> n.equals(prefix) || n.startsWith(prefix + ".")).toList();
             if (matched.isEmpty()) {
+                List<String> modules = root.children().stream().map(Sequential.Child::name)
+                        .filter(m -> trainable.stream().anyMatch(p -> p.name().startsWith(m + "."))).toList();
                 throw new IllegalArgumentException("'" + prefix + "' matches no trainable parameter of network '"
-                        + name + "' (its modules: " + String.join(", ", root.children().stream()
-                                .map(Sequential.Child::name).toList()) + ")");
+                        + name + "' (its modules with parameters: " + String.join(", ", modules) + ")");
             }
             names.addAll(matched);
         }

@@ -55,8 +55,8 @@ class NetworkTest {
         Network net = TestData.tinyVgg(0.5);
         assertThatThrownBy(() -> net.withFrozen(List.of("fc.1", "features")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("'features' matches no trainable parameter of network 'tiny-vgg' (its modules: "
-                        + "vgg_block_1, vgg_block_2, fc)");
+                .hasMessage("'features' matches no trainable parameter of network 'tiny-vgg' (its modules "
+                        + "with parameters: vgg_block_1, vgg_block_2, fc)");
         assertThatThrownBy(() -> net.withFrozen(List.of("vgg_block"))).hasMessageStartingWith("'vgg_block' matches no");
         assertThatThrownBy(() -> new Network(net.name(), net.root(), net.sampleShape(), List.of("fc.9.weight")))
                 .hasMessage("cannot freeze 'fc.9.weight': network 'tiny-vgg' has no trainable parameter of that name");
