@@ -193,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
         // its engine, so that a second run into a busy directory fails at once), leftovers removed.
         long perCheckpoint = CheckpointStore.estimatedBytes(network.parameterCount(),
                 config.optimizer().stateTensorsPerParameter());
-        Path runPath = runDirectory(manifest);
+        Path runPath = runDirectory(manifest, config);
         try (RunDirectory run = RunDirectory.prepare(runPath, 2 * perCheckpoint, String.format(Locale.ROOT,
                 "2 checkpoints of %s (%.1f MB each)", network.name(), perCheckpoint / 1e6),
                 main.context.freeSpace())) {
@@ -577,7 +577,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Where the run writes: --output, else the resumed checkpoint's run directory, else a new one under runs/. */
-    private Path runDirectory(Path manifest) {
+    private Path runDirectory(Path manifest, RunConfig config) {
         if (output != null) {
             return output;
         }
@@ -586,7 +586,8 @@ public final class TrainCommand implements Callable<Integer> {
             return manifestDir.getFileName().toString().equals(RunDirectory.CHECKPOINTS) ? manifestDir.getParent()
                     : manifestDir;
         }
-        return Path.of("runs", model.config().modelName() + "-r" + model.ratio + "-"
+        // the run's model, which with --init-from may be the source checkpoint's rather than the options'
+        return Path.of("runs", VggConfig.from(config.model()).modelName() + "-r" + config.model().ratio() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 

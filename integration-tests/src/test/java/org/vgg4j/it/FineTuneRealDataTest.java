@@ -33,6 +33,8 @@ import org.vgg4j.datasets.Split;
  */
 class FineTuneRealDataTest {
     private static final int PER_CLASS = Integer.getInteger("vgg4j.finetune.perClass", 300);
+    /** Training images per class of classes 5-9 (fine-tuning and from scratch); by default as many as for 0-4. */
+    private static final int TARGET_PER_CLASS = Integer.getInteger("vgg4j.finetune.targetPerClass", PER_CLASS);
     private static final int TEST_PER_CLASS = Math.min(1000, Integer.getInteger("vgg4j.finetune.testPerClass",
             Math.max(100, PER_CLASS / 2)));
     private static final String EPOCHS = String.valueOf(Integer.getInteger("vgg4j.finetune.epochs", 2));
@@ -57,7 +59,7 @@ class FineTuneRealDataTest {
         Path second = dir.resolve("classes-5-9");
         write(train, first.resolve("train"), 0, PER_CLASS);
         write(test, first.resolve("test"), 0, TEST_PER_CLASS);
-        write(train, second.resolve("train"), 5, PER_CLASS);
+        write(train, second.resolve("train"), 5, TARGET_PER_CLASS);
         write(test, second.resolve("test"), 5, TEST_PER_CLASS);
 
         Path pretrained = dir.resolve("pretrained");
@@ -67,10 +69,10 @@ class FineTuneRealDataTest {
         double scratch = run(dir.resolve("scratch"), second);
         double all = UNFROZEN ? run(dir.resolve("fine-tuned-all"), second, "--init-from", pretrained.toString())
                 : Double.NaN;
-        System.out.printf(Locale.ROOT, "fine-tuning on Fashion-MNIST classes 5-9 (%d training, %d test images per "
-                + "class, %s epoch(s), %s): pretrained on 0-4 %.4f; from scratch %.4f; --init-from --freeze features "
-                + "%.4f; --init-from, nothing frozen %.4f%n", PER_CLASS, TEST_PER_CLASS, EPOCHS, BACKEND, pre, scratch,
-                fineTuned, all);
+        System.out.printf(Locale.ROOT, "fine-tuning on Fashion-MNIST classes 5-9 (%d training images per class, %d for "
+                + "0-4, %d test images per class, %s epoch(s), %s): pretrained on 0-4 %.4f; from scratch %.4f; "
+                + "--init-from --freeze features %.4f; --init-from, nothing frozen %.4f%n", TARGET_PER_CLASS, PER_CLASS,
+                TEST_PER_CLASS, EPOCHS, BACKEND, pre, scratch, fineTuned, all);
 
         Parameters a = CheckpointStore.load(pretrained).parameters();
         Parameters b = CheckpointStore.load(tuned).parameters();
