@@ -53,8 +53,9 @@ import org.vgg4j.core.param.SafeTensors;
  * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings), 2
  * ({@code config} a {@link RunConfig} object) and 3 (its model also states {@code batchNorm} and {@code layout}; a
  * version 2 model is d2l without batch norm), 4 (its data states the image-folder fields; a version 3 run used a
- * built-in data set) and 5 (its training section states {@code earlyStopping}; a version 4 run had none). Older
- * versions are upgraded when read; a newer version is refused with an error that says so.
+ * built-in data set) and 5 (its training section states {@code earlyStopping}, {@code initFrom},
+ * {@code initFromSha256} and {@code freeze}; a version 4 run had no early stopping and was from scratch with nothing
+ * frozen). Older versions are upgraded when read; a newer version is refused with an error that says so.
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
@@ -323,20 +324,25 @@ public final class CheckpointStore {
     }
 
     /**
-     * A version 4 configuration in version 5's form: its run had no early stopping, which version 4 could not say (a
-     * version 4 training section that names {@code earlyStopping} is refused, as version 4 was read strictly).
+     * A version 4 configuration in version 5's form: its run had no early stopping and started from scratch with
+     * nothing frozen, which version 4 could not say (a version 4 training section that names one of the new fields is
+     * refused, as version 4 was read strictly).
      */
     private static JsonNode upgradeFour(JsonNode config) {
         if (config == null || !config.isObject() || !config.path("training").isObject()) {
             return config; // the strict reader names what is wrong
         }
-        if (config.get("training").has("earlyStopping")) {
-            throw new InvalidConfigException("unknown field 'config.training.earlyStopping'");
+        for (String added : List.of("earlyStopping", "initFrom", "initFromSha256", "freeze")) {
+            if (config.get("training").has(added)) {
+                throw new InvalidConfigException("unknown field 'config.training." + added + "'");
+            }
         }
         ObjectNode upgraded = config.deepCopy();
+        ObjectNode training = (ObjectNode) upgraded.get("training");
         EarlyStoppingConfig off = EarlyStoppingConfig.off();
-        ((ObjectNode) upgraded.get("training")).putObject("earlyStopping").put("metric", off.metric())
-                .put("minDelta", off.minDelta()).put("patience", off.patience());
+        training.putObject("earlyStopping").put("metric", off.metric()).put("minDelta", off.minDelta())
+                .put("patience", off.patience());
+        training.putNull("initFrom").putNull("initFromSha256").putArray("freeze");
         return upgraded;
     }
 

@@ -56,6 +56,10 @@ class CheckpointFormatTest {
         assertThat(stopping.get("patience").asInt()).isZero();
         assertThat(stopping.get("metric").asText()).isEqualTo("val-accuracy");
         assertThat(stopping.get("minDelta").asDouble()).isZero();
+        assertThat(m.get("config").get("training").get("initFrom").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("initFromSha256").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze").isArray()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze")).isEmpty();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -101,6 +105,7 @@ class CheckpointFormatTest {
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f); // nor version 3's image-folder fields
         }
+        removeVersionFiveFields(m); // nor version 5's early stopping and fine-tuning fields
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -125,6 +130,7 @@ class CheckpointFormatTest {
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f);
         }
+        removeVersionFiveFields(m);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -148,7 +154,7 @@ class CheckpointFormatTest {
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 4);
         ObjectNode training = (ObjectNode) m.get("config").get("training");
-        training.remove("earlyStopping");
+        removeVersionFiveFields(m);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.load(manifest).config().training().earlyStopping())
@@ -159,6 +165,7 @@ class CheckpointFormatTest {
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 4): unknown field 'config.training.earlyStopping'");
         training.remove("earlyStopping");
+        training.putNull("initFrom").putNull("initFromSha256").putArray("freeze");
         m.put("formatVersion", 5);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -179,6 +186,47 @@ class CheckpointFormatTest {
         assertThat(CheckpointStore.latest(dir)).contains(manifest);
         assertThat(CheckpointStore.load(best).position().epoch()).isEqualTo(1);
         assertThat(CheckpointStore.load(dir.resolve("best.safetensors")).parameters().maxAbsDiff(weights)).isZero();
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToARunFromScratchWithNothingFrozen() throws IOException {
+        // Version 4's training had no fine-tuning fields: every such run started from scratch with nothing frozen.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        ((ObjectNode) m.get("config").get("training")).putArray("freeze").add("features");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.freeze'");
+        removeVersionFiveFields(m);
+        ((ObjectNode) m.get("config").get("training")).putObject("earlyStopping").put("metric", "val-accuracy")
+                .put("minDelta", 0.0).put("patience", 0);
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("'initFrom'");
+    }
+
+    @Test
+    void aFineTunedRunsSourceAndFrozenModulesRoundTrip() {
+        RunConfig tuned = new RunConfig(config.model(), config.data(), config.optimizer(), config.training()
+                .withFineTuning("/runs/a/checkpoints/epoch-002.safetensors", "ab".repeat(32),
+                        List.of("features", "classifier.0")));
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(tuned, TrainingPosition.startOf(2)));
+        assertThat(CheckpointStore.load(saved).config()).isEqualTo(tuned);
+        assertThat(CheckpointStore.load(saved).config().training().freeze()).containsExactly("features",
+                "classifier.0");
+    }
+
+    /** Removes what version 5 added to the training section: early stopping and the fine-tuning fields. */
+    private static void removeVersionFiveFields(ObjectNode manifest) {
+        ObjectNode training = (ObjectNode) manifest.get("config").get("training");
+        for (String f : List.of("earlyStopping", "initFrom", "initFromSha256", "freeze")) {
+            training.remove(f);
+        }
     }
 
     @Test
