@@ -35,6 +35,7 @@ import org.vgg4j.core.config.LegacyConfigMap;
 import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.config.RunConfigJson;
+import org.vgg4j.core.config.ScheduleConfig;
 import org.vgg4j.core.io.AtomicWrite;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.FiniteValues;
@@ -50,12 +51,14 @@ import org.vgg4j.core.param.SafeTensors;
  *
  * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings), 2
  * ({@code config} a {@link RunConfig} object) and 3 (its model also states {@code batchNorm} and {@code layout}; a
- * version 2 model is d2l without batch norm). Older versions are upgraded when read; a newer version is refused with
- * an error that says so.
+ * version 2 model is d2l without batch norm), 4 (its data may be an image folder; a version 3 data set is built in)
+ * and 5 (its optimizer states Nesterov momentum, gradient clipping and a learning-rate schedule, its training the
+ * label smoothing; a version 4 run had a constant rate and none of them). Older versions are upgraded when read; a
+ * newer version is refused with an error that says so.
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
     private static final List<String> SUFFIXES = List.of(".optim.safetensors", ".safetensors", ".json");
     /**
@@ -261,8 +264,9 @@ public final class CheckpointStore {
         RunConfig config;
         try {
             config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config()))
-                    : RunConfigJson.fromTree(v == 2 ? upgradeThree(upgradeTwo(m.config()))
-                            : v == 3 ? upgradeThree(m.config()) : m.config(), "config");
+                    : RunConfigJson.fromTree(v == 2 ? upgradeFour(upgradeThree(upgradeTwo(m.config())))
+                            : v == 3 ? upgradeFour(upgradeThree(m.config()))
+                            : v == 4 ? upgradeFour(m.config()) : m.config(), "config");
         } catch (InvalidConfigException e) {
             throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
                     + "manifest (format version " + v + "): " + e.getMessage()), e);
@@ -306,6 +310,34 @@ public final class CheckpointStore {
         ObjectNode upgraded = config.deepCopy();
         ((ObjectNode) upgraded.get("data")).putNull("folder").put("valSplit", 0.0).put("allowEmptyClasses", false)
                 .put("skipBadImages", false).putNull("classNames");
+        return upgraded;
+    }
+
+    /**
+     * A version 4 configuration in version 5's form: it was trained with a constant learning rate, no Nesterov
+     * momentum, no gradient clipping and no label smoothing, which version 4 could not say (a version 4 section that
+     * names one of these fields is refused, as version 4 was read strictly).
+     */
+    private static JsonNode upgradeFour(JsonNode config) {
+        if (config == null || !config.isObject() || !config.path("optimizer").isObject()
+                || !config.path("training").isObject()) {
+            return config; // the strict reader names what is wrong
+        }
+        for (String added : List.of("nesterov", "clipNorm", "schedule")) {
+            if (config.get("optimizer").has(added)) {
+                throw new InvalidConfigException("unknown field 'config.optimizer." + added + "'");
+            }
+        }
+        if (config.get("training").has("labelSmoothing")) {
+            throw new InvalidConfigException("unknown field 'config.training.labelSmoothing'");
+        }
+        ObjectNode upgraded = config.deepCopy();
+        ScheduleConfig constant = ScheduleConfig.constant();
+        ObjectNode optimizer = (ObjectNode) upgraded.get("optimizer");
+        optimizer.put("nesterov", false).put("clipNorm", 0.0).putObject("schedule").put("name", constant.name())
+                .put("warmupSteps", constant.warmupSteps()).put("stepSize", constant.stepSize())
+                .put("gamma", constant.gamma()).put("minLr", constant.minLr());
+        ((ObjectNode) upgraded.get("training")).put("labelSmoothing", 0.0);
         return upgraded;
     }
 

@@ -19,7 +19,9 @@ import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.config.ModelConfig;
+import org.vgg4j.core.config.OptimizerConfig;
 import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.config.ScheduleConfig;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Parameters;
 
@@ -48,9 +50,13 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void writesVersionFourWithTheTypedConfiguration() throws IOException {
+    void writesVersionFiveWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
-        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(4);
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(5);
+        assertThat(m.get("config").get("optimizer").get("schedule").get("name").asText()).isEqualTo("constant");
+        assertThat(m.get("config").get("optimizer").get("clipNorm").asDouble()).isZero();
+        assertThat(m.get("config").get("optimizer").get("nesterov").asBoolean()).isFalse();
+        assertThat(m.get("config").get("training").get("labelSmoothing").asDouble()).isZero();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -88,6 +94,7 @@ class CheckpointFormatTest {
         // Version 2's model had no batchNorm and layout: every such network was d2l without batch norm.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 2);
+        removeVersionFiveFields(m);
         ObjectNode model = (ObjectNode) m.get("config").get("model");
         model.remove("batchNorm");
         model.remove("layout");
@@ -97,7 +104,7 @@ class CheckpointFormatTest {
         }
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         model.put("layout", "torchvision");
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -114,13 +121,14 @@ class CheckpointFormatTest {
         // Version 3's data had no image-folder fields: every such run trained on a built-in data set.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 3);
+        removeVersionFiveFields(m);
         ObjectNode data = (ObjectNode) m.get("config").get("data");
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f);
         }
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         data.put("skipBadImages", true);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -132,18 +140,57 @@ class CheckpointFormatTest {
                 .hasMessageContaining("(format version 4): ").hasMessageContaining("config.data.folder");
     }
 
+    /** Removes the fields version 5 added (schedule, clipping, Nesterov momentum, label smoothing). */
+    private static void removeVersionFiveFields(ObjectNode m) {
+        ObjectNode optimizer = (ObjectNode) m.get("config").get("optimizer");
+        optimizer.remove(List.of("nesterov", "clipNorm", "schedule"));
+        ((ObjectNode) m.get("config").get("training")).remove("labelSmoothing");
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToAConstantRateWithoutClippingOrSmoothing() throws IOException {
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
+        ((ObjectNode) m.get("config").get("optimizer")).put("name", "sgd").put("learningRate", 0.05);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        RunConfig read = CheckpointStore.load(manifest).config();
+        assertThat(read.optimizer()).isEqualTo(new OptimizerConfig("sgd", 0.05, 0.9, 0));
+        assertThat(read.optimizer().schedule()).isEqualTo(ScheduleConfig.constant());
+        assertThat(read.optimizer().clipNorm()).isZero();
+        assertThat(read.optimizer().nesterov()).isFalse();
+        assertThat(read.training()).isEqualTo(config.training());
+        assertThat(read.training().labelSmoothing()).isZero();
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        ((ObjectNode) m.get("config").get("optimizer")).put("clipNorm", 1.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.optimizer.clipNorm'");
+        ((ObjectNode) m.get("config").get("optimizer")).remove("clipNorm");
+        ((ObjectNode) m.get("config").get("training")).put("labelSmoothing", 0.1);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.labelSmoothing'");
+        // A version 5 manifest must state them.
+        ((ObjectNode) m.get("config").get("training")).remove("labelSmoothing");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("nesterov");
+    }
+
     @Test
     void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
         String text = Files.readString(manifest);
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4", "\"formatVersion\" : 5"));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5", "\"formatVersion\" : 6"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
-                .hasMessageContaining("epoch-001.json has format version 5, but this vgg4j reads versions 1 to 4")
+                .hasMessageContaining("epoch-001.json has format version 6, but this vgg4j reads versions 1 to 5")
                 .hasMessageContaining("written by a newer vgg4j");
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4,", ""));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5,", ""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
         Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"shape\" : \"tv\""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
-                .hasMessageContaining("(format version 4): unknown field 'config.model.shape'");
+                .hasMessageContaining("(format version 5): unknown field 'config.model.shape'");
         Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("model.imageSize must be >= 1, got -224");
