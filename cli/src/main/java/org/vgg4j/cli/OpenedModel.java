@@ -7,6 +7,7 @@ import org.vgg4j.backend.onnx.OnnxBackend;
 import org.vgg4j.backend.onnx.OnnxModelFile;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Backends;
+import org.vgg4j.core.spi.Task;
 import org.vgg4j.core.spi.Session;
 
 /**
@@ -46,7 +47,7 @@ record OpenedModel(Session session, List<String> classNames, String backend, Pat
                 throw new UsageException(path + " is an int8 (QDQ) model, which only the onnx backend runs; leave "
                         + "out --backend " + engine.backend + " or use --backend onnx");
             }
-            Backend backend = engine.backend();
+            Backend backend = engine.choose(Task.INFERENCE).backend();
             return new OpenedModel(backend.open(file.network(), file.parameters(), engine.device()),
                     file.info().classNames(), backend.name(), path);
         }
@@ -56,7 +57,7 @@ record OpenedModel(Session session, List<String> classNames, String backend, Pat
     /** Opens {@code model} (a checkpoint or a bare state dict) on the chosen backend. */
     static OpenedModel open(TrainedModel model, BackendOptions engine) {
         Path path = model.source();
-        Backend backend = engine.backend();
+        Backend backend = engine.choose(Task.INFERENCE).backend();
         return new OpenedModel(backend.open(model.network(), model.parameters(), engine.device()), model.classNames(),
                 backend.name(), path);
     }

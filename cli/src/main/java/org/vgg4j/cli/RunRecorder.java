@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongToDoubleFunction;
 import java.util.function.Supplier;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.OptimizerState;
@@ -11,13 +12,15 @@ import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.run.RunDirectory;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
+import org.vgg4j.core.train.EarlyStopping;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.TrainingListener;
 import org.vgg4j.core.train.TrainingPosition;
 
 /**
  * Records a run in its directory: a checkpoint after each epoch ({@code checkpoints/epoch-NNN.*}) and when stopped
- * ({@code checkpoints/stopped-eNNN-bNNNNN.*}), and {@code metrics.csv} rewritten after each epoch.
+ * ({@code checkpoints/stopped-eNNN-bNNNNN.*}), with early stopping a copy of the best epoch's ({@code
+ * checkpoints/best.*}), and {@code metrics.csv} rewritten after each epoch.
  */
 final class RunRecorder implements TrainingListener {
     private final Path runDir;
@@ -28,10 +31,14 @@ final class RunRecorder implements TrainingListener {
     private final Supplier<OptimizerState> optimizer;
     private final List<EpochMetrics> history;
     private final PrintWriter out;
+    private final LongToDoubleFunction learningRate;
+    private int batchesPerEpoch;
     private Path lastCheckpoint;
 
     RunRecorder(Path runDir, RunConfig config, String backend, Supplier<Parameters> parameters,
-            Supplier<OptimizerState> optimizer, List<EpochMetrics> previous, PrintWriter out) {
+            Supplier<OptimizerState> optimizer, List<EpochMetrics> previous, PrintWriter out,
+            LongToDoubleFunction learningRate) {
+        this.learningRate = learningRate;
         this.runDir = runDir;
         this.store = new CheckpointStore(runDir.resolve(RunDirectory.CHECKPOINTS));
         this.config = config;
@@ -43,10 +50,23 @@ final class RunRecorder implements TrainingListener {
     }
 
     @Override
+    public void epochStarted(int epoch, int batches, TrainingPosition from) {
+        batchesPerEpoch = batches;
+    }
+
+    @Override
     public void epochFinished(EpochMetrics metrics, TrainingPosition next) {
         history.add(metrics);
         lastCheckpoint = save(CheckpointStore.epochName(metrics.epoch()), next);
-        MetricsCsv.write(runDir.resolve(RunDirectory.METRICS), history);
+        // every epoch of a run has the same number of batches: epoch k's last step is step k * batches
+        MetricsCsv.write(runDir.resolve(RunDirectory.METRICS), history,
+                epoch -> learningRate.applyAsDouble(Math.max(1, (long) epoch * batchesPerEpoch)));
+    }
+
+    /** Keeps the best epoch's model beside the epochs' checkpoints: {@code checkpoints/best.*}, written atomically. */
+    @Override
+    public void newBest(EpochMetrics metrics, TrainingPosition next, EarlyStopping state) {
+        save(CheckpointStore.BEST, next);
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --dataset folder}: train on a small RGB image folder (train/ + test/), the checkpoint stores the folder and
- * its class names (format 4), {@code evaluate} and {@code predict} print those names; and the folder's errors are one
+ * its class names (format 4 and later), {@code evaluate} and {@code predict} print those names; and the folder's errors are one
  * line naming the option or path.
  */
 class FolderDatasetCliTest {
@@ -58,7 +58,7 @@ class FolderDatasetCliTest {
         assertThat(train.out()).contains("data: " + data.resolve("train") + " and " + data.resolve("test"))
                 .contains("24 training and 12 test images at 32x32");
         JsonNode manifest = new ObjectMapper().readTree(run.resolve("checkpoints/epoch-001.json").toFile());
-        assertThat(manifest.get("formatVersion").asInt()).isEqualTo(4);
+        assertThat(manifest.get("formatVersion").asInt()).isEqualTo(5);
         JsonNode d = manifest.get("config").get("data");
         assertThat(d.get("dataset").asText()).isEqualTo("folder");
         assertThat(d.get("folder").asText()).isEqualTo(data.toAbsolutePath().toString());

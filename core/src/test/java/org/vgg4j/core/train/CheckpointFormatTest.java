@@ -18,8 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.EarlyStoppingConfig;
 import org.vgg4j.core.config.ModelConfig;
+import org.vgg4j.core.config.OptimizerConfig;
 import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.config.ScheduleConfig;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Parameters;
 
@@ -48,9 +51,21 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void writesVersionFourWithTheTypedConfiguration() throws IOException {
+    void writesVersionFiveWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
-        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(4);
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(5);
+        JsonNode stopping = m.get("config").get("training").get("earlyStopping");
+        assertThat(stopping.get("patience").asInt()).isZero();
+        assertThat(stopping.get("metric").asText()).isEqualTo("val-accuracy");
+        assertThat(stopping.get("minDelta").asDouble()).isZero();
+        assertThat(m.get("config").get("training").get("initFrom").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("initFromSha256").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze").isArray()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze")).isEmpty();
+        assertThat(m.get("config").get("optimizer").get("schedule").get("name").asText()).isEqualTo("constant");
+        assertThat(m.get("config").get("optimizer").get("clipNorm").asDouble()).isZero();
+        assertThat(m.get("config").get("optimizer").get("nesterov").asBoolean()).isFalse();
+        assertThat(m.get("config").get("training").get("labelSmoothing").asDouble()).isZero();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -88,6 +103,7 @@ class CheckpointFormatTest {
         // Version 2's model had no batchNorm and layout: every such network was d2l without batch norm.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 2);
+        removeVersionFiveFields(m);
         ObjectNode model = (ObjectNode) m.get("config").get("model");
         model.remove("batchNorm");
         model.remove("layout");
@@ -97,7 +113,7 @@ class CheckpointFormatTest {
         }
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         model.put("layout", "torchvision");
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -114,13 +130,14 @@ class CheckpointFormatTest {
         // Version 3's data had no image-folder fields: every such run trained on a built-in data set.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 3);
+        removeVersionFiveFields(m);
         ObjectNode data = (ObjectNode) m.get("config").get("data");
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f);
         }
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         data.put("skipBadImages", true);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -132,18 +149,148 @@ class CheckpointFormatTest {
                 .hasMessageContaining("(format version 4): ").hasMessageContaining("config.data.folder");
     }
 
+    /** Removes every field version 5 added: the optimizer's schedule, clipping and Nesterov momentum, the training
+     * section's label smoothing, early stopping and fine-tuning fields. */
+    private static void removeVersionFiveFields(ObjectNode m) {
+        ObjectNode optimizer = (ObjectNode) m.get("config").get("optimizer");
+        optimizer.remove(List.of("nesterov", "clipNorm", "schedule"));
+        ((ObjectNode) m.get("config").get("training")).remove(List.of("labelSmoothing", "earlyStopping", "initFrom",
+                "initFromSha256", "freeze"));
+    }
+
+    /** Puts back every field version 5 added, with the values a version 4 run is read with. */
+    private static void putVersionFiveDefaults(ObjectNode m) {
+        removeVersionFiveFields(m);
+        ScheduleConfig constant = ScheduleConfig.constant();
+        ((ObjectNode) m.get("config").get("optimizer")).put("nesterov", false).put("clipNorm", 0.0)
+                .putObject("schedule").put("name", constant.name()).put("warmupSteps", constant.warmupSteps())
+                .put("stepSize", constant.stepSize()).put("gamma", constant.gamma()).put("minLr", constant.minLr());
+        ObjectNode training = (ObjectNode) m.get("config").get("training");
+        training.put("labelSmoothing", 0.0).putNull("initFrom").putNull("initFromSha256").putArray("freeze");
+        training.putObject("earlyStopping").put("metric", "val-accuracy").put("minDelta", 0.0).put("patience", 0);
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToAConstantRateWithoutClippingOrSmoothing() throws IOException {
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
+        ((ObjectNode) m.get("config").get("optimizer")).put("name", "sgd").put("learningRate", 0.05);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        RunConfig read = CheckpointStore.load(manifest).config();
+        assertThat(read.optimizer()).isEqualTo(new OptimizerConfig("sgd", 0.05, 0.9, 0));
+        assertThat(read.optimizer().schedule()).isEqualTo(ScheduleConfig.constant());
+        assertThat(read.optimizer().clipNorm()).isZero();
+        assertThat(read.optimizer().nesterov()).isFalse();
+        assertThat(read.training()).isEqualTo(config.training());
+        assertThat(read.training().labelSmoothing()).isZero();
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        ((ObjectNode) m.get("config").get("optimizer")).put("clipNorm", 1.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.optimizer.clipNorm'");
+        ((ObjectNode) m.get("config").get("optimizer")).remove("clipNorm");
+        ((ObjectNode) m.get("config").get("training")).put("labelSmoothing", 0.1);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.labelSmoothing'");
+        // A version 5 manifest must state them.
+        putVersionFiveDefaults(m);
+        ((ObjectNode) m.get("config").get("optimizer")).remove("nesterov");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("nesterov");
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToNoEarlyStopping() throws IOException {
+        // Version 4's training section had no earlyStopping: every such run trained all its epochs.
+        RunConfig stopping = config.withEarlyStopping(new EarlyStoppingConfig(3, "val-loss", 0.01));
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(stopping, TrainingPosition.startOf(2)));
+        assertThat(CheckpointStore.load(saved).config()).isEqualTo(stopping);
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        ObjectNode training = (ObjectNode) m.get("config").get("training");
+        removeVersionFiveFields(m);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.load(manifest).config().training().earlyStopping())
+                .isEqualTo(EarlyStoppingConfig.off());
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        training.putObject("earlyStopping").put("patience", 2).put("metric", "val-loss").put("minDelta", 0.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.earlyStopping'");
+        putVersionFiveDefaults(m);
+        training = (ObjectNode) m.get("config").get("training");
+        training.remove("earlyStopping");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("earlyStopping");
+        training.putObject("earlyStopping").put("patience", 2).put("metric", "val-f1").put("minDelta", 0.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("training.earlyStopping.metric must be one of [val-accuracy, val-loss], got 'val-f1'");
+    }
+
+    @Test
+    void theBestCheckpointIsACheckpointButNeverTheNewest() {
+        // best.json is an earlier epoch's copy: loadable by name, cleaned like the others, never what a resume picks.
+        Path best = new CheckpointStore(dir).save(CheckpointStore.BEST, checkpoint(config, TrainingPosition.startOf(1)));
+        assertThat(best.getFileName().toString()).isEqualTo("best.json");
+        assertThat(CheckpointStore.checkpointOf("best.optim.safetensors")).contains("best");
+        assertThat(CheckpointStore.checkpointOf("bestest.json")).isEmpty();
+        assertThat(CheckpointStore.latest(dir)).contains(manifest);
+        assertThat(CheckpointStore.load(best).position().epoch()).isEqualTo(1);
+        assertThat(CheckpointStore.load(dir.resolve("best.safetensors")).parameters().maxAbsDiff(weights)).isZero();
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToARunFromScratchWithNothingFrozen() throws IOException {
+        // Version 4's training had no fine-tuning fields: every such run started from scratch with nothing frozen.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        ((ObjectNode) m.get("config").get("training")).putArray("freeze").add("features");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.freeze'");
+        putVersionFiveDefaults(m);
+        ((ObjectNode) m.get("config").get("training")).remove(List.of("initFrom", "initFromSha256", "freeze"));
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("'initFrom'");
+    }
+
+    @Test
+    void aFineTunedRunsSourceAndFrozenModulesRoundTrip() {
+        RunConfig tuned = new RunConfig(config.model(), config.data(), config.optimizer(), config.training()
+                .withFineTuning("/runs/a/checkpoints/epoch-002.safetensors", "ab".repeat(32),
+                        List.of("features", "classifier.0")));
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(tuned, TrainingPosition.startOf(2)));
+        assertThat(CheckpointStore.load(saved).config()).isEqualTo(tuned);
+        assertThat(CheckpointStore.load(saved).config().training().freeze()).containsExactly("features",
+                "classifier.0");
+    }
+
     @Test
     void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
         String text = Files.readString(manifest);
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4", "\"formatVersion\" : 5"));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5", "\"formatVersion\" : 6"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
-                .hasMessageContaining("epoch-001.json has format version 5, but this vgg4j reads versions 1 to 4")
+                .hasMessageContaining("epoch-001.json has format version 6, but this vgg4j reads versions 1 to 5")
                 .hasMessageContaining("written by a newer vgg4j");
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4,", ""));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5,", ""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
         Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"shape\" : \"tv\""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
-                .hasMessageContaining("(format version 4): unknown field 'config.model.shape'");
+                .hasMessageContaining("(format version 5): unknown field 'config.model.shape'");
         Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("model.imageSize must be >= 1, got -224");
