@@ -78,7 +78,7 @@ class ScheduleCliTest {
         // optimizer's step count in the checkpoint.
         Path resumed = dir.resolve("resumed");
         CliRun again = CliRun.of("train", "--resume", run.resolve("checkpoints/epoch-001.json").toString(), "--output",
-                resumed.toString(), "--progress", "lines");
+                resumed.toString(), "--backend", "pytorch", "--progress", "lines");
         assertThat(again.exit()).as(again.err() + again.out()).isZero();
         assertThat(CheckpointStore.load(resumed.resolve("checkpoints/epoch-002.json")).parameters()
                 .maxAbsDiff(CheckpointStore.load(run.resolve("checkpoints/epoch-002.json")).parameters())).isZero();
