@@ -149,11 +149,11 @@ class CheckpointFormatTest {
                 .hasMessageContaining("(format version 4): ").hasMessageContaining("config.data.folder");
     }
 
-    /** Removes every field version 5 added: the optimizer's schedule, clipping and Nesterov momentum, the training
+    /** Removes every field version 5 added: the optimizer's schedule, clipping, head rate and Nesterov momentum, the training
      * section's label smoothing, early stopping and fine-tuning fields. */
     private static void removeVersionFiveFields(ObjectNode m) {
         ObjectNode optimizer = (ObjectNode) m.get("config").get("optimizer");
-        optimizer.remove(List.of("nesterov", "clipNorm", "schedule"));
+        optimizer.remove(List.of("nesterov", "clipNorm", "schedule", "headLearningRate"));
         ((ObjectNode) m.get("config").get("training")).remove(List.of("labelSmoothing", "earlyStopping", "initFrom",
                 "initFromSha256", "freeze"));
     }
@@ -163,7 +163,7 @@ class CheckpointFormatTest {
         removeVersionFiveFields(m);
         ScheduleConfig constant = ScheduleConfig.constant();
         ((ObjectNode) m.get("config").get("optimizer")).put("nesterov", false).put("clipNorm", 0.0)
-                .putObject("schedule").put("name", constant.name()).put("warmupSteps", constant.warmupSteps())
+                .put("headLearningRate", 0.0).putObject("schedule").put("name", constant.name()).put("warmupSteps", constant.warmupSteps())
                 .put("stepSize", constant.stepSize()).put("gamma", constant.gamma()).put("minLr", constant.minLr());
         ObjectNode training = (ObjectNode) m.get("config").get("training");
         training.put("labelSmoothing", 0.0).putNull("initFrom").putNull("initFromSha256").putArray("freeze");
@@ -182,6 +182,7 @@ class CheckpointFormatTest {
         assertThat(read.optimizer().schedule()).isEqualTo(ScheduleConfig.constant());
         assertThat(read.optimizer().clipNorm()).isZero();
         assertThat(read.optimizer().nesterov()).isFalse();
+        assertThat(read.optimizer().headLearningRate()).isZero();
         assertThat(read.training()).isEqualTo(config.training());
         assertThat(read.training().labelSmoothing()).isZero();
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -190,6 +191,11 @@ class CheckpointFormatTest {
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 4): unknown field 'config.optimizer.clipNorm'");
         ((ObjectNode) m.get("config").get("optimizer")).remove("clipNorm");
+        ((ObjectNode) m.get("config").get("optimizer")).put("headLearningRate", 0.01);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.optimizer.headLearningRate'");
+        ((ObjectNode) m.get("config").get("optimizer")).remove("headLearningRate");
         ((ObjectNode) m.get("config").get("training")).put("labelSmoothing", 0.1);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -201,6 +207,11 @@ class CheckpointFormatTest {
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 5): ").hasMessageContaining("nesterov");
+        putVersionFiveDefaults(m);
+        ((ObjectNode) m.get("config").get("optimizer")).remove("headLearningRate");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("headLearningRate");
     }
 
     @Test
