@@ -49,13 +49,15 @@ import org.vgg4j.core.param.SafeTensors;
  * ({@code epoch-NNN}, {@code stopped-eNNN-bNNNNN}) count as one, so other files in the directory are ignored.
  *
  * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings), 2
- * ({@code config} a {@link RunConfig} object) and 3 (its model also states {@code batchNorm} and {@code layout}; a
- * version 2 model is d2l without batch norm). Older versions are upgraded when read; a newer version is refused with
+ * ({@code config} a {@link RunConfig} object), 3 (its model also states {@code batchNorm} and {@code layout}; a
+ * version 2 model is d2l without batch norm), 4 (its data also states the image-folder fields; a version 3 run used a
+ * built-in data set) and 5 (its data also states {@code augment} and {@code cropPadding}; a version 4 run had no
+ * augmentation). Older versions are upgraded when read; a newer version is refused with
  * an error that says so.
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
     private static final List<String> SUFFIXES = List.of(".optim.safetensors", ".safetensors", ".json");
     /**
@@ -261,8 +263,9 @@ public final class CheckpointStore {
         RunConfig config;
         try {
             config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config()))
-                    : RunConfigJson.fromTree(v == 2 ? upgradeThree(upgradeTwo(m.config()))
-                            : v == 3 ? upgradeThree(m.config()) : m.config(), "config");
+                    : RunConfigJson.fromTree(v == 2 ? upgradeFour(upgradeThree(upgradeTwo(m.config())))
+                            : v == 3 ? upgradeFour(upgradeThree(m.config()))
+                            : v == 4 ? upgradeFour(m.config()) : m.config(), "config");
         } catch (InvalidConfigException e) {
             throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
                     + "manifest (format version " + v + "): " + e.getMessage()), e);
@@ -306,6 +309,24 @@ public final class CheckpointStore {
         ObjectNode upgraded = config.deepCopy();
         ((ObjectNode) upgraded.get("data")).putNull("folder").put("valSplit", 0.0).put("allowEmptyClasses", false)
                 .put("skipBadImages", false).putNull("classNames");
+        return upgraded;
+    }
+
+    /**
+     * A version 4 configuration in version 5's form: its training images were not augmented, which version 4 could
+     * not say (a version 4 data section that names an augmentation field is refused, as version 4 was read strictly).
+     */
+    private static JsonNode upgradeFour(JsonNode config) {
+        if (config == null || !config.isObject() || !config.path("data").isObject()) {
+            return config; // the strict reader names what is wrong
+        }
+        for (String added : List.of("augment", "cropPadding")) {
+            if (config.get("data").has(added)) {
+                throw new InvalidConfigException("unknown field 'config.data." + added + "'");
+            }
+        }
+        ObjectNode upgraded = config.deepCopy();
+        ((ObjectNode) upgraded.get("data")).put("augment", "none").putNull("cropPadding");
         return upgraded;
     }
 

@@ -48,9 +48,11 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void writesVersionFourWithTheTypedConfiguration() throws IOException {
+    void writesVersionFiveWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
-        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(4);
+        assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(5);
+        assertThat(m.get("config").get("data").get("augment").asText()).isEqualTo("none");
+        assertThat(m.get("config").get("data").get("cropPadding").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -92,12 +94,13 @@ class CheckpointFormatTest {
         model.remove("batchNorm");
         model.remove("layout");
         ObjectNode data = (ObjectNode) m.get("config").get("data");
-        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
-            data.remove(f); // nor version 3's image-folder fields
+        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames", "augment",
+                "cropPadding")) {
+            data.remove(f); // nor version 3's image-folder fields, nor version 4's augmentation
         }
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         model.put("layout", "torchvision");
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -115,12 +118,13 @@ class CheckpointFormatTest {
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 3);
         ObjectNode data = (ObjectNode) m.get("config").get("data");
-        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
+        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames", "augment",
+                "cropPadding")) {
             data.remove(f);
         }
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
-        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(4);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
         data.put("skipBadImages", true);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -133,17 +137,51 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void versionFourManifestsAreUpgradedToNoAugmentation() throws IOException {
+        // Version 4's data had no augmentation fields: no such run augmented its training images.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        ObjectNode data = (ObjectNode) m.get("config").get("data");
+        data.remove("augment");
+        data.remove("cropPadding");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.load(manifest).config().data().augment()).isEqualTo("none");
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        data.put("augment", "crop");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.data.augment'");
+        data.remove("augment");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("augment");
+    }
+
+    @Test
+    void anAugmentedRunRoundTrips() {
+        RunConfig augmented = new RunConfig(config.model(), config.data().withAugmentation("crop,flip", 4),
+                config.optimizer(), config.training());
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(augmented, TrainingPosition.startOf(2)));
+        RunConfig read = CheckpointStore.load(saved).config();
+        assertThat(read).isEqualTo(augmented);
+        assertThat(read.data().augmentSteps()).containsExactly("crop", "flip");
+        assertThat(read.data().cropPadding()).isEqualTo(4);
+    }
+
+    @Test
     void newerOrUnknownVersionsAndFieldsAreRefusedByName() throws IOException {
         String text = Files.readString(manifest);
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4", "\"formatVersion\" : 5"));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5", "\"formatVersion\" : 6"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).isInstanceOf(Vgg4jException.class)
-                .hasMessageContaining("epoch-001.json has format version 5, but this vgg4j reads versions 1 to 4")
+                .hasMessageContaining("epoch-001.json has format version 6, but this vgg4j reads versions 1 to 5")
                 .hasMessageContaining("written by a newer vgg4j");
-        Files.writeString(manifest, text.replace("\"formatVersion\" : 4,", ""));
+        Files.writeString(manifest, text.replace("\"formatVersion\" : 5,", ""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest)).hasMessageContaining("has no formatVersion");
         Files.writeString(manifest, text.replace("\"family\" : \"vgg\"", "\"family\" : \"vgg\", \"shape\" : \"tv\""));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
-                .hasMessageContaining("(format version 4): unknown field 'config.model.shape'");
+                .hasMessageContaining("(format version 5): unknown field 'config.model.shape'");
         Files.writeString(manifest, text.replace("\"imageSize\" : 224", "\"imageSize\" : -224"));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("model.imageSize must be >= 1, got -224");

@@ -72,10 +72,10 @@ class CheckpointStoreTest {
         "control characters in a file name (found by fuzzing)|\"optimizerFile\" : \"epoch-001.optim.safetensors\"|\"optimizerFile\" : \"epoc\\n, \\t) i h-001.optim\\u001b[2J\"|field 'optimizerFile' is 'epoc\\n, \\t) i h-001.optim\\u001b[2J', expected the name of a file next to the manifest",
         "weights outside the directory|\"parametersFile\" : \"epoch-001.safetensors\"|\"parametersFile\" : \"../../etc/passwd\"|field 'parametersFile' is '../../etc/passwd', expected the name of a file next to the manifest",
         "negative epoch|\"epoch\" : 1,|\"epoch\" : -4,|field 'position' TrainingPosition[epoch=-4",
-        "config value null|\"variant\" : \"vgg11\"|\"variant\" : null|(format version 4): model.variant is missing or null",
+        "config value null|\"variant\" : \"vgg11\"|\"variant\" : null|(format version 5): model.variant is missing or null",
         "history entry null|\"history\" : [ {|\"history\" : [ null, {|field 'history[0]' is null",
         "duplicate field|\"backend\" : \"reference\",|\"backend\" : \"reference\", \"backend\" : \"other\",|Duplicate field 'backend'",
-        "format version 0|\"formatVersion\" : 4|\"formatVersion\" : 0|formatVersion is 0, expected 1 to 4",
+        "format version 0|\"formatVersion\" : 5|\"formatVersion\" : 0|formatVersion is 0, expected 1 to 5",
         "trailing content|re:\\}\\s*$|} {|more content follows the manifest's JSON object (line",
     })
     void wrongTypesAndMissingFieldsNameTheField(String what, String from, String to, String message)
