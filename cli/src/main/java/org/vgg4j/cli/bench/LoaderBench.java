@@ -65,4 +65,34 @@ public final class LoaderBench {
             return images / ((System.nanoTime() - t0) / 1e9);
         }
     }
+
+    /**
+     * Images per second of CPU time of the thread that makes the batches: {@code batches} batches of epoch 0 made
+     * with {@link DataLoader#batch} on the calling thread (the work the loader's background thread does), timed by
+     * the thread's CPU clock, so other processes on a loaded machine barely change it.
+     *
+     * @param data         the training split
+     * @param size         side of the resized images
+     * @param batchSize    samples per batch
+     * @param batches      timed batches after one untimed, at least 1
+     * @param augmentation the augmentation of every image
+     * @return images per CPU-second
+     */
+    public static double imagesPerCpuSecond(ImageDataset data, int size, int batchSize, int batches,
+            Augmentation augmentation) {
+        DataLoader loader = DataLoader.builder(data).batchSize(batchSize).imageSize(size).seed(0)
+                .augmentation(augmentation).build();
+        if (batches < 1 || loader.batchesPerEpoch() < batches + 1) {
+            throw new IllegalArgumentException("need 1 to " + (loader.batchesPerEpoch() - 1) + " batches, got "
+                    + batches);
+        }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        loader.batch(0, 0);
+        long images = 0;
+        long t0 = threads.getCurrentThreadCpuTime();
+        for (int k = 1; k <= batches; k++) {
+            images += loader.batch(0, k).size();
+        }
+        return images / ((threads.getCurrentThreadCpuTime() - t0) / 1e9);
+    }
 }
