@@ -360,7 +360,8 @@ public final class TrainCommand implements Callable<Integer> {
         boolean crop = List.of(canonical.split(",")).contains(DataConfig.AUGMENT_CROP);
         if (!crop && given("--crop-padding")) {
             throw new UsageException("--crop-padding is for --augment crop (or crop,flip), but --augment is '"
-                    + canonical + "'");
+                    + canonical + "'" + (resume != null && !given("--augment")
+                            ? " (with --resume, give the checkpoint's --augment too)" : ""));
         }
         if (crop) {
             OptionChecks.inRange("--crop-padding", cropPadding, 0, imageSize);

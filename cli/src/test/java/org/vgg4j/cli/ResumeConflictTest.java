@@ -56,6 +56,10 @@ class ResumeConflictTest {
         assertThat(crop.exit()).as(crop.err()).isEqualTo(2);
         assertThat(crop.errLines()).singleElement().asString()
                 .contains("conflicts with an option given: --augment (checkpoint: none, given: crop,flip)");
+        CliRun padding = resume(run, "--crop-padding", "2");
+        assertThat(padding.exit()).isEqualTo(2);
+        assertThat(padding.errLines()).singleElement().asString().contains("--crop-padding is for --augment crop")
+                .contains("with --resume, give the checkpoint's --augment too");
         CliRun same = resume(run, "--augment", "none", "--epochs", "2");
         assertThat(same.out()).contains("resuming from");
         assertThat(same.err()).doesNotContain("conflict");
