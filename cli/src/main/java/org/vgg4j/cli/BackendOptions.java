@@ -2,27 +2,31 @@ package org.vgg4j.cli;
 
 import org.vgg4j.core.Device;
 import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.spi.BackendChoice;
 import org.vgg4j.core.spi.Backends;
+import org.vgg4j.core.spi.Task;
 import picocli.CommandLine.Option;
 
 /**
  * The options that choose the engine and device; {@code auto} defers to {@code -Dvgg4j.backend}, then
- * {@code $VGG4J_BACKEND}, then the best available backend.
+ * {@code $VGG4J_BACKEND}, then the available backend ranked fastest for the task (training or inference).
  */
 public final class BackendOptions {
-    @Option(names = "--backend", defaultValue = "auto", description = "pytorch, tensorflow, onnx or auto (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", defaultValue = "auto", description = "pytorch, tensorflow, onnx or auto (the fastest available for the task: on a CPU tensorflow to train, onnx for inference) (default: ${DEFAULT-VALUE})")
     String backend;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
     String device;
 
     /**
-     * The chosen backend.
+     * The chosen backend for a task, and why: {@code --backend}, else {@code -Dvgg4j.backend}, else
+     * {@code $VGG4J_BACKEND}, else the available backend that ranks first for the task on {@code --device}.
      *
-     * @return the backend named by {@code --backend}, from those ServiceLoader finds
+     * @param task training or inference
+     * @return the backend named by {@code --backend} or picked by {@link Backends#choose}, with the reason
      */
-    public Backend backend() {
-        return Backends.discover().select(backend);
+    public BackendChoice choose(Task task) {
+        return Backends.discover().choose(backend, task, device());
     }
 
     /**

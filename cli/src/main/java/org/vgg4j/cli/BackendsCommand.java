@@ -6,7 +6,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.BackendStatus;
+import org.vgg4j.core.Device;
+import org.vgg4j.core.spi.BackendChoice;
+import org.vgg4j.core.spi.BackendUnavailableException;
 import org.vgg4j.core.spi.Backends;
+import org.vgg4j.core.spi.Task;
+import org.vgg4j.core.spi.UnknownBackendException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,9 +51,18 @@ public final class BackendsCommand implements Callable<Integer> {
             return 1;
         }
         out.println();
-        String chosen = backends.select().name();
-        out.println("--backend auto picks: " + chosen + " (override with --backend, -D" + Backends.PROPERTY + " or $"
-                + Backends.ENV + ")");
+        for (Task task : Task.values()) {
+            try {
+                BackendChoice choice = backends.choose(null, task, Device.cpu());
+                out.printf(Locale.ROOT, "--backend auto for %s on cpu picks: %s (%s)%n", task.word(),
+                        choice.backend().name(), choice.reason());
+            } catch (UnknownBackendException e) {
+                throw e; // a misspelt -Dvgg4j.backend or $VGG4J_BACKEND is the user's error: exit non-zero
+            } catch (BackendUnavailableException e) {
+                out.printf(Locale.ROOT, "--backend auto for %s on cpu: none (%s)%n", task.word(), e.getMessage());
+            }
+        }
+        out.println("override with --backend, -D" + Backends.PROPERTY + " or $" + Backends.ENV);
         return 0;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vgg4j.core.config.DataConfig;
 import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.spi.Task;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.train.BatchSource;
 import org.vgg4j.core.train.Evaluation;
@@ -72,7 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 ? TrainedModel.fromStateDict(source.stateDict, modelOptions.config())
                 : TrainedModel.load(checkpoint);
         normalize.forChannels(model.config().inChannels()); // a wrong --mean/--std fails before any data is read
-        Backend backend = engine.backend();
+        Backend backend = engine.choose(Task.INFERENCE).backend();
         // The data set the model was trained on, unless --dataset says otherwise.
         boolean givenDataset = spec.commandLine().getParseResult().hasMatchedOption("--dataset");
         DataConfig trained = model.checkpoint().config().data();

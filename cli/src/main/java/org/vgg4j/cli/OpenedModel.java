@@ -7,6 +7,7 @@ import org.vgg4j.backend.onnx.OnnxBackend;
 import org.vgg4j.backend.onnx.OnnxModelFile;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Backends;
+import org.vgg4j.core.spi.Task;
 import org.vgg4j.core.spi.Session;
 
 /**
@@ -42,7 +43,7 @@ record OpenedModel(Session session, List<String> classNames, String backend, Pat
                 return new OpenedModel(session, session.classNames(), "onnx", path);
             }
             OnnxModelFile file = OnnxModelFile.load(path);
-            Backend backend = engine.backend();
+            Backend backend = engine.choose(Task.INFERENCE).backend();
             return new OpenedModel(backend.open(file.network(), file.parameters(), engine.device()),
                     file.info().classNames(), backend.name(), path);
         }
@@ -52,7 +53,7 @@ record OpenedModel(Session session, List<String> classNames, String backend, Pat
     /** Opens {@code model} (a checkpoint or a bare state dict) on the chosen backend. */
     static OpenedModel open(TrainedModel model, BackendOptions engine) {
         Path path = model.source();
-        Backend backend = engine.backend();
+        Backend backend = engine.choose(Task.INFERENCE).backend();
         return new OpenedModel(backend.open(model.network(), model.parameters(), engine.device()), model.classNames(),
                 backend.name(), path);
     }

@@ -49,7 +49,7 @@ public final class PredictCommand implements Callable<Integer> {
     static final class ModelSource {
         @Option(names = "--checkpoint", required = true, description = "checkpoint .json, weights file or run directory")
         Path checkpoint;
-        @Option(names = "--onnx", required = true, description = "an ONNX model exported by vgg4j (runs on ONNX Runtime)")
+        @Option(names = "--onnx", required = true, description = "an ONNX model exported by vgg4j or by torch.onnx from a torchvision VGG (runs on ONNX Runtime)")
         Path onnx;
         @Option(names = "--state-dict", required = true, paramLabel = "FILE.safetensors", description = "a bare "
                 + "state_dict (e.g. torch's, saved by safetensors.torch.save_file) for the network the model options "

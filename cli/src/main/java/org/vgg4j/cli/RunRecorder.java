@@ -11,13 +11,15 @@ import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.run.RunDirectory;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
+import org.vgg4j.core.train.EarlyStopping;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.TrainingListener;
 import org.vgg4j.core.train.TrainingPosition;
 
 /**
  * Records a run in its directory: a checkpoint after each epoch ({@code checkpoints/epoch-NNN.*}) and when stopped
- * ({@code checkpoints/stopped-eNNN-bNNNNN.*}), and {@code metrics.csv} rewritten after each epoch.
+ * ({@code checkpoints/stopped-eNNN-bNNNNN.*}), with early stopping a copy of the best epoch's ({@code
+ * checkpoints/best.*}), and {@code metrics.csv} rewritten after each epoch.
  */
 final class RunRecorder implements TrainingListener {
     private final Path runDir;
@@ -47,6 +49,12 @@ final class RunRecorder implements TrainingListener {
         history.add(metrics);
         lastCheckpoint = save(CheckpointStore.epochName(metrics.epoch()), next);
         MetricsCsv.write(runDir.resolve(RunDirectory.METRICS), history);
+    }
+
+    /** Keeps the best epoch's model beside the epochs' checkpoints: {@code checkpoints/best.*}, written atomically. */
+    @Override
+    public void newBest(EpochMetrics metrics, TrainingPosition next, EarlyStopping state) {
+        save(CheckpointStore.BEST, next);
     }
 
     @Override

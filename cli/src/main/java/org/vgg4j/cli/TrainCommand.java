@@ -17,20 +17,27 @@ import org.vgg4j.core.UnsupportedLayerException;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.config.ConfigDifference;
 import org.vgg4j.core.config.DataConfig;
+import org.vgg4j.core.config.EarlyStoppingConfig;
+import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.config.OptimizerConfig;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.config.TrainingConfig;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Initializer;
+import org.vgg4j.core.param.ParameterMismatchException;
 import org.vgg4j.core.param.Parameters;
+import org.vgg4j.core.param.WeightTransfer;
 import org.vgg4j.core.run.RunDirectory;
 import org.vgg4j.core.spi.Backend;
+import org.vgg4j.core.spi.BackendChoice;
+import org.vgg4j.core.spi.Task;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
 import org.vgg4j.core.train.BatchSource;
 import org.vgg4j.core.train.Checkpoint;
 import org.vgg4j.core.train.CheckpointStore;
+import org.vgg4j.core.train.EarlyStopping;
 import org.vgg4j.core.train.EpochMetrics;
 import org.vgg4j.core.train.Fit;
 import org.vgg4j.core.train.FitConfig;
@@ -100,7 +107,17 @@ public final class TrainCommand implements Callable<Integer> {
             Map.entry("training.batchSize", "--batch-size"),
             Map.entry("training.epochs", "--epochs"),
             Map.entry("training.seed", "--seed"),
-            Map.entry("training.init", "--init"));
+            Map.entry("training.init", "--init"),
+            Map.entry("training.earlyStopping.patience", "--early-stop-patience"),
+            Map.entry("training.earlyStopping.metric", "--early-stop-metric"),
+            Map.entry("training.earlyStopping.minDelta", "--early-stop-min-delta"),
+            Map.entry("training.initFrom", "--init-from"),
+            Map.entry("training.initFromSha256", "--init-from"),
+            Map.entry("training.freeze", "--freeze"));
+
+    /** Options a resume may change (the others must match the checkpoint): the length of the run and when to stop. */
+    static final List<String> RESUME_MAY_CHANGE = List.of("--epochs", "--early-stop-patience", "--early-stop-metric",
+            "--early-stop-min-delta");
 
     @Mixin
     ModelOptions model;
@@ -137,10 +154,20 @@ public final class TrainCommand implements Callable<Integer> {
     Path output;
     @Option(names = "--resume", description = "continue a run from a checkpoint: its .json, its weights file, or the run directory (newest checkpoint)")
     Path resume;
+    @Option(names = "--init-from", description = "start a new run (step 0, fresh optimizer state) from the weights of a checkpoint (run directory, .json or .safetensors) or of a bare state_dict .safetensors: every tensor of the same name and shape is loaded; with --classes the head is replaced (initialised by --init and --seed)")
+    Path initFrom;
+    @Option(names = "--freeze", description = "comma-separated module prefixes of the state_dict names (e.g. features or features,classifier.0) whose parameters get no gradient and no update; batch norm's running statistics still update in train mode, as in PyTorch")
+    String freeze;
     @Option(names = "--plateau-steps", defaultValue = "300", description = "warn if the loss is still ln(classes) after this many steps, 0 to 1000000000; 0 turns it off (default: ${DEFAULT-VALUE})")
     int plateauSteps;
     @Option(names = "--stop-on-plateau", description = "stop (after saving a checkpoint) instead of only warning")
     boolean stopOnPlateau;
+    @Option(names = "--early-stop-patience", defaultValue = "0", description = "stop when the test (or --val-split) metric has not improved for N epochs in a row, keeping the best epoch's checkpoint as checkpoints/best.*; 0 to 100000, 0 turns it off (default: ${DEFAULT-VALUE})")
+    int earlyStopPatience;
+    @Option(names = "--early-stop-metric", defaultValue = "val-accuracy", description = "what early stopping watches: val-accuracy (higher is better) or val-loss (lower is better) (default: ${DEFAULT-VALUE})")
+    String earlyStopMetric;
+    @Option(names = "--early-stop-min-delta", defaultValue = "0", description = "least change of the metric that counts as an improvement, 0 to 1 (default: ${DEFAULT-VALUE})")
+    double earlyStopMinDelta;
     @Option(names = "--progress", defaultValue = "auto", description = "bar, lines or auto (bar on a terminal) (default: ${DEFAULT-VALUE})")
     String progress;
 
@@ -156,26 +183,47 @@ public final class TrainCommand implements Callable<Integer> {
         boolean bar = useBar();
         OptionChecks.inRange("--plateau-steps", plateauSteps, 0, 1_000_000_000);
         RunConfig given = givenConfig();
-        // 2. A resume: its manifest (not yet its tensors) and the options against it.
+        if (resume != null && initFrom != null) {
+            throw new UsageException("--init-from starts a new run from another run's weights and --resume continues "
+                    + "a run: give one of them, not both");
+        }
+        // 2. A resume: its manifest (not yet its tensors) and the options against it; or the source of --init-from
+        // (a checkpoint's manifest, a state dict's checksum), whose model the options not given default to.
         Path manifest = null;
         RunConfig config = given;
+        InitFromSource source = null;
         if (resume != null) {
             manifest = CheckpointStore.resolveManifest(resume);
             config = reconcile(CheckpointStore.readManifest(manifest).config(), given, manifest);
+        } else if (initFrom != null) {
+            source = InitFromSource.locate(initFrom);
+            config = fineTuning(given, source);
         }
-        // 3. The model against the data set and the heap.
-        Network network = ModelOptions.buildable(Vgg.build(vgg(config, manifest)));
+        checkEarlyStopping(config);
+        // 3. The model against the data set and the heap; the frozen modules against the model.
+        Network network = frozen(ModelOptions.buildable(Vgg.build(vgg(config, manifest))), config);
         DatasetSpec dataset = config.data().fromFolder() ? null : DataOptions.spec(config.data().dataset());
-        checkModelFitsData(config, dataset);
+        checkModelFitsData(config, dataset, source != null && !given("--classes")
+                ? " (the model of --init-from has " + config.model().classes() + " classes: give --classes N to "
+                        + "replace its head)" : "");
+        if (!network.frozen().isEmpty()) {
+            out.printf(Locale.ROOT, "frozen (--freeze %s): %d tensors, %,d parameters; %d tensors, %,d parameters "
+                    + "train%n", String.join(",", config.training().freeze()), network.frozen().size(),
+                    network.parameterCount() - network.trainedParameterCount(), network.trainableSpecs().size(),
+                    network.trainedParameterCount());
+        }
         checkHeap(network, config.optimizer());
         Device device = engine.device();
         // 4. The run directory: writable, room for two checkpoints, locked for this run (before the backend loads
         // its engine, so that a second run into a busy directory fails at once), leftovers removed.
         long perCheckpoint = CheckpointStore.estimatedBytes(network.parameterCount(),
                 config.optimizer().stateTensorsPerParameter());
-        Path runPath = runDirectory(manifest);
-        try (RunDirectory run = RunDirectory.prepare(runPath, 2 * perCheckpoint, String.format(Locale.ROOT,
-                "2 checkpoints of %s (%.1f MB each)", network.name(), perCheckpoint / 1e6),
+        Path runPath = runDirectory(manifest, config);
+        // With early stopping, the best epoch's copy (checkpoints/best.*) may be written after an epoch's checkpoint.
+        int checkpointsNeeded = config.training().earlyStopping().enabled() ? 3 : 2;
+        try (RunDirectory run = RunDirectory.prepare(runPath, checkpointsNeeded * perCheckpoint, String.format(
+                Locale.ROOT, "%d checkpoints of %s (%.1f MB each)", checkpointsNeeded, network.name(),
+                perCheckpoint / 1e6),
                 main.context.freeSpace())) {
             if (!run.removedLeftovers().isEmpty()) {
                 out.println("removed " + run.removedLeftovers().size() + " leftover file(s) of an interrupted run from "
@@ -205,23 +253,37 @@ public final class TrainCommand implements Callable<Integer> {
                         + totalEpochs + ")");
                 return ExitCodes.OK;
             }
+            EarlyStopping stopping = EarlyStopping.replay(config.training().earlyStopping(),
+                    checkpoint == null ? List.of() : checkpoint.history());
+            if (stopping.shouldStop() && start.atEpochStart()) {
+                out.println("nothing to do: early stopping ended this run after epoch " + start.epoch() + ": "
+                        + stopping.reason() + "; best checkpoint " + BestCheckpoint.path(run.path())
+                        + " (to train on, give a larger --early-stop-patience)");
+                return ExitCodes.OK;
+            }
             // 5. The backend.
-            Backend backend = engine.backend();
+            BackendChoice choice = engine.choose(Task.TRAINING);
+            Backend backend = choice.backend();
+            out.println("backend " + backend.name() + ": " + choice.reason());
             if (!backend.capabilities().training()) {
                 throw new UnsupportedOperationException("backend '" + backend.name() + "' cannot train: "
                         + backend.capabilities().limitations() + ". Use --backend pytorch or --backend tensorflow.");
             }
-            return train(out, run, network, config, dataset, backend, device, checkpoint, start, bar);
+            return train(out, run, network, config, dataset, backend, device, checkpoint, source, start, bar);
         }
     }
 
     private int train(PrintWriter out, RunDirectory run, Network network, RunConfig config, DatasetSpec dataset,
-            Backend backend, Device device, Checkpoint checkpoint, TrainingPosition start, boolean bar) {
+            Backend backend, Device device, Checkpoint checkpoint, InitFromSource source, TrainingPosition start,
+            boolean bar) {
         long runSeed = config.training().seed();
         int batch = config.training().batchSize();
         int totalEpochs = config.training().epochs();
         Parameters params = checkpoint != null ? checkpoint.parameters()
                 : Parameters.initialize(network, config.training().initializer(), runSeed);
+        if (source != null) {
+            params = startingWeights(out, network, params, source, config);
+        }
         List<EpochMetrics> previous = checkpoint == null ? List.of() : checkpoint.history();
         // 6. The device: opening the session is the real test, still before any data is read.
         try (Session session = open(backend, network, params, device)) {
@@ -268,15 +330,23 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 RunRecorder recorder = new RunRecorder(run.path(), config, backend.name(), session::parameters,
                         trainer::optimizerState, previous, out);
+                if (config.training().earlyStopping().enabled()) {
+                    BestCheckpoint.restore(run.path(), config, EarlyStopping.replay(config.training().earlyStopping(),
+                            previous), out);
+                }
                 List<TrainingListener> listeners = List.of(new ProgressListener(out, totalEpochs, bar), recorder,
                         new TrainingPlot(run.path().resolve(RunDirectory.PLOT), previous));
-                Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau), listeners);
+                Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau,
+                        config.training().earlyStopping()), listeners);
                 FitResult result = stoppable(fit, () -> fit.run(session, trainer, train, test, start, previous));
                 if (!result.history().isEmpty()) {
                     EpochMetrics last = result.history().get(result.history().size() - 1);
                     out.printf(Locale.ROOT, "test accuracy %.3f after %d epochs; checkpoint %s; metrics %s; plot %s%n",
                             last.testAccuracy(), last.epoch(), recorder.lastCheckpoint(),
                             run.path().resolve(RunDirectory.METRICS), run.path().resolve(RunDirectory.PLOT));
+                }
+                if (config.training().earlyStopping().enabled() && result.finished()) {
+                    out.println(BestCheckpoint.summary(result, totalEpochs, run.path()));
                 }
                 return result.finished() ? ExitCodes.OK : ExitCodes.INTERRUPTED;
             }
@@ -342,8 +412,14 @@ public final class TrainCommand implements Callable<Integer> {
                 OptionChecks.aboveAtMost("--lr", lr, 0, MAX_LR),
                 OptionChecks.atLeastBelow("--momentum", momentum, 0, 1),
                 OptionChecks.within("--weight-decay", weightDecay, 0, 1));
+        EarlyStoppingConfig stopping = new EarlyStoppingConfig(
+                OptionChecks.inRange("--early-stop-patience", earlyStopPatience, 0, MAX_EPOCHS),
+                OptionChecks.oneOf("--early-stop-metric", earlyStopMetric, EarlyStoppingConfig.VAL_ACCURACY,
+                        EarlyStoppingConfig.VAL_LOSS),
+                OptionChecks.within("--early-stop-min-delta", earlyStopMinDelta, 0, 1));
         TrainingConfig training = new TrainingConfig(OptionChecks.inRange("--batch-size", batchSize, 1, MAX_BATCH),
-                OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId);
+                OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId, stopping, null, null,
+                freezePrefixes());
         org.vgg4j.core.config.ModelConfig modelConfig = model.modelConfig();
         return new RunConfig(modelConfig, withAugmentation(dataConfig, modelConfig.imageSize()), opt, training);
     }
@@ -378,7 +454,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> conflicts = new LinkedHashMap<>();
         for (ConfigDifference d : stored.differences(given)) {
             String option = OPTION_OF_FIELD.get(d.path());
-            if (option != null && !option.equals("--epochs") && given(option)) {
+            if (option != null && !RESUME_MAY_CHANGE.contains(option) && given(option)) {
                 conflicts.putIfAbsent(option, option + " (checkpoint: " + shown(d.value()) + ", given: "
                         + shown(d.other()) + ")");
             }
@@ -389,7 +465,26 @@ public final class TrainCommand implements Callable<Integer> {
                     + ". A resumed run keeps its checkpoint's configuration: leave "
                     + (conflicts.size() == 1 ? "it" : "them") + " out, or start a new run");
         }
-        return given("--epochs") ? stored.withEpochs(given.training().epochs()) : stored;
+        RunConfig out = given("--epochs") ? stored.withEpochs(given.training().epochs()) : stored;
+        EarlyStoppingConfig had = stored.training().earlyStopping();
+        EarlyStoppingConfig asked = given.training().earlyStopping();
+        return out.withEarlyStopping(new EarlyStoppingConfig(
+                given("--early-stop-patience") ? asked.patience() : had.patience(),
+                given("--early-stop-metric") ? asked.metric() : had.metric(),
+                given("--early-stop-min-delta") ? asked.minDelta() : had.minDelta()));
+    }
+
+    /** The settings of early stopping without early stopping on are a mistake: say so before anything runs. */
+    private void checkEarlyStopping(RunConfig config) {
+        if (config.training().earlyStopping().enabled()) {
+            return;
+        }
+        for (String option : List.of("--early-stop-metric", "--early-stop-min-delta")) {
+            if (given(option)) {
+                throw new UsageException(option + " needs --early-stop-patience N (N >= 1): early stopping is off"
+                        + (resume != null ? " in this run" : ""));
+            }
+        }
     }
 
     private boolean given(String option) {
@@ -410,12 +505,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void checkModelFitsData(RunConfig config, DatasetSpec dataset) {
+    private static void checkModelFitsData(RunConfig config, DatasetSpec dataset, String classesHint) {
         if (dataset == null) {
             int classes = config.data().classNames().size();
             if (config.model().classes() != classes) {
                 throw new UsageException("--classes " + config.model().classes() + " does not match --data-dir "
-                        + config.data().folder() + ", which has " + classes + " class folders");
+                        + config.data().folder() + ", which has " + classes + " class folders" + classesHint);
             }
             if (config.model().inChannels() != 1 && config.model().inChannels() != 3) {
                 throw new UsageException("--in-channels " + config.model().inChannels() + " does not fit --dataset "
@@ -426,7 +521,7 @@ public final class TrainCommand implements Callable<Integer> {
         int classes = dataset.classNames().size();
         if (config.model().classes() != classes) {
             throw new UsageException("--classes " + config.model().classes() + " does not match --dataset "
-                    + dataset.name() + ", which has " + classes + " classes");
+                    + dataset.name() + ", which has " + classes + " classes" + classesHint);
         }
         // The IDX data sets (Fashion-MNIST, MNIST) are greyscale.
         if (config.model().inChannels() != 1) {
@@ -448,6 +543,109 @@ public final class TrainCommand implements Callable<Integer> {
                     + "more (VGG4J_JAVA_OPTS=-Xmx%dg) or use a larger --ratio or a smaller --image-size",
                     network.name(), need / 1e9, max / 1e9, (long) Math.ceil(need * 1.5 / 1e9)));
         }
+    }
+
+    /** {@code --freeze} as a list of module prefixes (empty without it), each checked to be non-empty and given once. */
+    private List<String> freezePrefixes() {
+        if (freeze == null) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : freeze.split(",", -1)) {
+            String prefix = part.strip();
+            if (prefix.isEmpty()) {
+                throw new UsageException("--freeze must be a comma-separated list of module prefixes such as features "
+                        + "or features,classifier.0, got '" + freeze + "'");
+            }
+            if (out.contains(prefix)) {
+                throw new UsageException("--freeze names '" + prefix + "' twice: '" + freeze + "'");
+            }
+            out.add(prefix);
+        }
+        return out;
+    }
+
+    /**
+     * {@code network} with the modules of the run's {@code training.freeze} frozen.
+     *
+     * @throws UsageException naming a prefix that matches no parameter, or if nothing would be left to train
+     */
+    private static Network frozen(Network network, RunConfig config) {
+        List<String> prefixes = config.training().freeze();
+        if (prefixes.isEmpty()) {
+            return network;
+        }
+        Network out;
+        try {
+            out = network.withFrozen(prefixes);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--freeze: " + e.getMessage());
+        }
+        if (out.trainableSpecs().isEmpty()) {
+            throw new UsageException("--freeze " + String.join(",", prefixes) + " freezes every parameter of model "
+                    + network.name() + ": nothing would train");
+        }
+        return out;
+    }
+
+    /**
+     * The configuration of a run started from {@code source}: the model options not given on the command line are
+     * the checkpoint's (for a bare state dict, the options describe its network), and the source and its checksum are
+     * recorded.
+     *
+     * @throws UsageException if the checkpoint's model with the options given is not a model vgg4j can build
+     */
+    private RunConfig fineTuning(RunConfig given, InitFromSource source) {
+        ModelConfig model = given.model();
+        if (source.isCheckpoint()) {
+            ModelConfig s = source.config().model();
+            ModelConfig g = given.model();
+            boolean m = given("--model");
+            model = new ModelConfig(m ? g.family() : s.family(), m ? g.variant() : s.variant(),
+                    given("--ratio") ? g.ratio() : s.ratio(), given("--in-channels") ? g.inChannels() : s.inChannels(),
+                    given("--image-size") ? g.imageSize() : s.imageSize(), given("--classes") ? g.classes() : s.classes(),
+                    given("--hidden") ? g.hiddenUnits() : s.hiddenUnits(), given("--dropout") ? g.dropout() : s.dropout(),
+                    m ? g.batchNorm() : s.batchNorm(), given("--layout") ? g.layout() : s.layout());
+            try {
+                VggConfig.from(model);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("the model of --init-from " + source.manifest() + " with the model options "
+                        + "given is not one vgg4j can build: " + e.getMessage());
+            }
+        }
+        return new RunConfig(model, given.data(), given.optimizer(), given.training().withFineTuning(
+                source.weights().toString(), source.sha256(), given.training().freeze()));
+    }
+
+    /**
+     * The starting weights of a run from {@code --init-from}: the source's tensors where name and shape match, fresh
+     * ones (drawn by the run's {@code --init} and {@code --seed}) for the replaced head ({@code --classes} given) and
+     * whatever the source lacks; prints what came from where.
+     *
+     * @throws Vgg4jException naming the source and every misshaped tensor outside the head (exit 1)
+     */
+    private Parameters startingWeights(PrintWriter out, Network network, Parameters initial, InitFromSource source,
+            RunConfig config) {
+        java.util.Set<String> replaced = given("--classes")
+                ? java.util.Set.copyOf(WeightTransfer.headNames(network)) : java.util.Set.of();
+        WeightTransfer t;
+        try {
+            t = WeightTransfer.combine(network, initial, source.tensors(), replaced);
+        } catch (ParameterMismatchException e) {
+            throw new Vgg4jException("--init-from " + source.describe() + " does not fit model " + network.name()
+                    + ": " + e.getMessage(), e);
+        }
+        out.printf(Locale.ROOT, "init from %s: loaded %d of %d tensors; freshly initialised %d (%s init, seed %d)%s%s%n",
+                source.describe(), t.loaded().size(), network.parameterSpecs().size(), t.fresh().size(),
+                config.training().init(), config.training().seed(), t.fresh().isEmpty() ? "" : ": " + names(t.fresh()),
+                t.unused().isEmpty() ? "" : "; not used from the source: " + names(t.unused()));
+        return t.parameters();
+    }
+
+    /** At most eight names, comma-separated, then how many in all. */
+    private static String names(List<String> names) {
+        return names.size() <= 8 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 8)) + ", ... (" + names.size() + " in all)";
     }
 
     /** A resumed folder run must find the classes its checkpoint was trained on. */
@@ -482,7 +680,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Where the run writes: --output, else the resumed checkpoint's run directory, else a new one under runs/. */
-    private Path runDirectory(Path manifest) {
+    private Path runDirectory(Path manifest, RunConfig config) {
         if (output != null) {
             return output;
         }
@@ -491,7 +689,8 @@ public final class TrainCommand implements Callable<Integer> {
             return manifestDir.getFileName().toString().equals(RunDirectory.CHECKPOINTS) ? manifestDir.getParent()
                     : manifestDir;
         }
-        return Path.of("runs", model.config().modelName() + "-r" + model.ratio + "-"
+        // the run's model, which with --init-from may be the source checkpoint's rather than the options'
+        return Path.of("runs", VggConfig.from(config.model()).modelName() + "-r" + config.model().ratio() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 

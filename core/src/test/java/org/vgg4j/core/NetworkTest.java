@@ -33,6 +33,40 @@ class NetworkTest {
     }
 
     @Test
+    void freezingByModulePrefixLeavesFrozenParametersOutOfTheTrainableOnes() {
+        Network net = TestData.tinyVgg(0.5);
+        Network frozen = net.withFrozen(List.of("fc.1", "vgg_block_1"));
+        // state_dict order whatever the order of the prefixes; "fc.1" does not match "fc.10..." names
+        assertThat(frozen.frozen()).containsExactly("vgg_block_1.0.weight", "vgg_block_1.0.bias",
+                "vgg_block_1.2.weight", "vgg_block_1.2.bias", "fc.1.weight", "fc.1.bias");
+        assertThat(frozen.trainableSpecs()).extracting(p -> p.name()).containsExactly("vgg_block_2.0.weight",
+                "vgg_block_2.0.bias", "fc.4.weight", "fc.4.bias");
+        assertThat(frozen.parameterSpecs()).isEqualTo(net.parameterSpecs());
+        assertThat(frozen.parameterCount()).isEqualTo(net.parameterCount());
+        assertThat(frozen.trainedParameterCount()).isEqualTo(8 * 4 * 9 + 8 + 10 * 16 + 10);
+        assertThat(frozen.isFrozen("fc.1.bias")).isTrue();
+        assertThat(frozen.isFrozen("fc.4.bias")).isFalse();
+        assertThat(frozen.withFrozen(List.of())).isEqualTo(net);
+        assertThat(net.withFrozen(List.of("fc.4.weight")).frozen()).containsExactly("fc.4.weight");
+    }
+
+    @Test
+    void aPrefixThatMatchesNothingIsAnErrorNamingItAndTheModules() {
+        Network net = TestData.tinyVgg(0.5);
+        assertThatThrownBy(() -> net.withFrozen(List.of("fc.1", "features")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'features' matches no trainable parameter of network 'tiny-vgg' (its modules "
+                        + "with parameters: vgg_block_1, vgg_block_2, fc)");
+        assertThatThrownBy(() -> net.withFrozen(List.of("vgg_block"))).hasMessageStartingWith("'vgg_block' matches no");
+        assertThatThrownBy(() -> new Network(net.name(), net.root(), net.sampleShape(), List.of("fc.9.weight")))
+                .hasMessage("cannot freeze 'fc.9.weight': network 'tiny-vgg' has no trainable parameter of that name");
+        // buffers are never frozen: they are not trained to begin with
+        Network bn = TestData.batchNormNetwork();
+        assertThatThrownBy(() -> bn.withFrozen(List.of("features.1.running_mean")))
+                .hasMessageStartingWith("'features.1.running_mean' matches no trainable parameter");
+    }
+
+    @Test
     void layersThatDoNotFitAreRejectedWhenTheNetworkIsBuilt() {
         Sequential root = new Sequential(List.of(
                 new Sequential.Child("features", Sequential.of(Conv2d.same3x3(1, 4), new Relu(), new MaxPool2d(2, 2))),

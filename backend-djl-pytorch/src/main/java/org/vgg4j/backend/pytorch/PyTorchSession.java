@@ -19,8 +19,8 @@ import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
 
 /**
- * A network compiled to libtorch with its state held as arrays on one device (parameters as leaf arrays requiring
- * gradients, buffers without); every call scopes its temporaries in a sub-manager that is closed before it returns,
+ * A network compiled to libtorch with its state held as arrays on one device (trained parameters as leaf arrays
+ * requiring gradients; buffers and frozen parameters without, so autograd computes no gradient for them); every call scopes its temporaries in a sub-manager that is closed before it returns,
  * so native memory stays flat.
  */
 final class PyTorchSession implements Session {
@@ -43,7 +43,8 @@ final class PyTorchSession implements Session {
         this.program = CompiledNetwork.compile(network, !device.isGpu());
         this.specs = network.parameterSpecs();
         this.params = new NDArray[specs.size()];
-        this.trainable = IntStream.range(0, specs.size()).filter(i -> specs.get(i).trainable())
+        // frozen parameters are left out: no gradient is asked for, no optimizer state kept, no update made
+        this.trainable = IntStream.range(0, specs.size()).filter(i -> network.trains(specs.get(i)))
                 .toArray();
         this.manager = engine.newBaseManager(DeviceResolver.toDjl(device));
         try {
@@ -96,7 +97,7 @@ final class PyTorchSession implements Session {
         for (int i = 0; i < params.length; i++) {
             ParameterSpec spec = specs.get(i);
             NDArray fresh = NdArrays.toNd(manager, conformed.get(spec.name()));
-            if (spec.trainable()) {
+            if (network.trains(spec)) {
                 fresh.setRequiresGradient(true);
             }
             if (params[i] != null) {

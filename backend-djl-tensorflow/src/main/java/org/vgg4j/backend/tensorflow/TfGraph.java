@@ -36,6 +36,7 @@ final class TfGraph {
     private final Network network;
     private final List<Stage> stages;
     private final List<ParamLayout> layouts;
+    private final List<ParamLayout> trained;
     private final List<ParamLayout> buffers;
     private final List<String> counters;
 
@@ -44,6 +45,7 @@ final class TfGraph {
         this.network = network;
         this.stages = List.copyOf(stages);
         this.layouts = List.copyOf(layouts);
+        this.trained = layouts.stream().filter(l -> !network.isFrozen(l.name())).toList();
         this.buffers = List.copyOf(buffers);
         this.counters = List.copyOf(counters);
     }
@@ -185,9 +187,17 @@ final class TfGraph {
         return stages.size();
     }
 
-    /** The trainable parameters' layouts (what gradients and optimizer state hold), in the network's order. */
+    /** Every parameter's layout (frozen ones included: the session holds and loads them all), in the network's order. */
     List<ParamLayout> layouts() {
         return layouts;
+    }
+
+    /**
+     * The trained parameters' layouts (what gradients and optimizer state hold): {@link #layouts()} without the
+     * network's frozen parameters, in the network's order.
+     */
+    List<ParamLayout> trainedLayouts() {
+        return trained;
     }
 
     /** The float buffers (batch norm's running statistics), kept as engine arrays next to the parameters. */
@@ -376,19 +386,25 @@ final class TfGraph {
     Map<String, NDArray> backward(Kernels k, Map<String, NDArray> params, NDArray dLogits, Saved saved) {
         Map<String, NDArray> grads = new LinkedHashMap<>();
         NDArray dy = dLogits;
-        int firstWithParams = firstStageWithParameters();
+        // Stages before the first one with a trained parameter need no gradient: with frozen features the backward
+        // pass stops at the classifier.
+        int firstWithParams = firstStageWithTrainedParameters();
         for (int i = stages.size() - 1; i >= 0 && i >= firstWithParams; i--) {
             Stage s = stages.get(i);
             boolean needInput = i > firstWithParams;
             dy = backwardStage(k, params, s, i, dy, saved, grads, needInput);
         }
+        // frozen parameters have no gradient (a frozen stage after a trained one still passes its input's gradient on)
+        grads.keySet().removeIf(network::isFrozen);
         return grads;
     }
 
-    private int firstStageWithParameters() {
+    private int firstStageWithTrainedParameters() {
         for (int i = 0; i < stages.size(); i++) {
-            Stage.Kind kind = stages.get(i).kind();
-            if (kind == Stage.Kind.CONV || kind == Stage.Kind.LINEAR || kind == Stage.Kind.BATCH_NORM) {
+            Stage s = stages.get(i);
+            Stage.Kind kind = s.kind();
+            if ((kind == Stage.Kind.CONV || kind == Stage.Kind.LINEAR || kind == Stage.Kind.BATCH_NORM)
+                    && !(network.isFrozen(s.weight()) && network.isFrozen(s.bias()))) {
                 return i;
             }
         }

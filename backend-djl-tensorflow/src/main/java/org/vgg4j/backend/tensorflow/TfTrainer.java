@@ -27,7 +27,8 @@ import org.vgg4j.core.spi.Trainer;
  *
  * <p>Batch norm: every pass normalises with the batch statistics; only {@link #step} stores the running statistics
  * that pass computed and counts the batch in {@code num_batches_tracked} ({@link #gradients} leaves them, as the
- * reference backend does). Gradients and optimizer state cover the trainable tensors only.
+ * reference backend does). Gradients and optimizer state cover the trained tensors only: buffers and the network's
+ * frozen parameters have neither, and an update leaves them as they are.
  */
 final class TfTrainer implements Trainer {
     private final TfSession session;
@@ -37,7 +38,7 @@ final class TfTrainer implements Trainer {
 
     TfTrainer(TfSession session, TrainingSpec spec) {
         this.session = session;
-        this.optimizer = new TfOptimizer(spec.optimizer(), session.graph().layouts(), session.manager());
+        this.optimizer = new TfOptimizer(spec.optimizer(), session.graph().trainedLayouts(), session.manager());
         this.seed = spec.seed();
     }
 
@@ -83,7 +84,7 @@ final class TfTrainer implements Trainer {
         return session.inStep(k -> {
             Pass p = pass(k, images, labels);
             Map<String, Tensor> out = new LinkedHashMap<>();
-            for (ParamLayout layout : session.graph().layouts()) {
+            for (ParamLayout layout : session.graph().trainedLayouts()) {
                 out.put(layout.name(), layout.toCore(Kernels.floats(p.grads().get(layout.name()))));
             }
             return new GradientResult(mean(Kernels.doubles(p.losses())), Parameters.of(out));
@@ -97,7 +98,7 @@ final class TfTrainer implements Trainer {
         Parameters checked = gradients.conformToTrainable(session.network());
         session.inStep(k -> {
             Map<String, NDArray> grads = new LinkedHashMap<>();
-            for (ParamLayout layout : session.graph().layouts()) {
+            for (ParamLayout layout : session.graph().trainedLayouts()) {
                 grads.put(layout.name(), k.array(layout.toEngine(checked.get(layout.name())),
                         layout.engineShape().toLongArray()));
             }

@@ -3,6 +3,8 @@ package org.vgg4j.backend.onnx;
 import org.vgg4j.core.spi.Availability;
 import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.BackendProvider;
+import org.vgg4j.core.Device;
+import org.vgg4j.core.spi.Task;
 import org.vgg4j.core.spi.BackendUnavailableException;
 
 /**
@@ -25,6 +27,19 @@ public final class OnnxBackendProvider implements BackendProvider {
     @Override
     public int priority() {
         return PRIORITY;
+    }
+
+    /**
+     * Ranks for {@code --backend auto}: never for training (ONNX Runtime's Java API cannot train); on a CPU first for
+     * inference (2.6 ms per 32x32 batch of 128 against 7.8 on tensorflow and 14.5 on pytorch, 58.5 ms per 224x224
+     * batch of 64 against pytorch's 380, {@code vgg4j bench}); on a GPU last (onnxruntime_gpu is not measured here).
+     */
+    @Override
+    public int rank(Task task, Device.Kind device) {
+        if (task == Task.TRAINING) {
+            return -1;
+        }
+        return device == Device.Kind.GPU ? 10 : 100;
     }
 
     @Override

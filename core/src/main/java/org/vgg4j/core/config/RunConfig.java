@@ -63,6 +63,16 @@ public record RunConfig(ModelConfig model, DataConfig data, OptimizerConfig opti
     }
 
     /**
+     * The same run with other early-stopping settings (a resume may change them, as it may change the epochs).
+     *
+     * @param stopping the new settings, not null
+     * @return a copy differing only in {@code training.earlyStopping}
+     */
+    public RunConfig withEarlyStopping(EarlyStoppingConfig stopping) {
+        return new RunConfig(model, data, optimizer, training.withEarlyStopping(stopping));
+    }
+
+    /**
      * Every field in which {@code other} differs from this configuration, by dotted path ({@code model.imageSize}),
      * in path order.
      *

@@ -1,33 +1,88 @@
 package org.vgg4j.core.config;
 
+import java.util.HashSet;
+import java.util.List;
 import org.vgg4j.core.param.Initializer;
 
 /**
  * The training-loop part of a {@link RunConfig}: batch size, how many epochs in all, the seed of everything random,
- * and how the weights of a new run are drawn.
+ * how the weights of a new run are drawn, when to stop early, where a fine-tuning run took its starting weights from, and which modules it
+ * keeps frozen.
  *
- * @param batchSize images per step, >= 1
- * @param epochs    total epochs of the run (a resumed run continues up to this number), >= 1
- * @param seed      seed of initialisation, shuffling and dropout
- * @param init      {@link Initializer} id: {@code torchvision} or {@code pytorch}
+ * @param batchSize     images per step, >= 1
+ * @param epochs        total epochs of the run (a resumed run continues up to this number), >= 1
+ * @param seed          seed of initialisation, shuffling and dropout
+ * @param init          {@link Initializer} id: {@code torchvision} or {@code pytorch}; with {@code initFrom}, how the
+ *                      tensors the source does not provide (a replaced head) are drawn
+ * @param earlyStopping when to stop before the last epoch ({@link EarlyStoppingConfig#off()}: never)
+ * @param initFrom      the checkpoint or state dict ({@code .safetensors}) the run's weights were loaded from, as an
+ *                      absolute path, or null for a run from scratch; since checkpoint format 5, as are the fields
+ *                      below (older runs are from scratch with nothing frozen)
+ * @param initFromSha256 the SHA-256 of the weights file {@code initFrom} loaded, null exactly when {@code initFrom} is
+ * @param freeze        module prefixes of the {@code state_dict} names whose parameters are frozen ({@code features},
+ *                      {@code classifier.0}), in the order given; empty when everything trains
  */
-public record TrainingConfig(int batchSize, int epochs, long seed, String init) {
+public record TrainingConfig(int batchSize, int epochs, long seed, String init, EarlyStoppingConfig earlyStopping,
+        String initFrom, String initFromSha256, List<String> freeze) {
 
     /**
-     * Checks the fields.
+     * Checks the fields and copies {@code freeze}.
      *
-     * @param batchSize images per step, >= 1
-     * @param epochs    total epochs of the run, >= 1
-     * @param seed      seed of initialisation, shuffling and dropout; any value
-     * @param init      an {@link Initializer} id or enum name, not null
-     * @throws IllegalArgumentException naming the field, if {@code batchSize} or {@code epochs} is below 1, or
-     *                                  {@code init} is null or names no {@link Initializer}
+     * @param batchSize      images per step, >= 1
+     * @param epochs         total epochs of the run, >= 1
+     * @param seed           seed of initialisation, shuffling and dropout; any value
+     * @param init           an {@link Initializer} id or enum name, not null
+     * @param earlyStopping  when to stop early, not null
+     * @param initFrom       the weights' source, or null
+     * @param initFromSha256 64 lower-case hexadecimal digits with {@code initFrom}, null without
+     * @param freeze         module prefixes, not null, each non-empty, no duplicates
+     * @throws IllegalArgumentException naming the field, if {@code batchSize} or {@code epochs} is below 1,
+     *                                  {@code init} is null or names no {@link Initializer}, {@code initFromSha256}
+     *                                  is not a SHA-256 or is given without {@code initFrom} (or missing with it), or
+     *                                  {@code freeze} is null, holds an empty or blank prefix or one twice, or
+     *                                  {@code earlyStopping} is null
      */
     public TrainingConfig {
         Checks.positive("training.batchSize", batchSize);
         Checks.positive("training.epochs", epochs);
         Checks.present(init, "training.init");
         Initializer.byName(init);
+        Checks.present(earlyStopping, "training.earlyStopping");
+        if ((initFrom == null) != (initFromSha256 == null)) {
+            throw new IllegalArgumentException("training.initFromSha256 must be given exactly when training.initFrom "
+                    + "is, got " + (initFrom == null ? "a checksum without a source" : "a source without a checksum"));
+        }
+        if (initFrom != null && initFrom.isBlank()) {
+            throw new IllegalArgumentException("training.initFrom must not be empty");
+        }
+        if (initFromSha256 != null && !initFromSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("training.initFromSha256 must be 64 lower-case hexadecimal digits, got '"
+                    + initFromSha256 + "'");
+        }
+        Checks.present(freeze, "training.freeze");
+        HashSet<String> seen = new HashSet<>();
+        for (String prefix : freeze) {
+            if (prefix == null || prefix.isBlank() || !prefix.strip().equals(prefix)) {
+                throw new IllegalArgumentException("training.freeze holds an empty or padded module prefix: " + freeze);
+            }
+            if (!seen.add(prefix)) {
+                throw new IllegalArgumentException("training.freeze names '" + prefix + "' twice");
+            }
+        }
+        freeze = List.copyOf(freeze);
+    }
+
+    /**
+     * A run from scratch with nothing frozen.
+     *
+     * @param batchSize images per step, >= 1
+     * @param epochs    total epochs of the run, >= 1
+     * @param seed      seed of initialisation, shuffling and dropout; any value
+     * @param init      an {@link Initializer} id or enum name, not null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TrainingConfig(int batchSize, int epochs, long seed, String init) {
+        this(batchSize, epochs, seed, init, EarlyStoppingConfig.off(), null, null, List.of());
     }
 
     /**
@@ -47,7 +102,31 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init) 
      * @throws IllegalArgumentException if {@code n} is below 1
      */
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(batchSize, n, seed, init);
+        return new TrainingConfig(batchSize, n, seed, init, earlyStopping, initFrom, initFromSha256, freeze);
+    }
+
+    /**
+     * The same, fine-tuned: weights loaded from {@code source} (whose weights file has SHA-256 {@code sha256}) and the
+     * modules {@code prefixes} frozen.
+     *
+     * @param source   the weights' source as an absolute path, or null for none
+     * @param sha256   its weights file's SHA-256, null exactly when {@code source} is
+     * @param prefixes module prefixes to freeze, not null
+     * @return a copy differing only in {@code initFrom}, {@code initFromSha256} and {@code freeze}
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TrainingConfig withFineTuning(String source, String sha256, List<String> prefixes) {
+        return new TrainingConfig(batchSize, epochs, seed, init, earlyStopping, source, sha256, prefixes);
+    }
+
+    /**
+     * The same with other early-stopping settings.
+     *
+     * @param stopping the new settings, not null
+     * @return a copy differing only in {@code earlyStopping}
+     */
+    public TrainingConfig withEarlyStopping(EarlyStoppingConfig stopping) {
+        return new TrainingConfig(batchSize, epochs, seed, init, stopping, initFrom, initFromSha256, freeze);
     }
 
     /**

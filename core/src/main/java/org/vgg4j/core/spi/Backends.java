@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.vgg4j.core.Device;
 
 /**
  * Finds backends through {@link ServiceLoader} and picks one: the explicit name, else the system property
@@ -110,6 +111,51 @@ public final class Backends {
                     + ". " + describeAll());
         }
         return provider.create();
+    }
+
+    /**
+     * The backend for {@code task} on {@code device}: the explicit name, else the property, else the environment
+     * variable, as {@link #select(String)} resolves them; when none names one (or each says {@code auto}), the
+     * available backend that {@link BackendProvider#rank ranks} highest for the task and device kind (a GPU device
+     * ranks as {@code GPU}, {@code cpu} and {@code auto} as {@code CPU}), ties broken by priority then name. Engines
+     * are loaded in rank order only until one is available.
+     *
+     * @param explicitName a backend name, or null, blank or {@code auto}
+     * @param task         what the backend will do
+     * @param device       the device it will run on
+     * @return the created backend and why it was picked
+     * @throws UnknownBackendException     if a name is given and no backend has it
+     * @throws BackendUnavailableException if the named backend cannot run here, or no backend offers the task here
+     */
+    public BackendChoice choose(String explicitName, Task task, Device device) {
+        String requested = firstNonBlank(explicitName, properties.apply(PROPERTY), environment.apply(ENV));
+        if (requested != null) {
+            boolean explicit = !isBlank(explicitName) && !explicitName.trim().equalsIgnoreCase(AUTO);
+            Backend named = select(explicit ? explicitName : null); // null: errors then name the property or variable
+            String from = explicit ? "--backend" : !isBlank(properties.apply(PROPERTY)) ? "-D" + PROPERTY : "$" + ENV;
+            return new BackendChoice(named, "named by " + from);
+        }
+        Device.Kind kind = device.isGpu() ? Device.Kind.GPU
+                : Device.Kind.CPU;
+        List<BackendProvider> ranked = providers.stream().filter(p -> p.rank(task, kind) >= 0)
+                .sorted(Comparator.comparingInt((BackendProvider p) -> p.rank(task, kind)).reversed()
+                        .thenComparing(Comparator.comparingInt(BackendProvider::priority).reversed())
+                        .thenComparing(BackendProvider::name)).toList();
+        String ranking = ranked.stream().map(BackendProvider::name).collect(Collectors.joining(", "));
+        List<String> skipped = new ArrayList<>();
+        for (BackendProvider p : ranked) {
+            Availability a = p.availability();
+            if (a.available()) {
+                String reason = "auto: the fastest available for " + task.word() + " on "
+                        + kind.name().toLowerCase(Locale.ROOT) + " (ranking: " + ranking + ")"
+                        + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped));
+                return new BackendChoice(p.create(), reason);
+            }
+            skipped.add(p.name() + " (unavailable: " + a.detail() + ")");
+        }
+        throw new BackendUnavailableException("no backend can run " + task.word() + " on "
+                + kind.name().toLowerCase(Locale.ROOT) + " here" + (ranked.isEmpty() ? ": none offers it" : "")
+                + ". " + describeAll());
     }
 
     private String source(String explicitName) {

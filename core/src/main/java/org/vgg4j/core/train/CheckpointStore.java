@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.DataConfig;
+import org.vgg4j.core.config.EarlyStoppingConfig;
 import org.vgg4j.core.config.InvalidConfigException;
 import org.vgg4j.core.config.LegacyConfigMap;
 import org.vgg4j.core.config.ModelConfig;
@@ -46,19 +48,23 @@ import org.vgg4j.core.param.SafeTensors;
  * loadable by PyTorch), {@code NAME.optim.safetensors} (optimizer state) and {@code NAME.json} (format version,
  * configuration, position, metrics, and the SHA-256 of both tensor files). Each file is written atomically and the
  * JSON last, so a checkpoint whose JSON exists is complete and verified on load; only files named like a checkpoint
- * ({@code epoch-NNN}, {@code stopped-eNNN-bNNNNN}) count as one, so other files in the directory are ignored.
+ * ({@code epoch-NNN}, {@code stopped-eNNN-bNNNNN}, and {@value #BEST}, a copy of the best epoch's checkpoint kept by
+ * early stopping) count as one, so other files in the directory are ignored.
  *
  * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings), 2
- * ({@code config} a {@link RunConfig} object), 3 (its model also states {@code batchNorm} and {@code layout}; a
- * version 2 model is d2l without batch norm), 4 (its data also states the image-folder fields; a version 3 run used a
- * built-in data set) and 5 (its data also states {@code augment} and {@code cropPadding}; a version 4 run had no
- * augmentation). Older versions are upgraded when read; a newer version is refused with
- * an error that says so.
+ * ({@code config} a {@link RunConfig} object) and 3 (its model also states {@code batchNorm} and {@code layout}; a
+ * version 2 model is d2l without batch norm), 4 (its data states the image-folder fields; a version 3 run used a
+ * built-in data set) and 5 (its training section states {@code earlyStopping}, {@code initFrom},
+ * {@code initFromSha256} and {@code freeze}, its data section {@code augment} and {@code cropPadding}; a version 4 run
+ * had no early stopping, was from scratch with nothing frozen, and did not augment its images). Older versions are upgraded when read; a newer version is refused with an error that says so.
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
     public static final int FORMAT_VERSION = 5;
-    private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
+    /** Name of the checkpoint of the best epoch so far, which early stopping keeps beside the epochs' checkpoints. */
+    public static final String BEST = "best";
+    private static final Pattern POSITION_NAME = Pattern.compile("epoch-\\d{3,}|stopped-e\\d{3,}-b\\d{5,}");
+    private static final Pattern CHECKPOINT_NAME = Pattern.compile(POSITION_NAME.pattern() + "|" + BEST);
     private static final List<String> SUFFIXES = List.of(".optim.safetensors", ".safetensors", ".json");
     /**
      * Writes keys sorted (as {@link RunConfigJson} does) and refuses unknown fields; a missing manifest field is read
@@ -167,14 +173,16 @@ public final class CheckpointStore {
      * one (its manifest is removed) before its files are replaced, and if a write fails (a full disk) the files of
      * this checkpoint written so far are removed again, so no weights file is left without its manifest.
      *
-     * @param name       {@code epoch-NNN} or {@code stopped-eNNN-bNNNNN} (see {@link #epochName}, {@link #stoppedName})
+     * @param name       {@code epoch-NNN}, {@code stopped-eNNN-bNNNNN} (see {@link #epochName}, {@link #stoppedName}) or
+     *                   {@value #BEST}
      * @param checkpoint what to write
      * @return the path of the written {@code NAME.json} manifest
      * @throws IllegalArgumentException if {@code name} is not a checkpoint name
      */
     public Path save(String name, Checkpoint checkpoint) {
         if (!CHECKPOINT_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("checkpoint name '" + name + "' is not epoch-NNN or stopped-eNNN-bNNNNN");
+            throw new IllegalArgumentException("checkpoint name '" + name + "' is not epoch-NNN or stopped-eNNN-bNNNNN"
+                    + " (or " + BEST + ")");
         }
         Path weights = directory.resolve(name + ".safetensors");
         Path optim = directory.resolve(name + ".optim.safetensors");
@@ -262,10 +270,14 @@ public final class CheckpointStore {
         }
         RunConfig config;
         try {
-            config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config()))
-                    : RunConfigJson.fromTree(v == 2 ? upgradeFour(upgradeThree(upgradeTwo(m.config())))
-                            : v == 3 ? upgradeFour(upgradeThree(m.config()))
-                            : v == 4 ? upgradeFour(m.config()) : m.config(), "config");
+            JsonNode tree = m.config();
+            if (v >= 2 && v <= 4) {
+                tree = v == 2 ? upgradeTwo(tree) : tree;
+                tree = v <= 3 ? upgradeThree(tree) : tree;
+                tree = upgradeFour(tree);
+            }
+            config = v == 1 ? LegacyConfigMap.toRunConfig(legacyConfig(m.config())) : RunConfigJson.fromTree(tree,
+                    "config");
         } catch (InvalidConfigException e) {
             throw new Vgg4jException(ErrorText.oneLine("checkpoint " + json + " is not a valid vgg4j checkpoint "
                     + "manifest (format version " + v + "): " + e.getMessage()), e);
@@ -313,12 +325,19 @@ public final class CheckpointStore {
     }
 
     /**
-     * A version 4 configuration in version 5's form: its training images were not augmented, which version 4 could
-     * not say (a version 4 data section that names an augmentation field is refused, as version 4 was read strictly).
+     * A version 4 configuration in version 5's form: its run had no early stopping, started from scratch with nothing
+     * frozen and did not augment its training images, which version 4 could not say (a version 4 training or data
+     * section that names one of the new fields is refused, as version 4 was read strictly).
      */
     private static JsonNode upgradeFour(JsonNode config) {
-        if (config == null || !config.isObject() || !config.path("data").isObject()) {
+        if (config == null || !config.isObject() || !config.path("training").isObject()
+                || !config.path("data").isObject()) {
             return config; // the strict reader names what is wrong
+        }
+        for (String added : List.of("earlyStopping", "initFrom", "initFromSha256", "freeze")) {
+            if (config.get("training").has(added)) {
+                throw new InvalidConfigException("unknown field 'config.training." + added + "'");
+            }
         }
         for (String added : List.of("augment", "cropPadding")) {
             if (config.get("data").has(added)) {
@@ -326,7 +345,12 @@ public final class CheckpointStore {
             }
         }
         ObjectNode upgraded = config.deepCopy();
-        ((ObjectNode) upgraded.get("data")).put("augment", "none").putNull("cropPadding");
+        ((ObjectNode) upgraded.get("data")).put("augment", DataConfig.AUGMENT_NONE).putNull("cropPadding");
+        ObjectNode training = (ObjectNode) upgraded.get("training");
+        EarlyStoppingConfig off = EarlyStoppingConfig.off();
+        training.putObject("earlyStopping").put("metric", off.metric()).put("minDelta", off.minDelta())
+                .put("patience", off.patience());
+        training.putNull("initFrom").putNull("initFromSha256").putArray("freeze");
         return upgraded;
     }
 
@@ -383,7 +407,8 @@ public final class CheckpointStore {
 
     /**
      * The newest complete checkpoint manifest in {@code directory} (furthest position), if any; only files named like
-     * a checkpoint's manifest ({@code epoch-001.json}) are considered.
+     * an epoch's or a stop's manifest ({@code epoch-001.json}, {@code stopped-e002-b00005.json}) are considered, not
+     * {@value #BEST}{@code .json}, which is an earlier epoch's copy.
      *
      * @param directory the checkpoint directory to search
      * @return the manifest of the furthest epoch and batch (ties: latest {@code createdAt}), or empty if none
@@ -395,7 +420,8 @@ public final class CheckpointStore {
         List<Path> manifests = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             files.filter(f -> f.getFileName().toString().endsWith(".json")
-                    && checkpointOf(f.getFileName().toString()).isPresent()
+                    && checkpointOf(f.getFileName().toString()).filter(n -> POSITION_NAME.matcher(n).matches())
+                            .isPresent()
                     && Files.isRegularFile(f)).forEach(manifests::add);
         } catch (IOException e) {
             throw new Vgg4jException("cannot list " + directory + ": " + e.getMessage(), e);

@@ -11,7 +11,8 @@ import org.vgg4j.core.spi.Trainer;
 
 /**
  * The backend-neutral training loop: epochs of steps over a {@link BatchSource}, evaluation after each epoch,
- * listeners for progress and checkpoints, plateau detection, and a clean stop that can be resumed exactly.
+ * listeners for progress and checkpoints, plateau detection, early stopping on a validation metric (see
+ * {@link EarlyStopping}), and a clean stop that can be resumed exactly.
  */
 public final class Fit {
     private static final Logger LOG = LoggerFactory.getLogger(Fit.class);
@@ -53,6 +54,11 @@ public final class Fit {
         PlateauDetector plateau = new PlateauDetector(session.network().numClasses(), config.plateauSteps(),
                 Math.max(1, Math.min(100, config.plateauSteps())), 0.02);
         TrainingPosition position = start;
+        EarlyStopping stopping = EarlyStopping.replay(config.earlyStopping(), previous);
+        if (stopping.shouldStop() && position.atEpochStart()) {
+            // A resumed run that early stopping had already ended: nothing more to train.
+            return new FitResult(history, position, true, position.epoch() < config.epochs(), stopping);
+        }
         int batches = train.batchesPerEpoch();
         while (position.epoch() < config.epochs()) {
             int epoch = position.epoch();
@@ -70,7 +76,7 @@ public final class Fit {
                 while (stream.hasNext()) {
                     if (stopRequested.get()) {
                         return stop(history, new TrainingPosition(epoch, batch, lossSum, correct, seen,
-                                (System.nanoTime() - startNanos) / 1e9));
+                                (System.nanoTime() - startNanos) / 1e9), stopping);
                     }
                     Batch b = stream.next();
                     StepResult r = trainer.step(b.images(), b.labels());
@@ -107,21 +113,34 @@ public final class Fit {
                     eval == null ? Double.NaN : eval.accuracy(), seconds, seen);
             history.add(metrics);
             position = TrainingPosition.startOf(epoch + 1);
+            stopping = stopping.after(metrics);
             for (TrainingListener l : listeners) {
                 l.epochFinished(metrics, position);
             }
+            if (config.earlyStopping().enabled() && stopping.atBest()) {
+                for (TrainingListener l : listeners) {
+                    l.newBest(metrics, position, stopping);
+                }
+            }
+            if (stopping.shouldStop() && position.epoch() < config.epochs()) {
+                LOG.info("early stop after epoch {}: {}", epoch + 1, stopping.reason());
+                for (TrainingListener l : listeners) {
+                    l.stoppedEarly(stopping, position);
+                }
+                return new FitResult(history, position, true, true, stopping);
+            }
             if (stopRequested.get() && position.epoch() < config.epochs()) {
-                return stop(history, position);
+                return stop(history, position, stopping);
             }
         }
-        return new FitResult(history, position, true);
+        return new FitResult(history, position, true, false, stopping);
     }
 
-    private FitResult stop(List<EpochMetrics> history, TrainingPosition position) {
+    private FitResult stop(List<EpochMetrics> history, TrainingPosition position, EarlyStopping stopping) {
         LOG.info("training stopped at epoch {}, batch {}", position.epoch() + 1, position.batch());
         for (TrainingListener l : listeners) {
             l.stopped(position);
         }
-        return new FitResult(history, position, false);
+        return new FitResult(history, position, false, false, stopping);
     }
 }

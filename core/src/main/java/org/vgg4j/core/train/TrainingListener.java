@@ -34,6 +34,26 @@ public interface TrainingListener {
     }
 
     /**
+     * After {@link #epochFinished} of an epoch that is the best so far by the early-stopping rule (called only when
+     * early stopping is on), so a listener can keep that epoch's model.
+     *
+     * @param metrics the epoch's metrics
+     * @param next    the start of the following epoch
+     * @param state   the early-stopping state after the epoch
+     */
+    default void newBest(EpochMetrics metrics, TrainingPosition next, EarlyStopping state) {
+    }
+
+    /**
+     * Early stopping ended the run before its last epoch, after {@link #epochFinished} of its last epoch.
+     *
+     * @param state the state that stopped it: best epoch and value, epochs since
+     * @param next  where a resumed run would start
+     */
+    default void stoppedEarly(EarlyStopping state, TrainingPosition next) {
+    }
+
+    /**
      * The run was asked to stop (e.g. Ctrl-C) and stopped cleanly at {@code position}.
      *
      * @param position where a resumed run would start

@@ -24,7 +24,9 @@ class RunConfigTest {
                 + "\"model\":{\"batchNorm\":false,\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,"
                 + "\"imageSize\":224,\"inChannels\":1,\"layout\":\"d2l\",");
         assertThat(json).contains("\"optimizer\":{\"learningRate\":0.001,\"momentum\":0.9,\"name\":\"adam\"")
-                .contains("\"training\":{\"batchSize\":64,\"epochs\":5,\"init\":\"torchvision\",\"seed\":42}");
+                .contains("\"training\":{\"batchSize\":64,\"earlyStopping\":{\"metric\":\"val-accuracy\",\"minDelta\":0.0,"
+                        + "\"patience\":0},\"epochs\":5,\"freeze\":[],\"init\":\"torchvision\",\"initFrom\":null,"
+                        + "\"initFromSha256\":null,\"seed\":42}");
     }
 
     @Test
@@ -93,5 +95,27 @@ class RunConfigTest {
         assertThat(new OptimizerConfig("sgd", 0.1, 0, 0).stateTensorsPerParameter()).isZero();
         assertThat(new OptimizerConfig("sgd", 0.1, 0.9, 0).stateTensorsPerParameter()).isEqualTo(1);
         assertThat(ref.optimizer().stateTensorsPerParameter()).isEqualTo(2);
+    }
+
+    @Test
+    void fineTuningFieldsAreCheckedAndComparedByPath() {
+        TrainingConfig t = ref.training();
+        String sha = "0123456789abcdef".repeat(4);
+        assertThatThrownBy(() -> t.withFineTuning("/w.safetensors", null, java.util.List.of()))
+                .hasMessageContaining("training.initFromSha256 must be given exactly when training.initFrom is");
+        assertThatThrownBy(() -> t.withFineTuning("/w.safetensors", "ABC", java.util.List.of()))
+                .hasMessage("training.initFromSha256 must be 64 lower-case hexadecimal digits, got 'ABC'");
+        assertThatThrownBy(() -> t.withFineTuning(null, null, java.util.List.of("features", "features")))
+                .hasMessage("training.freeze names 'features' twice");
+        assertThatThrownBy(() -> t.withFineTuning(null, null, java.util.List.of(" ")))
+                .hasMessageContaining("training.freeze holds an empty or padded module prefix");
+        RunConfig tuned = new RunConfig(ref.model(), ref.data(), ref.optimizer(),
+                t.withFineTuning("/w.safetensors", sha, java.util.List.of("features")));
+        assertThat(RunConfigJson.parse(RunConfigJson.write(tuned))).isEqualTo(tuned);
+        assertThat(ref.differences(tuned)).containsExactly(
+                new ConfigDifference("training.freeze", "[]", "[\"features\"]"),
+                new ConfigDifference("training.initFrom", null, "/w.safetensors"),
+                new ConfigDifference("training.initFromSha256", null, sha));
+        assertThat(tuned.withEpochs(3).training().freeze()).containsExactly("features");
     }
 }

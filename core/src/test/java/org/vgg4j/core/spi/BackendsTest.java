@@ -94,4 +94,96 @@ class BackendsTest {
         assertThatThrownBy(() -> new Backends(List.of(), k -> null, k -> null).select())
                 .hasMessageContaining("add a backend module");
     }
+
+    /** A provider whose rank per task and device kind is given: {trainCpu, inferCpu, trainGpu, inferGpu}. */
+    private static BackendProvider ranked(String name, int priority, boolean available, int... ranks) {
+        BackendProvider base = provider(name, priority, available);
+        return new BackendProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int priority() {
+                return priority;
+            }
+
+            @Override
+            public int rank(Task task, org.vgg4j.core.Device.Kind device) {
+                int gpu = device == org.vgg4j.core.Device.Kind.GPU ? 2 : 0;
+                return ranks[gpu + (task == Task.TRAINING ? 0 : 1)];
+            }
+
+            @Override
+            public Availability availability() {
+                return base.availability();
+            }
+
+            @Override
+            public Backend create() {
+                return base.create();
+            }
+        };
+    }
+
+    private static Backends ranked(Map<String, String> props, boolean trainerAvailable) {
+        return new Backends(List.of(
+                ranked("torchy", 100, true, 90, 50, 100, 100),
+                ranked("flowy", 50, trainerAvailable, 100, 60, 50, 50),
+                ranked("runtime", 10, true, -1, 100, -1, 10)), props::get, Map.<String, String>of()::get);
+    }
+
+    @Test
+    void autoPicksTheBackendThatRanksFirstForTheTaskAndDeviceKind() {
+        Backends b = ranked(Map.of(), true);
+        BackendChoice train = b.choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu());
+        assertThat(train.backend().name()).isEqualTo("flowy");
+        assertThat(train.reason()).isEqualTo("auto: the fastest available for training on cpu (ranking: flowy, "
+                + "torchy)");
+        assertThat(b.choose("auto", Task.INFERENCE, org.vgg4j.core.Device.cpu()).backend().name())
+                .isEqualTo("runtime");
+        assertThat(b.choose(" ", Task.INFERENCE, org.vgg4j.core.Device.cpu()).reason())
+                .contains("ranking: runtime, flowy, torchy");
+        assertThat(b.choose(null, Task.TRAINING, org.vgg4j.core.Device.gpu()).backend().name()).isEqualTo("torchy");
+        assertThat(b.choose(null, Task.INFERENCE, org.vgg4j.core.Device.gpu(1)).backend().name()).isEqualTo("torchy");
+        // --device auto ranks as a CPU
+        assertThat(b.choose(null, Task.TRAINING, org.vgg4j.core.Device.auto()).backend().name()).isEqualTo("flowy");
+    }
+
+    @Test
+    void anUnavailableBackendIsSkippedAndNamedInTheReason() {
+        BackendChoice c = ranked(Map.of(), false).choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu());
+        assertThat(c.backend().name()).isEqualTo("torchy");
+        assertThat(c.reason()).contains("skipped flowy (unavailable: flowy natives missing)");
+    }
+
+    @Test
+    void aNamedBackendWinsOverTheRankingEvenIfItRanksLow() {
+        BackendChoice c = ranked(Map.of(), true).choose("torchy", Task.TRAINING, org.vgg4j.core.Device.cpu());
+        assertThat(c.backend().name()).isEqualTo("torchy");
+        assertThat(c.reason()).isEqualTo("named by --backend");
+        BackendChoice p = ranked(Map.of(Backends.PROPERTY, "runtime"), true).choose("auto", Task.INFERENCE,
+                org.vgg4j.core.Device.cpu());
+        assertThat(p.backend().name()).isEqualTo("runtime");
+        assertThat(p.reason()).isEqualTo("named by -D" + Backends.PROPERTY);
+    }
+
+    @Test
+    void noBackendOfferingTheTaskIsAnErrorNamingTheTask() {
+        Backends onlyRuntime = new Backends(List.of(ranked("runtime", 10, true, -1, 100, -1, 10)),
+                Map.<String, String>of()::get, Map.<String, String>of()::get);
+        assertThatThrownBy(() -> onlyRuntime.choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu()))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("no backend can run training on cpu here: none offers it. Backends found: "
+                        + "runtime (available)");
+    }
+
+    @Test
+    void withoutRanksEveryTaskFollowsThePriorities() {
+        Backends b = backends(Map.of(), Map.of());
+        assertThat(b.choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu()).backend().name()).isEqualTo("good");
+        assertThat(b.choose(null, Task.INFERENCE, org.vgg4j.core.Device.cpu()).reason())
+                .contains("skipped best (unavailable: best natives missing)");
+    }
 }

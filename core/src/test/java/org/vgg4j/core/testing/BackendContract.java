@@ -767,6 +767,114 @@ public abstract class BackendContract {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------- frozen tensors
+
+    /**
+     * Fine-tuning: the frozen parameters (a whole block and the first linear layer of the tiny VGG) get no gradient, no
+     * optimizer state and no update; after three steps (dropout on, weight decay on) they are bit-identical to their
+     * start while every other parameter changed, and applying a batch's gradients is the step on that batch. Without
+     * dropout, the trained ones' gradients are the float64 reference's of the same network unfrozen (a backend that
+     * stops its backward pass at the first trained layer must still get them right).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"adam", "sgd-momentum"})
+    void frozenParametersGetNoGradientAndStayBitIdenticalWhileTheOthersTrain(String optimizer) {
+        assumeTrains();
+        OptimizerSpec opt = optimizer.equals("adam") ? new Adam(1e-2, 0.9, 0.999, 1e-8, 1e-3)
+                : new Sgd(0.05, 0.9, 1e-3);
+        TrainingSpec spec = new TrainingSpec(opt, new SoftmaxCrossEntropy(), 5);
+        Network plain = TestData.tinyVgg(0.3);
+        Network net = plain.withFrozen(List.of("vgg_block_1", "fc.1"));
+        assertThat(net.frozen()).containsExactly("vgg_block_1.0.weight", "vgg_block_1.0.bias", "vgg_block_1.2.weight",
+                "vgg_block_1.2.bias", "fc.1.weight", "fc.1.bias");
+        List<String> trained = net.trainableSpecs().stream().map(ParameterSpec::name).toList();
+        assertThat(trained).containsExactly("vgg_block_2.0.weight", "vgg_block_2.0.bias", "fc.4.weight", "fc.4.bias");
+        Parameters start = TestData.unitScale(net, 4);
+        Tensor x0 = TestData.images(net.sampleShape().prepend(8), 50);
+        int[] y0 = TestData.labels(8, 10, 70);
+        try (Session a = backend().open(net, start, Device.cpu());
+             Session b = backend().open(net, start, Device.cpu());
+             Trainer stepping = a.trainer(spec);
+             Trainer applying = b.trainer(spec)) {
+            assertThat(stepping.gradients(x0, y0).gradients().names())
+                    .as("gradients() of a network with frozen parameters").containsExactlyElementsOf(trained);
+            for (int i = 0; i < 3; i++) {
+                Tensor x = TestData.images(net.sampleShape().prepend(8), 50 + i);
+                int[] y = TestData.labels(8, 10, 70 + i);
+                stepping.step(x, y);
+                applying.applyGradients(applying.gradients(x, y).gradients());
+            }
+            Parameters after = a.parameters();
+            for (String name : net.frozen()) {
+                assertThat(after.get(name).maxAbsDiff(start.get(name))).as("frozen " + name).isZero();
+            }
+            for (String name : trained) {
+                assertThat(after.get(name).maxAbsDiff(start.get(name))).as("trained " + name).isPositive();
+            }
+            assertThat(b.parameters().maxAbsDiff(after)).as("applyGradients == step").isZero();
+            OptimizerState state = stepping.optimizerState();
+            assertThat(state.slots()).isNotEmpty();
+            for (Parameters slot : state.slots().values()) {
+                assertThat(slot.names()).containsExactlyElementsOf(trained);
+            }
+        }
+        // Without dropout (the engines draw their own masks), the trained gradients are the reference's.
+        Network plain0 = TestData.tinyVgg(0);
+        Network net0 = plain0.withFrozen(List.of("vgg_block_1", "fc.1"));
+        try (Session s = backend().open(net0, start, Device.cpu()); Trainer t = s.trainer(spec)) {
+            GradientResult g = t.gradients(x0, y0);
+            ReferenceForward.TrainingPass ref = ReferenceForward.trainingPass(plain0, start, x0, y0, null);
+            for (String name : trained) {
+                double[] expected = ref.gradients().get(name);
+                Tensor ours = g.gradients().get(name);
+                double scale = Arrays.stream(expected).map(Math::abs).max().orElse(0);
+                assertThat(scale).as(name + " has a non-zero reference gradient").isPositive();
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat((double) ours.get(i)).as(name + "[" + i + "]")
+                            .isCloseTo(expected[i], Offset.offset(1e-4 * Math.max(1, scale)));
+                }
+            }
+        }
+    }
+
+    /**
+     * A frozen batch-norm module keeps PyTorch's train-mode semantics: its weight and bias stay bit-identical, but a
+     * training step still normalises with the batch's statistics and updates its running statistics and
+     * {@code num_batches_tracked} (as {@code requires_grad = False} does in PyTorch's train mode), exactly as the
+     * same step without freezing does; only the head trains.
+     */
+    @Test
+    void aFrozenBatchNormModuleStillUpdatesItsRunningStatistics() {
+        assumeTrains();
+        Network plain = TestData.batchNormNetwork();
+        Network net = plain.withFrozen(List.of("features"));
+        assertThat(net.trainableSpecs()).extracting(ParameterSpec::name).containsExactly("fc.1.weight", "fc.1.bias");
+        Parameters params = TestData.withBatchNormStatistics(net, 23);
+        Tensor images = TestData.images(net.sampleShape().prepend(6), 24);
+        int[] labels = TestData.labels(6, net.numClasses(), 25);
+        ReferenceForward.TrainingPass pass = ReferenceForward.trainingPass(plain, params, images, labels, null);
+        try (Session s = backend().open(net, params, Device.cpu());
+             Trainer t = s.trainer(TrainingSpec.adam(1e-2, 1))) {
+            assertThat(t.gradients(images, labels).gradients().names()).containsExactly("fc.1.weight", "fc.1.bias");
+            assertThat(s.parameters().maxAbsDiff(params)).as("gradients() changes nothing").isZero();
+            t.step(images, labels);
+            Parameters after = s.parameters();
+            for (String name : net.frozen()) {
+                assertThat(after.get(name).maxAbsDiff(params.get(name))).as("frozen " + name).isZero();
+            }
+            assertThat(after.get("fc.1.weight").maxAbsDiff(params.get("fc.1.weight"))).isPositive();
+            assertThat(pass.buffers()).isNotEmpty();
+            for (Map.Entry<String, double[]> buffer : pass.buffers().entrySet()) {
+                Tensor ours = after.get(buffer.getKey());
+                for (int i = 0; i < buffer.getValue().length; i++) {
+                    double v = ours.dtype() == DType.I64 ? ours.getLong(i) : ours.get(i);
+                    assertThat(v).as(buffer.getKey() + "[" + i + "]")
+                            .isCloseTo(buffer.getValue()[i], Offset.offset(1e-5));
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------- memory
 
     /**

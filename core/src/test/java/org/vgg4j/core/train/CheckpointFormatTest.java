@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vgg4j.core.Shape;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.EarlyStoppingConfig;
 import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.OptimizerState;
@@ -53,6 +54,14 @@ class CheckpointFormatTest {
         assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(5);
         assertThat(m.get("config").get("data").get("augment").asText()).isEqualTo("none");
         assertThat(m.get("config").get("data").get("cropPadding").isNull()).isTrue();
+        JsonNode stopping = m.get("config").get("training").get("earlyStopping");
+        assertThat(stopping.get("patience").asInt()).isZero();
+        assertThat(stopping.get("metric").asText()).isEqualTo("val-accuracy");
+        assertThat(stopping.get("minDelta").asDouble()).isZero();
+        assertThat(m.get("config").get("training").get("initFrom").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("initFromSha256").isNull()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze").isArray()).isTrue();
+        assertThat(m.get("config").get("training").get("freeze")).isEmpty();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -90,14 +99,15 @@ class CheckpointFormatTest {
         // Version 2's model had no batchNorm and layout: every such network was d2l without batch norm.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 2);
+        ((ObjectNode) m.get("config").get("training")).remove("earlyStopping"); // nor version 5's early stopping
         ObjectNode model = (ObjectNode) m.get("config").get("model");
         model.remove("batchNorm");
         model.remove("layout");
         ObjectNode data = (ObjectNode) m.get("config").get("data");
-        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames", "augment",
-                "cropPadding")) {
-            data.remove(f); // nor version 3's image-folder fields, nor version 4's augmentation
+        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
+            data.remove(f); // nor version 3's image-folder fields
         }
+        removeVersionFiveFields(m); // nor version 5's early stopping, fine-tuning and augmentation fields
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -117,11 +127,12 @@ class CheckpointFormatTest {
         // Version 3's data had no image-folder fields: every such run trained on a built-in data set.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 3);
+        ((ObjectNode) m.get("config").get("training")).remove("earlyStopping");
         ObjectNode data = (ObjectNode) m.get("config").get("data");
-        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames", "augment",
-                "cropPadding")) {
+        for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f);
         }
+        removeVersionFiveFields(m);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -139,11 +150,11 @@ class CheckpointFormatTest {
     @Test
     void versionFourManifestsAreUpgradedToNoAugmentation() throws IOException {
         // Version 4's data had no augmentation fields: no such run augmented its training images.
-        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        String v5 = Files.readString(manifest);
+        ObjectNode m = (ObjectNode) json.readTree(v5);
         m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
         ObjectNode data = (ObjectNode) m.get("config").get("data");
-        data.remove("augment");
-        data.remove("cropPadding");
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.load(manifest).config().data().augment()).isEqualTo("none");
@@ -152,9 +163,9 @@ class CheckpointFormatTest {
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 4): unknown field 'config.data.augment'");
-        data.remove("augment");
-        m.put("formatVersion", 5);
-        Files.writeString(manifest, json.writeValueAsString(m));
+        ObjectNode five = (ObjectNode) json.readTree(v5);
+        ((ObjectNode) five.get("config").get("data")).remove("augment");
+        Files.writeString(manifest, json.writeValueAsString(five));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 5): ").hasMessageContaining("augment");
     }
@@ -168,6 +179,98 @@ class CheckpointFormatTest {
         assertThat(read).isEqualTo(augmented);
         assertThat(read.data().augmentSteps()).containsExactly("crop", "flip");
         assertThat(read.data().cropPadding()).isEqualTo(4);
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToNoEarlyStopping() throws IOException {
+        // Version 4's training section had no earlyStopping: every such run trained all its epochs.
+        RunConfig stopping = config.withEarlyStopping(new EarlyStoppingConfig(3, "val-loss", 0.01));
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(stopping, TrainingPosition.startOf(2)));
+        assertThat(CheckpointStore.load(saved).config()).isEqualTo(stopping);
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        ObjectNode training = (ObjectNode) m.get("config").get("training");
+        removeVersionFiveFields(m);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.load(manifest).config().training().earlyStopping())
+                .isEqualTo(EarlyStoppingConfig.off());
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        training.putObject("earlyStopping").put("patience", 2).put("metric", "val-loss").put("minDelta", 0.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.earlyStopping'");
+        training.remove("earlyStopping");
+        training.putNull("initFrom").putNull("initFromSha256").putArray("freeze");
+        ((ObjectNode) m.get("config").get("data")).put("augment", "none").putNull("cropPadding");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("earlyStopping");
+        training.putObject("earlyStopping").put("patience", 2).put("metric", "val-f1").put("minDelta", 0.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("training.earlyStopping.metric must be one of [val-accuracy, val-loss], got 'val-f1'");
+    }
+
+    @Test
+    void theBestCheckpointIsACheckpointButNeverTheNewest() {
+        // best.json is an earlier epoch's copy: loadable by name, cleaned like the others, never what a resume picks.
+        Path best = new CheckpointStore(dir).save(CheckpointStore.BEST, checkpoint(config, TrainingPosition.startOf(1)));
+        assertThat(best.getFileName().toString()).isEqualTo("best.json");
+        assertThat(CheckpointStore.checkpointOf("best.optim.safetensors")).contains("best");
+        assertThat(CheckpointStore.checkpointOf("bestest.json")).isEmpty();
+        assertThat(CheckpointStore.latest(dir)).contains(manifest);
+        assertThat(CheckpointStore.load(best).position().epoch()).isEqualTo(1);
+        assertThat(CheckpointStore.load(dir.resolve("best.safetensors")).parameters().maxAbsDiff(weights)).isZero();
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToARunFromScratchWithNothingFrozen() throws IOException {
+        // Version 4's training had no fine-tuning fields: every such run started from scratch with nothing frozen.
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        ((ObjectNode) m.get("config").get("training")).putArray("freeze").add("features");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.freeze'");
+        removeVersionFiveFields(m);
+        ((ObjectNode) m.get("config").get("training")).putObject("earlyStopping").put("metric", "val-accuracy")
+                .put("minDelta", 0.0).put("patience", 0);
+        ((ObjectNode) m.get("config").get("data")).put("augment", "none").putNull("cropPadding");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("'initFrom'");
+    }
+
+    @Test
+    void aFineTunedRunsSourceAndFrozenModulesRoundTrip() {
+        RunConfig tuned = new RunConfig(config.model(), config.data(), config.optimizer(), config.training()
+                .withFineTuning("/runs/a/checkpoints/epoch-002.safetensors", "ab".repeat(32),
+                        List.of("features", "classifier.0")));
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(tuned, TrainingPosition.startOf(2)));
+        assertThat(CheckpointStore.load(saved).config()).isEqualTo(tuned);
+        assertThat(CheckpointStore.load(saved).config().training().freeze()).containsExactly("features",
+                "classifier.0");
+    }
+
+    /**
+     * Removes what version 5 added: early stopping and the fine-tuning fields of the training section, the
+     * augmentation of the data section.
+     */
+    private static void removeVersionFiveFields(ObjectNode manifest) {
+        ObjectNode training = (ObjectNode) manifest.get("config").get("training");
+        for (String f : List.of("earlyStopping", "initFrom", "initFromSha256", "freeze")) {
+            training.remove(f);
+        }
+        ObjectNode data = (ObjectNode) manifest.get("config").get("data");
+        data.remove("augment");
+        data.remove("cropPadding");
     }
 
     @Test

@@ -20,7 +20,11 @@ public enum VggLayout {
      */
     TORCHVISION;
 
-    /** The lower-case name users type: {@code d2l}, {@code torchvision}. */
+    /**
+     * The lower-case name users type: {@code d2l}, {@code torchvision}.
+     *
+     * @return the layout's name as the CLI and the run configuration spell it
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -28,6 +32,8 @@ public enum VggLayout {
     /**
      * The layout named {@code name} (case-insensitive); the error lists the choices.
      *
+     * @param name a layout name such as {@code torchvision}, surrounding blanks ignored
+     * @return the layout
      * @throws IllegalArgumentException if no layout has that name
      */
     public static VggLayout byName(String name) {
