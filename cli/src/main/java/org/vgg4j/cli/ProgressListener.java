@@ -2,6 +2,7 @@ package org.vgg4j.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongToDoubleFunction;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -12,20 +13,23 @@ import org.vgg4j.core.train.TrainingListener;
 import org.vgg4j.core.train.TrainingPosition;
 
 /**
- * Shows a live progress bar per epoch (steps, images/s, running loss and accuracy, ETA) and prints the d2l-style line
+ * Shows a live progress bar per epoch (steps, images/s, running loss and accuracy, the step's learning rate, ETA) and prints the d2l-style line
  * after each epoch; without a terminal it prints a progress line every 10% instead of redrawing.
  */
 final class ProgressListener implements TrainingListener {
     private final PrintWriter out;
     private final int totalEpochs;
     private final boolean interactive;
+    private final LongToDoubleFunction learningRate;
     private ProgressBar bar;
     private int lastDecile;
 
-    ProgressListener(PrintWriter out, int totalEpochs, boolean interactive) {
+    /** {@code learningRate}: the learning rate of a 1-based update step, shown with each step's numbers. */
+    ProgressListener(PrintWriter out, int totalEpochs, boolean interactive, LongToDoubleFunction learningRate) {
         this.out = out;
         this.totalEpochs = totalEpochs;
         this.interactive = interactive;
+        this.learningRate = learningRate;
     }
 
     @Override
@@ -48,8 +52,9 @@ final class ProgressListener implements TrainingListener {
 
     @Override
     public void stepFinished(StepEvent e) {
-        String extra = String.format(Locale.ROOT, "loss %.4f acc %.3f %.0f img/s", e.runningLoss(),
-                e.runningAccuracy(), e.imagesPerSecond());
+        long step = (long) e.epoch() * e.batchesPerEpoch() + e.batch() + 1;
+        String extra = String.format(Locale.ROOT, "loss %.4f acc %.3f lr %.3g %.0f img/s", e.runningLoss(),
+                e.runningAccuracy(), learningRate.applyAsDouble(step), e.imagesPerSecond());
         if (bar != null) {
             bar.stepTo(e.batch() + 1L);
             bar.setExtraMessage(extra);

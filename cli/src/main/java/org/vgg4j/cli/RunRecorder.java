@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongToDoubleFunction;
 import java.util.function.Supplier;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.optim.OptimizerState;
@@ -30,10 +31,14 @@ final class RunRecorder implements TrainingListener {
     private final Supplier<OptimizerState> optimizer;
     private final List<EpochMetrics> history;
     private final PrintWriter out;
+    private final LongToDoubleFunction learningRate;
+    private int batchesPerEpoch;
     private Path lastCheckpoint;
 
     RunRecorder(Path runDir, RunConfig config, String backend, Supplier<Parameters> parameters,
-            Supplier<OptimizerState> optimizer, List<EpochMetrics> previous, PrintWriter out) {
+            Supplier<OptimizerState> optimizer, List<EpochMetrics> previous, PrintWriter out,
+            LongToDoubleFunction learningRate) {
+        this.learningRate = learningRate;
         this.runDir = runDir;
         this.store = new CheckpointStore(runDir.resolve(RunDirectory.CHECKPOINTS));
         this.config = config;
@@ -45,10 +50,17 @@ final class RunRecorder implements TrainingListener {
     }
 
     @Override
+    public void epochStarted(int epoch, int batches, TrainingPosition from) {
+        batchesPerEpoch = batches;
+    }
+
+    @Override
     public void epochFinished(EpochMetrics metrics, TrainingPosition next) {
         history.add(metrics);
         lastCheckpoint = save(CheckpointStore.epochName(metrics.epoch()), next);
-        MetricsCsv.write(runDir.resolve(RunDirectory.METRICS), history);
+        // every epoch of a run has the same number of batches: epoch k's last step is step k * batches
+        MetricsCsv.write(runDir.resolve(RunDirectory.METRICS), history,
+                epoch -> learningRate.applyAsDouble(Math.max(1, (long) epoch * batchesPerEpoch)));
     }
 
     /** Keeps the best epoch's model beside the epochs' checkpoints: {@code checkpoints/best.*}, written atomically. */

@@ -21,8 +21,8 @@ import org.vgg4j.core.config.EarlyStoppingConfig;
 import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.config.OptimizerConfig;
 import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.config.ScheduleConfig;
 import org.vgg4j.core.config.TrainingConfig;
-import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Initializer;
 import org.vgg4j.core.param.ParameterMismatchException;
@@ -74,6 +74,10 @@ public final class TrainCommand implements Callable<Integer> {
     static final int MAX_BATCH = 65536;
     static final int MAX_EPOCHS = 100000;
     static final double MAX_LR = 10;
+    static final int MAX_SCHEDULE_STEPS = 1_000_000_000;
+    static final double MAX_CLIP_NORM = 1e6;
+    /** Weight decay of {@code --optimizer adamw} without {@code --weight-decay}: PyTorch's AdamW default. */
+    static final double ADAMW_WEIGHT_DECAY = 0.01;
 
     /**
      * The option that sets each field of the run configuration; a resume refuses any of them given with a value other
@@ -104,6 +108,14 @@ public final class TrainCommand implements Callable<Integer> {
             Map.entry("optimizer.learningRate", "--lr"),
             Map.entry("optimizer.momentum", "--momentum"),
             Map.entry("optimizer.weightDecay", "--weight-decay"),
+            Map.entry("optimizer.nesterov", "--nesterov"),
+            Map.entry("optimizer.clipNorm", "--clip-norm"),
+            Map.entry("optimizer.schedule.name", "--schedule"),
+            Map.entry("optimizer.schedule.warmupSteps", "--warmup-steps"),
+            Map.entry("optimizer.schedule.stepSize", "--step-size"),
+            Map.entry("optimizer.schedule.gamma", "--gamma"),
+            Map.entry("optimizer.schedule.minLr", "--min-lr"),
+            Map.entry("training.labelSmoothing", "--label-smoothing"),
             Map.entry("training.batchSize", "--batch-size"),
             Map.entry("training.epochs", "--epochs"),
             Map.entry("training.seed", "--seed"),
@@ -136,12 +148,28 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--init", defaultValue = "torchvision", description = "torchvision (trains reliably) or pytorch (PyTorch's layer defaults) (default: ${DEFAULT-VALUE})")
     String init;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE})")
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw (decoupled weight decay) or sgd (default: ${DEFAULT-VALUE})")
     String optimizer;
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, >= 0 and < 1 (default: ${DEFAULT-VALUE})")
     double momentum;
-    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay, 0 to 1 (default: ${DEFAULT-VALUE})")
-    double weightDecay;
+    @Option(names = "--nesterov", description = "Nesterov momentum (--optimizer sgd with --momentum > 0)")
+    boolean nesterov;
+    @Option(names = "--weight-decay", description = "weight decay, 0 to 1: L2 for adam and sgd, decoupled for adamw (default: 0; adamw: 0.01)")
+    Double weightDecay;
+    @Option(names = "--schedule", defaultValue = "constant", description = "learning-rate schedule: constant, step, cosine (linear warm-up, then cosine to --min-lr at the end of the run) or onecycle (PyTorch's OneCycleLR over the run) (default: ${DEFAULT-VALUE})")
+    String schedule;
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "cosine: steps of linear warm-up, 0 to the run's steps (default: ${DEFAULT-VALUE})")
+    int warmupSteps;
+    @Option(names = "--step-size", defaultValue = "1000", description = "step: steps between two decays, 1 to 1000000000 (default: ${DEFAULT-VALUE})")
+    int stepSize;
+    @Option(names = "--gamma", defaultValue = "0.1", description = "step: factor of each decay, > 0 and <= 1 (default: ${DEFAULT-VALUE})")
+    double gamma;
+    @Option(names = "--min-lr", defaultValue = "0", description = "cosine: learning rate at the end of the run, 0 to --lr (default: ${DEFAULT-VALUE})")
+    double minLr;
+    @Option(names = "--clip-norm", defaultValue = "0", description = "clip the gradients to this global L2 norm (PyTorch's clip_grad_norm_), 0 to 1000000; 0 turns it off (default: ${DEFAULT-VALUE})")
+    double clipNorm;
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "label smoothing of the cross-entropy, >= 0 and < 1 (default: ${DEFAULT-VALUE})")
+    double labelSmoothing;
     @Option(names = "--train-limit", description = "use only the first N training images, 1 to the training set's size (default: all)")
     Integer trainLimit;
     @Option(names = "--test-limit", description = "use only the first N test images, 1 to the test set's size (default: all)")
@@ -323,18 +351,19 @@ public final class TrainCommand implements Callable<Integer> {
                     + "%dx%d, batch %d, %s%s, run directory %s%n", network.name(), network.parameterCount(),
                     backend.name(), session.device(), train.size(), test.size(), imageSize, imageSize, batch,
                     describeOptimizer(config), describeAugmentation(config.data()), run.path());
-            try (Trainer trainer = session.trainer(new TrainingSpec(config.optimizer().spec(),
-                    new SoftmaxCrossEntropy(), runSeed))) {
+            TrainingSpec trainingSpec = trainingSpec(config, train.batchesPerEpoch());
+            try (Trainer trainer = session.trainer(trainingSpec)) {
                 if (checkpoint != null) {
                     trainer.restoreOptimizerState(checkpoint.optimizer());
                 }
                 RunRecorder recorder = new RunRecorder(run.path(), config, backend.name(), session::parameters,
-                        trainer::optimizerState, previous, out);
+                        trainer::optimizerState, previous, out, trainingSpec::learningRate);
                 if (config.training().earlyStopping().enabled()) {
                     BestCheckpoint.restore(run.path(), config, EarlyStopping.replay(config.training().earlyStopping(),
                             previous), out);
                 }
-                List<TrainingListener> listeners = List.of(new ProgressListener(out, totalEpochs, bar), recorder,
+                List<TrainingListener> listeners = List.of(new ProgressListener(out, totalEpochs, bar,
+                        trainingSpec::learningRate), recorder,
                         new TrainingPlot(run.path().resolve(RunDirectory.PLOT), previous));
                 Fit fit = new Fit(new FitConfig(totalEpochs, plateauSteps, stopOnPlateau,
                         config.training().earlyStopping()), listeners);
@@ -350,6 +379,25 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 return result.finished() ? ExitCodes.OK : ExitCodes.INTERRUPTED;
             }
+        }
+    }
+
+    /**
+     * The update every backend applies: the configuration's optimizer, loss (label smoothing), clipping and schedule,
+     * a cosine or one-cycle schedule spanning the whole run ({@code epochs} times {@code batchesPerEpoch} steps).
+     *
+     * @throws UsageException if the schedule does not fit the run (more warm-up steps than the run has)
+     */
+    static TrainingSpec trainingSpec(RunConfig config, int batchesPerEpoch) {
+        long totalSteps = (long) config.training().epochs() * batchesPerEpoch;
+        try {
+            return new TrainingSpec(config.optimizer().spec(), config.training().loss(), config.training().seed(),
+                    config.optimizer().schedule().spec(config.optimizer().learningRate(), totalSteps),
+                    config.optimizer().clipNorm());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--warmup-steps " + config.optimizer().schedule().warmupSteps() + " exceeds the "
+                    + "run's " + totalSteps + " steps (" + config.training().epochs() + " epochs of " + batchesPerEpoch
+                    + " batches): use fewer warm-up steps or more --epochs");
         }
     }
 
@@ -408,17 +456,42 @@ public final class TrainCommand implements Callable<Integer> {
                         OptionChecks.limit("--test-limit", testLimit), seed)
                 : DataConfig.builtIn(DataOptions.spec(data.dataset).name(),
                         OptionChecks.limit("--train-limit", trainLimit), OptionChecks.limit("--test-limit", testLimit));
-        OptimizerConfig opt = new OptimizerConfig(OptionChecks.oneOf("--optimizer", optimizer, "adam", "sgd"),
-                OptionChecks.aboveAtMost("--lr", lr, 0, MAX_LR),
-                OptionChecks.atLeastBelow("--momentum", momentum, 0, 1),
-                OptionChecks.within("--weight-decay", weightDecay, 0, 1));
+        String name = OptionChecks.oneOf("--optimizer", optimizer, OptimizerConfig.ADAM, OptimizerConfig.ADAMW,
+                OptimizerConfig.SGD);
+        double rate = OptionChecks.aboveAtMost("--lr", lr, 0, MAX_LR);
+        double m = OptionChecks.atLeastBelow("--momentum", momentum, 0, 1);
+        double decay = weightDecay != null ? OptionChecks.within("--weight-decay", weightDecay, 0, 1)
+                : name.equals(OptimizerConfig.ADAMW) ? ADAMW_WEIGHT_DECAY : 0;
+        if (nesterov && !(name.equals(OptimizerConfig.SGD) && m > 0)) {
+            throw new UsageException("--nesterov needs --optimizer sgd with --momentum > 0, got --optimizer " + name
+                    + " --momentum " + m);
+        }
+        String scheduleName = OptionChecks.oneOf("--schedule", schedule, ScheduleConfig.NAMES.toArray(String[]::new));
+        ScheduleConfig scheduleConfig = new ScheduleConfig(scheduleName,
+                OptionChecks.inRange("--warmup-steps", warmupSteps, 0, MAX_SCHEDULE_STEPS),
+                OptionChecks.inRange("--step-size", stepSize, 1, MAX_SCHEDULE_STEPS),
+                OptionChecks.aboveAtMost("--gamma", gamma, 0, 1), OptionChecks.within("--min-lr", minLr, 0, rate));
+        if (resume == null) {
+            // Settings of another schedule would be silently unused (a resume reports them as conflicts instead).
+            for (String[] only : new String[][] {{"--warmup-steps", ScheduleConfig.COSINE},
+                    {"--min-lr", ScheduleConfig.COSINE}, {"--step-size", ScheduleConfig.STEP},
+                    {"--gamma", ScheduleConfig.STEP}}) {
+                if (given(only[0]) && !scheduleName.equals(only[1])) {
+                    throw new UsageException(only[0] + " applies to --schedule " + only[1] + " only, got --schedule "
+                            + scheduleName);
+                }
+            }
+        }
+        OptimizerConfig opt = new OptimizerConfig(name, rate, m, decay, nesterov,
+                OptionChecks.within("--clip-norm", clipNorm, 0, MAX_CLIP_NORM), scheduleConfig);
         EarlyStoppingConfig stopping = new EarlyStoppingConfig(
                 OptionChecks.inRange("--early-stop-patience", earlyStopPatience, 0, MAX_EPOCHS),
                 OptionChecks.oneOf("--early-stop-metric", earlyStopMetric, EarlyStoppingConfig.VAL_ACCURACY,
                         EarlyStoppingConfig.VAL_LOSS),
                 OptionChecks.within("--early-stop-min-delta", earlyStopMinDelta, 0, 1));
         TrainingConfig training = new TrainingConfig(OptionChecks.inRange("--batch-size", batchSize, 1, MAX_BATCH),
-                OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId, stopping, null, null,
+                OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId,
+                OptionChecks.atLeastBelow("--label-smoothing", labelSmoothing, 0, 1), stopping, null, null,
                 freezePrefixes());
         org.vgg4j.core.config.ModelConfig modelConfig = model.modelConfig();
         return new RunConfig(modelConfig, withAugmentation(dataConfig, modelConfig.imageSize()), opt, training);
@@ -464,6 +537,13 @@ public final class TrainCommand implements Callable<Integer> {
                     ? "an option" : conflicts.size() + " options") + " given: " + String.join("; ", conflicts.values())
                     + ". A resumed run keeps its checkpoint's configuration: leave "
                     + (conflicts.size() == 1 ? "it" : "them") + " out, or start a new run");
+        }
+        if (given("--epochs") && stored.optimizer().schedule().spansTheRun()
+                && given.training().epochs() != stored.training().epochs()) {
+            throw new UsageException("--resume " + manifest + " conflicts with --epochs " + given.training().epochs()
+                    + ": the checkpoint's --schedule " + stored.optimizer().schedule().name() + " spans its "
+                    + stored.training().epochs() + " epochs, and another length would change the learning rates of "
+                    + "the steps already taken; leave --epochs out, or start a new run");
         }
         RunConfig out = given("--epochs") ? stored.withEpochs(given.training().epochs()) : stored;
         EarlyStoppingConfig had = stored.training().earlyStopping();
@@ -675,8 +755,26 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static String describeOptimizer(RunConfig c) {
-        return c.optimizer().name() + " lr " + c.optimizer().learningRate() + ", init " + c.training().init()
-                + ", seed " + c.training().seed();
+        OptimizerConfig o = c.optimizer();
+        StringBuilder sb = new StringBuilder(o.name()).append(o.nesterov() ? " (nesterov)" : "").append(" lr ")
+                .append(o.learningRate());
+        ScheduleConfig s = o.schedule();
+        switch (s.name()) {
+            case ScheduleConfig.STEP -> sb.append(" x").append(s.gamma()).append(" every ").append(s.stepSize())
+                    .append(" steps");
+            case ScheduleConfig.COSINE -> sb.append(" cosine (").append(s.warmupSteps()).append(" warm-up steps, to ")
+                    .append(s.minLr()).append(")");
+            case ScheduleConfig.ONE_CYCLE -> sb.append(" one-cycle");
+            default -> { }
+        }
+        if (o.clipNorm() > 0) {
+            sb.append(", clip norm ").append(o.clipNorm());
+        }
+        if (c.training().labelSmoothing() > 0) {
+            sb.append(", label smoothing ").append(c.training().labelSmoothing());
+        }
+        return sb.append(", init ").append(c.training().init()).append(", seed ").append(c.training().seed())
+                .toString();
     }
 
     /** Where the run writes: --output, else the resumed checkpoint's run directory, else a new one under runs/. */

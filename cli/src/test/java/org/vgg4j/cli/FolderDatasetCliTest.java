@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --dataset folder}: train on a small RGB image folder (train/ + test/), the checkpoint stores the folder and
- * its class names (format 4), {@code evaluate} and {@code predict} print those names; and the folder's errors are one
+ * its class names (format 4 and later), {@code evaluate} and {@code predict} print those names; and the folder's errors are one
  * line naming the option or path.
  */
 class FolderDatasetCliTest {

@@ -2,6 +2,8 @@ package org.vgg4j.spark;
 
 import java.io.Serializable;
 import org.vgg4j.core.optim.Adam;
+import org.vgg4j.core.optim.AdamW;
+import org.vgg4j.core.optim.LrSchedule;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.Sgd;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
@@ -17,10 +19,25 @@ import org.vgg4j.core.optim.TrainingSpec;
 record OptimizerRecipe(boolean adam, double[] values) implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The recipe of {@code spec}.
+     *
+     * @throws UnsupportedOperationException naming the setting, for what data-parallel training does not implement:
+     *                                       a loss other than plain softmax cross-entropy, AdamW, Nesterov momentum,
+     *                                       a learning-rate schedule or gradient clipping
+     */
     static OptimizerRecipe of(TrainingSpec spec) {
-        if (!(spec.loss() instanceof SoftmaxCrossEntropy)) {
-            throw new UnsupportedOperationException("data-parallel training implements softmax cross-entropy only, not "
-                    + spec.loss());
+        if (!(spec.loss() instanceof SoftmaxCrossEntropy ce) || ce.labelSmoothing() != 0) {
+            throw new UnsupportedOperationException("data-parallel training implements softmax cross-entropy without "
+                    + "label smoothing only, not " + spec.loss());
+        }
+        String unsupported = spec.optimizer() instanceof AdamW ? "AdamW (use Adam or SGD)"
+                : spec.optimizer() instanceof Sgd s && s.nesterov() ? "Nesterov momentum"
+                : !(spec.schedule() instanceof LrSchedule.Constant) ? "the learning-rate schedule " + spec.schedule()
+                : spec.clips() ? "gradient clipping (clipNorm " + spec.clipNorm() + ")" : null;
+        if (unsupported != null) {
+            throw new UnsupportedOperationException("data-parallel training does not implement " + unsupported
+                    + ": it trains Adam or SGD at a constant learning rate without clipping");
         }
         OptimizerSpec o = spec.optimizer();
         if (o instanceof Adam a) {

@@ -9,6 +9,7 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.Adam;
+import org.vgg4j.core.optim.AdamW;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.Sgd;
@@ -41,6 +42,8 @@ abstract class OptimizerKernel {
     static OptimizerKernel forSpec(OptimizerSpec spec, NDManager stateManager, Network network) {
         if (spec instanceof Adam a) {
             return new AdamKernel(a, stateManager, network);
+        } else if (spec instanceof AdamW a) {
+            return new AdamKernel(a, stateManager, network);
         } else if (spec instanceof Sgd s) {
             return new SgdKernel(s, stateManager, network);
         }
@@ -49,9 +52,10 @@ abstract class OptimizerKernel {
 
     /**
      * Updates the trainable parameters {@code params} in place from {@code grads} (both in
-     * {@link Network#trainableSpecs()} order); {@code step} is the 1-based number of this update.
+     * {@link Network#trainableSpecs()} order, the gradients already clipped); {@code step} is the 1-based number of
+     * this update and {@code lr} its scheduled learning rate.
      */
-    abstract void update(NDArray[] params, NDArray[] grads, long step);
+    abstract void update(NDArray[] params, NDArray[] grads, long step, double lr);
 
     /** The state array of {@code slot} for parameter {@code i}, created as zeros on first use. */
     final NDArray slot(String slot, int i) {

@@ -1,6 +1,8 @@
 package org.vgg4j.backend.pytorch;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -66,8 +68,7 @@ final class PyTorchTrainer implements Trainer {
         InputChecks.checkBatch(network, images, labels);
         try (NDManager scope = session.manager().newSubManager()) {
             Pass pass = forwardBackward(scope, images, labels);
-            kernel.update(session.trainableParams(), pass.grads, steps + 1);
-            steps++;
+            update(scope, pass.grads);
             return new StepResult(pass.loss, pass.correct, labels.length);
         }
     }
@@ -111,9 +112,33 @@ final class PyTorchTrainer implements Trainer {
             for (int i = 0; i < grads.length; i++) {
                 grads[i] = NdArrays.toNd(scope, checked.get(trainable.get(i).name()));
             }
-            kernel.update(session.trainableParams(), grads, steps + 1);
-            steps++;
+            update(scope, grads);
         }
+    }
+
+    /**
+     * The one update of {@link #step} and {@link #applyGradients}: the gradients clipped in place to the spec's global
+     * norm ({@code clip_grad_norm_}: per-tensor L2 norms, their L2 norm, one factor for all), then the optimizer's
+     * rule at the scheduled learning rate of this step.
+     */
+    private void update(NDManager scope, NDArray[] grads) {
+        if (spec.clips()) {
+            NDList norms = new NDList(grads.length);
+            for (NDArray g : grads) {
+                norms.add(g.square().sum().sqrt());
+            }
+            NDArray total = NDArrays.stack(norms).square().sum().sqrt();
+            double coef = spec.clipCoefficient(total.getFloat());
+            total.attach(scope);
+            norms.attach(scope);
+            if (coef < 1) {
+                for (NDArray g : grads) {
+                    g.muli((float) coef);
+                }
+            }
+        }
+        kernel.update(session.trainableParams(), grads, steps + 1, spec.learningRate(steps + 1));
+        steps++;
     }
 
     @Override
@@ -160,8 +185,15 @@ final class PyTorchTrainer implements Trainer {
         }
         int n = labels.length;
         float[] oneHot = new float[n * classes];
+        SoftmaxCrossEntropy loss0 = (SoftmaxCrossEntropy) spec.loss();
         for (int i = 0; i < n; i++) {
-            oneHot[i * classes + labels[i]] = 1f;
+            if (loss0.labelSmoothing() == 0) {
+                oneHot[i * classes + labels[i]] = 1f;
+            } else {
+                for (int j = 0; j < classes; j++) {
+                    oneHot[i * classes + j] = (float) loss0.target(j, labels[i], classes);
+                }
+            }
         }
         float loss;
         float[] logits;
@@ -170,7 +202,8 @@ final class PyTorchTrainer implements Trainer {
             NDArray out = session.program().forward(x, session.params(), true);
             NDArray target = session.staging().copy(scope, FloatBuffer.wrap(oneHot),
                     new ai.djl.ndarray.types.Shape(n, classes));
-            // Mean softmax cross-entropy, as PyTorch's nll_loss(log_softmax(x)) computes it: -sum(picked) / n.
+            // Mean softmax cross-entropy, as PyTorch's nll_loss(log_softmax(x)) computes it: -sum(picked) / n; with
+            // label smoothing the target rows are (1 - e) one-hot + e / K, CrossEntropyLoss(label_smoothing=e).
             NDArray lossArray = out.logSoftmax(1).mul(target).sum().div(-n);
             collector.backward(lossArray);
             loss = lossArray.getFloat();

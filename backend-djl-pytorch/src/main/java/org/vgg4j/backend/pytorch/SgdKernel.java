@@ -8,8 +8,9 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.optim.Sgd;
 
 /**
- * SGD with PyTorch's rule: {@code g' = g + wd p; b = momentum b + g'; p -= lr b} ({@code p -= lr g'} without
- * momentum, then one fused libtorch call per parameter). The momentum buffer is exactly PyTorch's
+ * SGD with PyTorch's rule: {@code g' = g + wd p; b = momentum b + g'; p -= lr b}, with Nesterov momentum
+ * {@code p -= lr (g' + momentum b)} ({@code p -= lr g'} without momentum, then one fused libtorch call per
+ * parameter). The momentum buffer is exactly PyTorch's
  * {@code momentum_buffer} (DJL's fused kernel would store {@code lr b} instead, so it is not used with momentum).
  */
 final class SgdKernel extends OptimizerKernel {
@@ -21,8 +22,8 @@ final class SgdKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(NDArray[] params, NDArray[] grads, long step) {
-        float lr = (float) spec.learningRate();
+    void update(NDArray[] params, NDArray[] grads, long step, double rate) {
+        float lr = (float) rate;
         float wd = (float) spec.weightDecay();
         for (int i = 0; i < params.length; i++) {
             NDArray p = params[i];
@@ -40,6 +41,12 @@ final class SgdKernel extends OptimizerKernel {
             }
             NDArray buffer = slot(Sgd.MOMENTUM_BUFFER, i);
             buffer.muli((float) spec.momentum()).addi(effective);
+            if (spec.nesterov()) {
+                try (NDArray ahead = buffer.mul((float) spec.momentum()); NDArray d = effective.add(ahead)) {
+                    p.subi(d.muli(lr));
+                }
+                continue;
+            }
             try (NDArray delta = buffer.mul(lr)) {
                 p.subi(delta);
             }

@@ -405,6 +405,19 @@ final class Kernels {
         return op("SparseSoftmaxCrossEntropyWithLogits").input(logits).input(labels).run(2);
     }
 
+    /**
+     * {@code [per-sample loss, dloss/dlogits]} of the cross-entropy against target distributions {@code targets}
+     * ([N, K], the logits' dtype): {@code -sum_j q_j log softmax_j} and {@code softmax - q}.
+     */
+    NDArray[] softmaxCrossEntropyDense(NDArray logits, NDArray targets) {
+        return op("SoftmaxCrossEntropyWithLogits").input(logits).input(targets).run(2);
+    }
+
+    /** The sum of all elements of the vector {@code x}, as a scalar. */
+    NDArray sumVector(NDArray x) {
+        return op("Sum").input(x).input(int32(0)).attr("keep_dims", false).run();
+    }
+
     private static int[] toInts(long[] v) {
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) {

@@ -10,20 +10,24 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.optim.Adam;
+import org.vgg4j.core.optim.AdamW;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.Sgd;
+import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
 
 /**
- * Adam or SGD with PyTorch's exact update rules (see {@link Adam} and {@link Sgd}), written as element-wise TensorFlow
- * kernels. All parameters are updated at once as one flat vector (gradients and parameters concatenated, the result
+ * Adam, AdamW or SGD with PyTorch's exact update rules (see {@link Adam}, {@link AdamW} and {@link Sgd}) at the
+ * scheduled learning rate of each step, after clipping the gradients to the spec's global norm, written as
+ * element-wise TensorFlow kernels. All parameters are updated at once as one flat vector (gradients and parameters concatenated, the result
  * split back into per-layer views), so an update costs ~15 kernel dispatches instead of ~13 per parameter tensor; the
  * state slots ({@code exp_avg}, {@code exp_avg_sq} or {@code momentum_buffer}) are kept flat in the session's manager
  * and converted to per-parameter core-layout tensors only for snapshots.
  */
 final class TfOptimizer implements AutoCloseable {
     private final OptimizerSpec spec;
+    private final TrainingSpec training;
     private final List<ParamLayout> layouts;
     private final NDManager owner;
     private final int[] sizes;
@@ -32,8 +36,9 @@ final class TfOptimizer implements AutoCloseable {
     private final Map<String, NDArray> slots = new LinkedHashMap<>();
     private long step;
 
-    TfOptimizer(OptimizerSpec spec, List<ParamLayout> layouts, NDManager owner) {
-        this.spec = spec;
+    TfOptimizer(TrainingSpec training, List<ParamLayout> layouts, NDManager owner) {
+        this.training = training;
+        this.spec = training.optimizer();
         this.layouts = layouts;
         this.owner = owner;
         this.sizes = new int[layouts.size()];
@@ -46,10 +51,7 @@ final class TfOptimizer implements AutoCloseable {
     }
 
     private List<String> slotNames() {
-        if (spec instanceof Adam) {
-            return List.of(Adam.EXP_AVG, Adam.EXP_AVG_SQ);
-        }
-        return ((Sgd) spec).momentum() > 0 ? List.of(Sgd.MOMENTUM_BUFFER) : List.of();
+        return spec.slotNames();
     }
 
     /** The number of updates applied so far (restored with the state), which numbers the next step's dropout masks. */
@@ -71,14 +73,29 @@ final class TfOptimizer implements AutoCloseable {
         }
         NDArray p = k.concatFlat(ps);
         NDArray g = k.concatFlat(gs);
-        if (spec.weightDecay() > 0) {
+        if (training.clips()) {
+            // clip_grad_norm_: one factor for all gradients, from their global L2 norm
+            double norm = Math.sqrt(Kernels.doubles(k.sumVector(k.mul(g, g)))[0]);
+            double coef = training.clipCoefficient(norm);
+            if (coef < 1) {
+                g = k.mul(g, k.scalar(coef));
+            }
+        }
+        double lr = training.learningRate(step);
+        if (spec instanceof AdamW) {
+            if (spec.weightDecay() > 0) {
+                p = k.mul(p, k.scalar(1 - lr * spec.weightDecay()));
+            }
+        } else if (spec.weightDecay() > 0) {
             g = k.add(g, k.mul(p, k.scalar(spec.weightDecay())));
         }
         NDArray updated;
         if (spec instanceof Adam a) {
-            updated = adam(k, a, p, g);
+            updated = adam(k, a.beta1(), a.beta2(), a.epsilon(), lr, p, g);
+        } else if (spec instanceof AdamW a) {
+            updated = adam(k, a.beta1(), a.beta2(), a.epsilon(), lr, p, g);
         } else if (spec instanceof Sgd s) {
-            updated = sgd(k, s, p, g);
+            updated = sgd(k, s, lr, p, g);
         } else {
             throw new IllegalStateException("unknown optimizer " + spec);
         }
@@ -94,28 +111,28 @@ final class TfOptimizer implements AutoCloseable {
         }
     }
 
-    private NDArray adam(Kernels k, Adam a, NDArray p, NDArray g) {
-        double bc1 = 1 - Math.pow(a.beta1(), step);
-        double bc2 = 1 - Math.pow(a.beta2(), step);
-        NDArray m = k.add(k.mul(slot(k, Adam.EXP_AVG), k.scalar(a.beta1())), k.mul(g, k.scalar(1 - a.beta1())));
-        NDArray v = k.add(k.mul(slot(k, Adam.EXP_AVG_SQ), k.scalar(a.beta2())),
-                k.mul(k.mul(g, g), k.scalar(1 - a.beta2())));
+    private NDArray adam(Kernels k, double beta1, double beta2, double epsilon, double lr, NDArray p, NDArray g) {
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        NDArray m = k.add(k.mul(slot(k, Adam.EXP_AVG), k.scalar(beta1)), k.mul(g, k.scalar(1 - beta1)));
+        NDArray v = k.add(k.mul(slot(k, Adam.EXP_AVG_SQ), k.scalar(beta2)),
+                k.mul(k.mul(g, g), k.scalar(1 - beta2)));
         // p - (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), as PyTorch computes it.
-        NDArray denom = k.add(k.mul(k.sqrt(v), k.scalar(1 / Math.sqrt(bc2))), k.scalar(a.epsilon()));
-        NDArray updated = k.sub(p, k.div(k.mul(m, k.scalar(a.learningRate() / bc1)), denom));
+        NDArray denom = k.add(k.mul(k.sqrt(v), k.scalar(1 / Math.sqrt(bc2))), k.scalar(epsilon));
+        NDArray updated = k.sub(p, k.div(k.mul(m, k.scalar(lr / bc1)), denom));
         replaceSlot(Adam.EXP_AVG, m);
         replaceSlot(Adam.EXP_AVG_SQ, v);
         return updated;
     }
 
-    private NDArray sgd(Kernels k, Sgd s, NDArray p, NDArray g) {
+    private NDArray sgd(Kernels k, Sgd s, double lr, NDArray p, NDArray g) {
         if (s.momentum() > 0) {
             // PyTorch starts the buffer as a copy of the first gradient: 0 * momentum + g is the same.
             NDArray b = k.add(k.mul(slot(k, Sgd.MOMENTUM_BUFFER), k.scalar(s.momentum())), g);
             replaceSlot(Sgd.MOMENTUM_BUFFER, b);
-            g = b;
+            g = s.nesterov() ? k.add(g, k.mul(b, k.scalar(s.momentum()))) : b;
         }
-        return k.sub(p, k.mul(g, k.scalar(s.learningRate())));
+        return k.sub(p, k.mul(g, k.scalar(lr)));
     }
 
     /** The flat slot, created as zeros (owned by the session) on first use. */

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.optim.OptimizerState;
+import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.core.spi.Accuracy;
@@ -17,8 +18,8 @@ import org.vgg4j.core.spi.StepSeeds;
 import org.vgg4j.core.spi.Trainer;
 
 /**
- * Training steps on TensorFlow kernels: forward (with dropout), softmax cross-entropy, explicit backward pass,
- * optimizer update; each step's temporaries live in one sub-manager closed at its end.
+ * Training steps on TensorFlow kernels: forward (with dropout), softmax cross-entropy (label-smoothed targets where the
+ * spec asks for them), explicit backward pass, optimizer update (clipping, scheduled rate: {@link TfOptimizer}); each step's temporaries live in one sub-manager closed at its end.
  *
  * <p>Dropout masks are a pure function of the spec's seed and the optimizer's step count (the number of updates so
  * far, which {@link #restoreOptimizerState} restores): each pass draws them from a generator seeded with
@@ -34,12 +35,14 @@ final class TfTrainer implements Trainer {
     private final TfSession session;
     private final TfOptimizer optimizer;
     private final long seed;
+    private final SoftmaxCrossEntropy loss;
     private boolean closed;
 
     TfTrainer(TfSession session, TrainingSpec spec) {
         this.session = session;
-        this.optimizer = new TfOptimizer(spec.optimizer(), session.graph().trainedLayouts(), session.manager());
+        this.optimizer = new TfOptimizer(spec, session.graph().trainedLayouts(), session.manager());
         this.seed = spec.seed();
+        this.loss = (SoftmaxCrossEntropy) spec.loss();
     }
 
     /** Loss, correct count and gradients of one batch, as engine arrays owned by the step. */
@@ -53,10 +56,23 @@ final class TfTrainer implements Trainer {
         TfGraph.Saved saved = new TfGraph.Saved(stageCount(graph), batch);
         SplittableRandom masks = new SplittableRandom(StepSeeds.forStep(seed, optimizer.step()));
         NDArray logits = graph.forward(k, session.params(), x, batch, true, masks, saved);
-        NDArray[] ce = k.softmaxCrossEntropy(logits, k.int32(labels));
+        NDArray[] ce = loss.labelSmoothing() == 0 ? k.softmaxCrossEntropy(logits, k.int32(labels))
+                : k.softmaxCrossEntropyDense(logits, smoothedTargets(k, labels, logits.getShape().get(1)));
         NDArray dLogits = k.mul(ce[1], k.scalar(1.0 / batch));
         Map<String, NDArray> grads = graph.backward(k, session.params(), dLogits, saved);
         return new Pass(ce[0], logits, grads, saved.buffers);
+    }
+
+    /** The label-smoothed target rows {@code (1 - e) onehot + e / K}, [N, K] in the session's precision. */
+    private NDArray smoothedTargets(Kernels k, int[] labels, long classes) {
+        int count = Math.toIntExact(classes);
+        double[] q = new double[labels.length * count];
+        for (int i = 0; i < labels.length; i++) {
+            for (int j = 0; j < count; j++) {
+                q[i * count + j] = loss.target(j, labels[i], count);
+            }
+        }
+        return k.array(q, labels.length, count);
     }
 
     private static int stageCount(TfGraph graph) {

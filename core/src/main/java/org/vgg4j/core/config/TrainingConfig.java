@@ -2,11 +2,12 @@ package org.vgg4j.core.config;
 
 import java.util.HashSet;
 import java.util.List;
+import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.param.Initializer;
 
 /**
  * The training-loop part of a {@link RunConfig}: batch size, how many epochs in all, the seed of everything random,
- * how the weights of a new run are drawn, when to stop early, where a fine-tuning run took its starting weights from, and which modules it
+ * how the weights of a new run are drawn, the loss's label smoothing, when to stop early, where a fine-tuning run took its starting weights from, and which modules it
  * keeps frozen.
  *
  * @param batchSize     images per step, >= 1
@@ -14,6 +15,7 @@ import org.vgg4j.core.param.Initializer;
  * @param seed          seed of initialisation, shuffling and dropout
  * @param init          {@link Initializer} id: {@code torchvision} or {@code pytorch}; with {@code initFrom}, how the
  *                      tensors the source does not provide (a replaced head) are drawn
+ * @param labelSmoothing label smoothing of the cross-entropy ({@link SoftmaxCrossEntropy}), in [0, 1)
  * @param earlyStopping when to stop before the last epoch ({@link EarlyStoppingConfig#off()}: never)
  * @param initFrom      the checkpoint or state dict ({@code .safetensors}) the run's weights were loaded from, as an
  *                      absolute path, or null for a run from scratch; since checkpoint format 5, as are the fields
@@ -22,8 +24,8 @@ import org.vgg4j.core.param.Initializer;
  * @param freeze        module prefixes of the {@code state_dict} names whose parameters are frozen ({@code features},
  *                      {@code classifier.0}), in the order given; empty when everything trains
  */
-public record TrainingConfig(int batchSize, int epochs, long seed, String init, EarlyStoppingConfig earlyStopping,
-        String initFrom, String initFromSha256, List<String> freeze) {
+public record TrainingConfig(int batchSize, int epochs, long seed, String init, double labelSmoothing,
+        EarlyStoppingConfig earlyStopping, String initFrom, String initFromSha256, List<String> freeze) {
 
     /**
      * Checks the fields and copies {@code freeze}.
@@ -32,6 +34,7 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init, 
      * @param epochs         total epochs of the run, >= 1
      * @param seed           seed of initialisation, shuffling and dropout; any value
      * @param init           an {@link Initializer} id or enum name, not null
+     * @param labelSmoothing label smoothing of the cross-entropy, in [0, 1)
      * @param earlyStopping  when to stop early, not null
      * @param initFrom       the weights' source, or null
      * @param initFromSha256 64 lower-case hexadecimal digits with {@code initFrom}, null without
@@ -40,13 +43,16 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init, 
      *                                  {@code init} is null or names no {@link Initializer}, {@code initFromSha256}
      *                                  is not a SHA-256 or is given without {@code initFrom} (or missing with it), or
      *                                  {@code freeze} is null, holds an empty or blank prefix or one twice, or
-     *                                  {@code earlyStopping} is null
+     *                                  {@code earlyStopping} is null, or {@code labelSmoothing} is outside [0, 1)
      */
     public TrainingConfig {
         Checks.positive("training.batchSize", batchSize);
         Checks.positive("training.epochs", epochs);
         Checks.present(init, "training.init");
         Initializer.byName(init);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("training.labelSmoothing must be >= 0 and < 1, got " + labelSmoothing);
+        }
         Checks.present(earlyStopping, "training.earlyStopping");
         if ((initFrom == null) != (initFromSha256 == null)) {
             throw new IllegalArgumentException("training.initFromSha256 must be given exactly when training.initFrom "
@@ -82,7 +88,21 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init, 
      * @throws IllegalArgumentException as the canonical constructor
      */
     public TrainingConfig(int batchSize, int epochs, long seed, String init) {
-        this(batchSize, epochs, seed, init, EarlyStoppingConfig.off(), null, null, List.of());
+        this(batchSize, epochs, seed, init, 0);
+    }
+
+    /**
+     * A run from scratch with nothing frozen, no early stopping, and this label smoothing.
+     *
+     * @param batchSize      images per step, >= 1
+     * @param epochs         total epochs of the run, >= 1
+     * @param seed           seed of initialisation, shuffling and dropout; any value
+     * @param init           an {@link Initializer} id or enum name, not null
+     * @param labelSmoothing label smoothing of the cross-entropy, in [0, 1)
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TrainingConfig(int batchSize, int epochs, long seed, String init, double labelSmoothing) {
+        this(batchSize, epochs, seed, init, labelSmoothing, EarlyStoppingConfig.off(), null, null, List.of());
     }
 
     /**
@@ -102,7 +122,8 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init, 
      * @throws IllegalArgumentException if {@code n} is below 1
      */
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(batchSize, n, seed, init, earlyStopping, initFrom, initFromSha256, freeze);
+        return new TrainingConfig(batchSize, n, seed, init, labelSmoothing, earlyStopping, initFrom, initFromSha256,
+                freeze);
     }
 
     /**
@@ -116,7 +137,8 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init, 
      * @throws IllegalArgumentException as the canonical constructor
      */
     public TrainingConfig withFineTuning(String source, String sha256, List<String> prefixes) {
-        return new TrainingConfig(batchSize, epochs, seed, init, earlyStopping, source, sha256, prefixes);
+        return new TrainingConfig(batchSize, epochs, seed, init, labelSmoothing, earlyStopping, source, sha256,
+                prefixes);
     }
 
     /**
@@ -126,7 +148,8 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init, 
      * @return a copy differing only in {@code earlyStopping}
      */
     public TrainingConfig withEarlyStopping(EarlyStoppingConfig stopping) {
-        return new TrainingConfig(batchSize, epochs, seed, init, stopping, initFrom, initFromSha256, freeze);
+        return new TrainingConfig(batchSize, epochs, seed, init, labelSmoothing, stopping, initFrom, initFromSha256,
+                freeze);
     }
 
     /**
@@ -136,5 +159,14 @@ public record TrainingConfig(int batchSize, int epochs, long seed, String init, 
      */
     public Initializer initializer() {
         return Initializer.byName(init);
+    }
+
+    /**
+     * The loss these settings describe.
+     *
+     * @return softmax cross-entropy with {@link #labelSmoothing}
+     */
+    public SoftmaxCrossEntropy loss() {
+        return new SoftmaxCrossEntropy(labelSmoothing);
     }
 }

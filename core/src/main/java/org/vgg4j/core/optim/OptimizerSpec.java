@@ -5,17 +5,18 @@ import java.util.List;
 /**
  * An immutable optimizer configuration that every trainable backend implements with PyTorch's update rule.
  */
-public sealed interface OptimizerSpec permits Adam, Sgd {
+public sealed interface OptimizerSpec permits Adam, AdamW, Sgd {
 
     /**
-     * The step size.
+     * The base step size, which a {@link LrSchedule} scales step by step.
      *
      * @return the learning rate, > 0
      */
     double learningRate();
 
     /**
-     * L2 penalty added to each gradient as {@code weightDecay * parameter} (PyTorch's {@code weight_decay}).
+     * The weight decay, PyTorch's {@code weight_decay}: an L2 penalty added to each gradient as
+     * {@code weightDecay * parameter} for {@link Adam} and {@link Sgd}, decoupled from it for {@link AdamW}.
      *
      * @return the weight decay, >= 0 (0 for none)
      */

@@ -37,6 +37,7 @@ import org.vgg4j.core.config.LegacyConfigMap;
 import org.vgg4j.core.config.ModelConfig;
 import org.vgg4j.core.config.RunConfig;
 import org.vgg4j.core.config.RunConfigJson;
+import org.vgg4j.core.config.ScheduleConfig;
 import org.vgg4j.core.io.AtomicWrite;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.FiniteValues;
@@ -54,9 +55,11 @@ import org.vgg4j.core.param.SafeTensors;
  * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings), 2
  * ({@code config} a {@link RunConfig} object) and 3 (its model also states {@code batchNorm} and {@code layout}; a
  * version 2 model is d2l without batch norm), 4 (its data states the image-folder fields; a version 3 run used a
- * built-in data set) and 5 (its training section states {@code earlyStopping}, {@code initFrom},
- * {@code initFromSha256} and {@code freeze}, its data section {@code augment} and {@code cropPadding}; a version 4 run
- * had no early stopping, was from scratch with nothing frozen, and did not augment its images). Older versions are upgraded when read; a newer version is refused with an error that says so.
+ * built-in data set) and 5 (its optimizer states Nesterov momentum, gradient clipping and a learning-rate schedule,
+ * its training section the label smoothing, {@code earlyStopping}, {@code initFrom}, {@code initFromSha256} and
+ * {@code freeze}, its data section {@code augment} and {@code cropPadding}; a version 4 run had a constant rate,
+ * none of the others, no early stopping, no augmentation, and was from scratch with nothing frozen). Older versions
+ * are upgraded when read; a newer version is refused with an error that says so.
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
@@ -325,16 +328,22 @@ public final class CheckpointStore {
     }
 
     /**
-     * A version 4 configuration in version 5's form: its run had no early stopping, started from scratch with nothing
-     * frozen and did not augment its training images, which version 4 could not say (a version 4 training or data
-     * section that names one of the new fields is refused, as version 4 was read strictly).
+     * A version 4 configuration in version 5's form: it was trained with a constant learning rate, no Nesterov
+     * momentum, no gradient clipping, no label smoothing and no early stopping, from scratch with nothing frozen, on
+     * images that were not augmented, which version 4 could not say (a version 4 section that names one of these
+     * fields is refused, as version 4 was read strictly).
      */
     private static JsonNode upgradeFour(JsonNode config) {
-        if (config == null || !config.isObject() || !config.path("training").isObject()
-                || !config.path("data").isObject()) {
+        if (config == null || !config.isObject() || !config.path("optimizer").isObject()
+                || !config.path("training").isObject() || !config.path("data").isObject()) {
             return config; // the strict reader names what is wrong
         }
-        for (String added : List.of("earlyStopping", "initFrom", "initFromSha256", "freeze")) {
+        for (String added : List.of("nesterov", "clipNorm", "schedule")) {
+            if (config.get("optimizer").has(added)) {
+                throw new InvalidConfigException("unknown field 'config.optimizer." + added + "'");
+            }
+        }
+        for (String added : List.of("labelSmoothing", "earlyStopping", "initFrom", "initFromSha256", "freeze")) {
             if (config.get("training").has(added)) {
                 throw new InvalidConfigException("unknown field 'config.training." + added + "'");
             }
@@ -346,7 +355,13 @@ public final class CheckpointStore {
         }
         ObjectNode upgraded = config.deepCopy();
         ((ObjectNode) upgraded.get("data")).put("augment", DataConfig.AUGMENT_NONE).putNull("cropPadding");
+        ScheduleConfig constant = ScheduleConfig.constant();
+        ObjectNode optimizer = (ObjectNode) upgraded.get("optimizer");
+        optimizer.put("nesterov", false).put("clipNorm", 0.0).putObject("schedule").put("name", constant.name())
+                .put("warmupSteps", constant.warmupSteps()).put("stepSize", constant.stepSize())
+                .put("gamma", constant.gamma()).put("minLr", constant.minLr());
         ObjectNode training = (ObjectNode) upgraded.get("training");
+        training.put("labelSmoothing", 0.0);
         EarlyStoppingConfig off = EarlyStoppingConfig.off();
         training.putObject("earlyStopping").put("metric", off.metric()).put("minDelta", off.minDelta())
                 .put("patience", off.patience());

@@ -23,10 +23,19 @@ class RunConfigTest {
                 + "\"skipBadImages\":false,\"testLimit\":null,\"trainLimit\":null,\"valSplit\":0.0},"
                 + "\"model\":{\"batchNorm\":false,\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,"
                 + "\"imageSize\":224,\"inChannels\":1,\"layout\":\"d2l\",");
-        assertThat(json).contains("\"optimizer\":{\"learningRate\":0.001,\"momentum\":0.9,\"name\":\"adam\"")
+        assertThat(json).contains("\"optimizer\":{\"clipNorm\":0.0,\"learningRate\":0.001,\"momentum\":0.9,"
+                + "\"name\":\"adam\",\"nesterov\":false,\"schedule\":{\"gamma\":0.1,\"minLr\":0.0,\"name\":\"constant\","
+                + "\"stepSize\":1000,\"warmupSteps\":0},\"weightDecay\":0.0}")
                 .contains("\"training\":{\"batchSize\":64,\"earlyStopping\":{\"metric\":\"val-accuracy\",\"minDelta\":0.0,"
                         + "\"patience\":0},\"epochs\":5,\"freeze\":[],\"init\":\"torchvision\",\"initFrom\":null,"
-                        + "\"initFromSha256\":null,\"seed\":42}");
+                        + "\"initFromSha256\":null,\"labelSmoothing\":0.0,\"seed\":42}");
+        RunConfig scheduled = new RunConfig(ref.model(), ref.data(), new OptimizerConfig("sgd", 0.1, 0.9, 1e-4, true, 1.5,
+                new ScheduleConfig("cosine", 100, 1000, 0.1, 1e-3)), new TrainingConfig(64, 5, 42, "torchvision", 0.1));
+        assertThat(RunConfigJson.parse(RunConfigJson.write(scheduled))).isEqualTo(scheduled);
+        assertThat(ref.differences(scheduled)).extracting(ConfigDifference::path).containsExactly("optimizer.clipNorm",
+                "optimizer.learningRate", "optimizer.name", "optimizer.nesterov", "optimizer.schedule.minLr",
+                "optimizer.schedule.name", "optimizer.schedule.warmupSteps", "optimizer.weightDecay",
+                "training.labelSmoothing");
     }
 
     @Test
@@ -44,7 +53,18 @@ class RunConfigTest {
         assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"batchSize\":64", "\"batchSize\":\"many\"")))
                 .hasMessageStartingWith("field 'training.batchSize': ");
         assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"name\":\"adam\"", "\"name\":\"lion\"")))
-                .hasMessageContaining("optimizer.name must be adam or sgd, got 'lion'");
+                .hasMessageContaining("optimizer.name must be adam, adamw or sgd, got 'lion'");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"name\":\"constant\"", "\"name\":\"cyclic\"")))
+                .hasMessageContaining("optimizer.schedule.name must be one of constant, step, cosine, onecycle, got "
+                        + "'cyclic'");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"nesterov\":false", "\"nesterov\":true")))
+                .hasMessageContaining("optimizer.nesterov needs optimizer sgd with momentum > 0, got adam");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"labelSmoothing\":0.0", "\"labelSmoothing\":1.0")))
+                .hasMessageContaining("training.labelSmoothing must be >= 0 and < 1, got 1.0");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"minLr\":0.0", "\"minLr\":0.5")))
+                .hasMessageContaining("optimizer.schedule.minLr must be <= optimizer.learningRate (0.001), got 0.5");
+        assertThatThrownBy(() -> RunConfigJson.parse(json.replace("\"clipNorm\":0.0,", "")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'clipNorm'");
         assertThatThrownBy(() -> RunConfigJson.parse("[1]")).hasMessageContaining("must be a JSON object");
         assertThat(RunConfigJson.describe(new IllegalStateException("a\nb"))).isEqualTo("a");
     }

@@ -32,6 +32,8 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.Adam;
+import org.vgg4j.core.optim.AdamW;
+import org.vgg4j.core.optim.LrSchedule;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.Sgd;
@@ -100,11 +102,10 @@ public abstract class BackendContract {
      * (weights and optimizer state bit-identical over several steps, dropout included).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"adam", "sgd-momentum"})
+    @ValueSource(strings = {"adam", "sgd-momentum", "adamw-cosine-clip-smoothing", "nesterov-onecycle-clip"})
     void applyingABatchsGradientsIsTheStepOnThatBatch(String optimizer) {
         assumeTrains();
-        OptimizerSpec opt = optimizer.equals("adam") ? Adam.withLearningRate(1e-2) : new Sgd(0.05, 0.9, 1e-3);
-        TrainingSpec spec = new TrainingSpec(opt, new SoftmaxCrossEntropy(), 5);
+        TrainingSpec spec = namedSpec(optimizer, 5);
         Network net = TestData.tinyVgg(0.3);
         Parameters start = TestData.unitScale(net, 4);
         try (Session a = backend().open(net, start, Device.cpu());
@@ -124,6 +125,25 @@ public abstract class BackendContract {
                         .maxAbsDiff(stepping.optimizerState().slots().get(slot))).as(slot).isZero();
             }
         }
+    }
+
+    /**
+     * The training specs the parameterized cases run, by name: {@code adam}, {@code sgd-momentum} (constant rate, no
+     * clipping), {@code adamw-cosine-clip-smoothing} (AdamW, 1 warm-up step of a 4-step cosine to 0.1 of the rate,
+     * gradients clipped to norm 0.05, label smoothing 0.1) and {@code nesterov-onecycle-clip} (Nesterov SGD, a 6-step
+     * one-cycle, gradients clipped to norm 0.05); the clipping norms are below the tiny network's gradient norms, so
+     * clipping is active.
+     */
+    static TrainingSpec namedSpec(String name, long seed) {
+        return switch (name) {
+            case "adam" -> new TrainingSpec(Adam.withLearningRate(1e-2), new SoftmaxCrossEntropy(), seed);
+            case "sgd-momentum" -> new TrainingSpec(new Sgd(0.05, 0.9, 1e-3), new SoftmaxCrossEntropy(), seed);
+            case "adamw-cosine-clip-smoothing" -> new TrainingSpec(AdamW.withLearningRate(1e-2),
+                    new SoftmaxCrossEntropy(0.1), seed, new LrSchedule.CosineWarmup(1, 4, 0.1), 0.05);
+            case "nesterov-onecycle-clip" -> new TrainingSpec(new Sgd(0.1, 0.9, 1e-3, true), new SoftmaxCrossEntropy(),
+                    seed, LrSchedule.OneCycle.withTotalSteps(6), 0.05);
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     /** Gradients that do not fit the network are refused by name, with the weights untouched. */
@@ -477,24 +497,109 @@ public abstract class BackendContract {
         assertThat(err).isLessThanOrEqualTo(1e-6);
     }
 
+    @Test
+    void sgdWithNesterovMomentumFollowsPytorchsRule() {
+        double err = ruleError(new Sgd(0.1, 0.9, 1e-2, true), 4);
+        System.out.printf("%s: SGD(lr=0.1, momentum=0.9, wd=1e-2, nesterov) vs float64 rule, 4 steps: max abs diff "
+                + "%.3e%n", backend().name(), err);
+        assertThat(err).isLessThanOrEqualTo(1e-6);
+    }
+
+    /**
+     * Three steps of AdamW under a cosine schedule with warm-up, gradient-norm clipping (active at every step) and
+     * label smoothing: the loss and gradients match the float64 reference's smoothed cross-entropy, and each update
+     * matches {@link ReferenceOptimizer}'s rule (clip to the global norm, scheduled rate, decoupled decay) applied to
+     * the backend's own previous weights and gradients.
+     */
+    @Test
+    void adamwWithCosineWarmupClippingAndLabelSmoothingFollowsTheFloat64Reference() {
+        TrainingSpec spec = new TrainingSpec(new AdamW(1e-2, 0.9, 0.999, 1e-8, 0.05), new SoftmaxCrossEntropy(0.2), 1,
+                new LrSchedule.CosineWarmup(1, 4, 0.1), 0.05);
+        double err = ruleError(spec, 3);
+        System.out.printf("%s: AdamW(lr=1e-2, wd=0.05) + cosine(warmup 1 of 4, min 0.1) + clip 0.05 + smoothing 0.2"
+                + " vs float64 rule, 3 steps: max abs diff %.3e%n", backend().name(), err);
+        assertThat(err).isLessThanOrEqualTo(1e-6);
+    }
+
+    /**
+     * Clipping on SGD with momentum, whose update scales with the gradient (Adam's hardly does): each update is the
+     * rule's on the gradients scaled by {@code clip_grad_norm_}'s coefficient, clipping active at every step.
+     */
+    @Test
+    void gradientClippingScalesTheGradientsAsClipGradNormDoes() {
+        TrainingSpec spec = new TrainingSpec(new Sgd(0.1, 0.9, 0), new SoftmaxCrossEntropy(), 1, LrSchedule.constant(),
+                0.05);
+        double err = ruleError(spec, 3);
+        System.out.printf("%s: SGD(lr=0.1, momentum=0.9) + clip 0.05 vs float64 rule, 3 steps: max abs diff %.3e%n",
+                backend().name(), err);
+        assertThat(err).isLessThanOrEqualTo(1e-6);
+    }
+
+    /** Step decay and the one-cycle schedule on Adam and plain SGD: each step's update uses the scheduled rate. */
+    @ParameterizedTest
+    @ValueSource(strings = {"step", "onecycle"})
+    void scheduledLearningRatesFollowTheFloat64Rule(String schedule) {
+        LrSchedule s = schedule.equals("step") ? new LrSchedule.StepDecay(2, 0.3) : LrSchedule.OneCycle.withTotalSteps(5);
+        double adam = ruleError(new TrainingSpec(Adam.withLearningRate(1e-2), new SoftmaxCrossEntropy(), 1, s, 0), 4);
+        double sgd = ruleError(new TrainingSpec(new Sgd(0.1, 0, 0), new SoftmaxCrossEntropy(), 1, s, 0), 4);
+        System.out.printf("%s: %s schedule vs float64 rule, 4 steps: Adam max abs diff %.3e, SGD %.3e%n",
+                backend().name(), s, adam, sgd);
+        assertThat(adam).isLessThanOrEqualTo(1e-6);
+        assertThat(sgd).isLessThanOrEqualTo(1e-6);
+    }
+
+    private double ruleError(OptimizerSpec spec, int steps) {
+        return ruleError(new TrainingSpec(spec, new SoftmaxCrossEntropy(), 1), steps);
+    }
+
     /**
      * Largest difference between the backend's weights (and state slots, relative to their largest value, weighted
-     * 1e-3) and {@link ReferenceOptimizer}'s float64 rule applied to the backend's own previous weights and gradients.
+     * 1e-3) and {@link ReferenceOptimizer}'s float64 rule applied to the backend's own previous weights and gradients
+     * (clipped as {@code training} says, at its scheduled rate). With label smoothing, the backend's loss and
+     * gradients are also held to the float64 reference's (1e-6 and 1e-4 relative), and with clipping, clipping must
+     * be active at every step.
      */
-    private double ruleError(OptimizerSpec spec, int steps) {
+    private double ruleError(TrainingSpec training, int steps) {
         assumeTrains();
+        OptimizerSpec spec = training.optimizer();
         Network net = TestData.tinyVgg(0);
         Tensor images = TestData.images(net.sampleShape().prepend(8), 21);
         int[] labels = TestData.labels(8, 10, 22);
         ReferenceOptimizer rule = new ReferenceOptimizer(spec, false);
         double worst = 0;
         try (Session s = backend().open(net, Parameters.initialize(net, Initializer.PYTORCH_DEFAULT, 8), Device.cpu());
-                Trainer trainer = s.trainer(new TrainingSpec(spec, new SoftmaxCrossEntropy(), 1))) {
+                Trainer trainer = s.trainer(training)) {
             for (int t = 1; t <= steps; t++) {
                 Parameters before = s.parameters();
-                Parameters grads = trainer.gradients(images, labels).gradients();
+                GradientResult result = trainer.gradients(images, labels);
+                Parameters grads = result.gradients();
                 assertThat(grads.names()).containsExactlyElementsOf(
                         net.trainableSpecs().stream().map(p -> p.name()).toList());
+                SoftmaxCrossEntropy loss = (SoftmaxCrossEntropy) training.loss();
+                if (loss.labelSmoothing() > 0) {
+                    ReferenceForward.TrainingPass pass = ReferenceForward.trainingPass(net, before, images, labels,
+                            null, loss);
+                    assertThat(result.loss()).as("smoothed loss, step %d", t)
+                            .isCloseTo(pass.loss(), Offset.offset(1e-6 * pass.loss()));
+                    ReferenceForward.TrainingPass plain = ReferenceForward.trainingPass(net, before, images, labels,
+                            null);
+                    double fromPlain = 0;
+                    for (String name : grads.names()) {
+                        assertThat(relDiff(pass.gradients().get(name), grads.get(name)))
+                                .as("smoothed gradient of %s, step %d", name, t).isLessThanOrEqualTo(1e-4);
+                        fromPlain = Math.max(fromPlain, relDiff(plain.gradients().get(name), grads.get(name)));
+                    }
+                    assertThat(fromPlain).as("the gradients are not those without smoothing").isGreaterThan(1e-2);
+                }
+                Map<String, double[]> clipped = new LinkedHashMap<>();
+                for (String name : grads.names()) {
+                    clipped.put(name, doubles(grads.get(name)));
+                }
+                double norm = ReferenceOptimizer.clip(training, clipped.values());
+                if (training.clips()) {
+                    assertThat(norm).as("clipping is active at step %d", t).isGreaterThan(training.clipNorm());
+                }
+                double lr = training.learningRate(t);
                 trainer.step(images, labels);
                 Parameters after = s.parameters();
                 OptimizerState state = trainer.optimizerState();
@@ -504,7 +609,7 @@ public abstract class BackendContract {
                 for (String name : grads.names()) {
                     double[] w = doubles(before.get(name));
                     double[] expected = w.clone();
-                    rule.update(name, expected, doubles(grads.get(name)), t);
+                    rule.update(name, expected, clipped.get(name), t, lr);
                     Tensor got = after.get(name);
                     for (int i = 0; i < w.length; i++) {
                         worst = Math.max(worst, Math.abs(expected[i] - got.get(i)));
@@ -515,7 +620,7 @@ public abstract class BackendContract {
                                 state.slots().get(slot).get(name)) * 1e-3);
                     }
                 }
-                assertThat(moved).as("step %d changed the weights", t).isGreaterThan(1e-4);
+                assertThat(moved).as("step %d changed the weights", t).isGreaterThan(Math.min(1e-4, lr * 1e-3));
             }
         }
         return worst;
@@ -524,13 +629,13 @@ public abstract class BackendContract {
     // ------------------------------------------------------------------------------------------- optimizer state
 
     @ParameterizedTest
-    @ValueSource(strings = {"adam", "sgd-momentum"})
+    @ValueSource(strings = {"adam", "sgd-momentum", "adamw-cosine-clip-smoothing", "nesterov-onecycle-clip"})
     void optimizerStateRestoredInAFreshSessionContinuesBitIdentically(String optimizer) {
         assumeTrains();
         int k = 3;
         int more = 4;
-        OptimizerSpec opt = optimizer.equals("adam") ? Adam.withLearningRate(1e-2) : new Sgd(0.05, 0.9, 1e-3);
-        TrainingSpec spec = new TrainingSpec(opt, new SoftmaxCrossEntropy(), 5);
+        TrainingSpec spec = namedSpec(optimizer, 5);
+        OptimizerSpec opt = spec.optimizer();
         Network net = TestData.tinyVgg(0.3);
         Tensor[] batches = new Tensor[k + more];
         int[][] labels = new int[k + more][];

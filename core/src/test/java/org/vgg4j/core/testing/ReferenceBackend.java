@@ -136,7 +136,7 @@ public final class ReferenceBackend implements Backend {
             checkOpen();
             InputChecks.checkBatch(network, images, labels);
             return ReferenceForward.trainingPass(network, session.params, images, labels,
-                    new SplittableRandom(StepSeeds.forStep(spec.seed(), steps)));
+                    new SplittableRandom(StepSeeds.forStep(spec.seed(), steps)), (SoftmaxCrossEntropy) spec.loss());
         }
 
         @Override
@@ -166,8 +166,19 @@ public final class ReferenceBackend implements Backend {
             });
         }
 
-        /** One optimizer step on every trainable parameter with the gradient {@code gradient} gives for its name. */
+        /**
+         * One optimizer step on every trainable parameter with the gradient {@code gradient} gives for its name: the
+         * gradients clipped together to the spec's norm, then the rule at the scheduled learning rate.
+         */
         private void update(java.util.function.Function<String, double[]> gradient) {
+            Map<String, double[]> grads = new LinkedHashMap<>();
+            for (ParameterSpec p : network.trainableSpecs()) {
+                grads.put(p.name(), gradient.apply(p.name()));
+            }
+            if (spec.clips()) {
+                ReferenceOptimizer.clip(spec, grads.values());
+            }
+            double lr = spec.learningRate(steps + 1);
             Map<String, Tensor> updated = new LinkedHashMap<>(session.params.asMap());
             for (ParameterSpec p : network.trainableSpecs()) {
                 float[] current = session.params.get(p.name()).toArray();
@@ -175,7 +186,7 @@ public final class ReferenceBackend implements Backend {
                 for (int i = 0; i < w.length; i++) {
                     w[i] = current[i];
                 }
-                optimizer.update(p.name(), w, gradient.apply(p.name()), steps + 1);
+                optimizer.update(p.name(), w, grads.get(p.name()), steps + 1, lr);
                 float[] next = new float[w.length];
                 for (int i = 0; i < w.length; i++) {
                     next[i] = (float) w[i];

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.ParameterSpec;
+import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.param.Parameters;
 
 /**
@@ -34,6 +35,12 @@ public final class ReferenceForward {
      */
     public static TrainingPass trainingPass(Network network, Parameters params, Tensor images, int[] labels,
             SplittableRandom masks) {
+        return trainingPass(network, params, images, labels, masks, new SoftmaxCrossEntropy());
+    }
+
+    /** {@link #trainingPass} with {@code loss}'s label smoothing in the loss and its gradient. */
+    public static TrainingPass trainingPass(Network network, Parameters params, Tensor images, int[] labels,
+            SplittableRandom masks, SoftmaxCrossEntropy loss) {
         network.checkInput(images.shape());
         int n = labels.length;
         List<ReferenceOp> ops = ReferenceCompiler.compile(network, params, n, masks);
@@ -47,7 +54,7 @@ public final class ReferenceForward {
         for (int i = 0; i < n; i++) {
             double lse = logSumExp(logits, i, k);
             for (int j = 0; j < k; j++) {
-                dy[i * k + j] = (Math.exp(logits[i * k + j] - lse) - (j == labels[i] ? 1 : 0)) / n;
+                dy[i * k + j] = (Math.exp(logits[i * k + j] - lse) - loss.target(j, labels[i], k)) / n;
             }
         }
         Map<String, double[]> grads = new LinkedHashMap<>();
@@ -62,7 +69,7 @@ public final class ReferenceForward {
         for (ReferenceOp op : ops) {
             op.updatedBuffers(buffers);
         }
-        return new TrainingPass(crossEntropy(logits, labels), logits, ordered, buffers);
+        return new TrainingPass(crossEntropy(logits, labels, loss), logits, ordered, buffers);
     }
 
     /**
@@ -108,6 +115,26 @@ public final class ReferenceForward {
         double total = 0;
         for (int i = 0; i < n; i++) {
             total += logSumExp(logits, i, k) - logits[i * k + labels[i]];
+        }
+        return total / n;
+    }
+
+    /**
+     * Mean smoothed cross-entropy of {@code logits} against {@code labels}: {@code -sum_j q_j log softmax_j} with
+     * {@code loss}'s targets {@code q} (the plain one without smoothing).
+     */
+    public static double crossEntropy(double[] logits, int[] labels, SoftmaxCrossEntropy loss) {
+        if (loss.labelSmoothing() == 0) {
+            return crossEntropy(logits, labels);
+        }
+        int n = labels.length;
+        int k = logits.length / n;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double lse = logSumExp(logits, i, k);
+            for (int j = 0; j < k; j++) {
+                total += loss.target(j, labels[i], k) * (lse - logits[i * k + j]);
+            }
         }
         return total / n;
     }

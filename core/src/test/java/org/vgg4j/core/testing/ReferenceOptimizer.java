@@ -7,9 +7,11 @@ import org.vgg4j.core.Network;
 import org.vgg4j.core.Tensor;
 import org.vgg4j.core.layer.ParameterSpec;
 import org.vgg4j.core.optim.Adam;
+import org.vgg4j.core.optim.AdamW;
 import org.vgg4j.core.optim.OptimizerSpec;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.optim.Sgd;
+import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
 
 /**
@@ -17,8 +19,9 @@ import org.vgg4j.core.param.Parameters;
  * rule that every backend's optimizer is held to, and the optimizer of the reference backend.
  *
  * <pre>
- * Adam: g' = g + wd p; m = b1 m + (1 - b1) g'; v = b2 v + (1 - b2) g'^2; p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
- * SGD:  g' = g + wd p; b = momentum b + g' (b = g' without momentum); p -= lr b
+ * Adam:  g' = g + wd p; m = b1 m + (1 - b1) g'; v = b2 v + (1 - b2) g'^2; p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ * AdamW: p *= 1 - lr wd; then Adam's step with g' = g
+ * SGD:   g' = g + wd p; b = momentum b + g' (b = g' without momentum); p -= lr (nesterov ? g' + momentum b : b)
  * </pre>
  */
 public final class ReferenceOptimizer {
@@ -42,19 +45,34 @@ public final class ReferenceOptimizer {
 
     /** Updates {@code w}, the parameter {@code name}, in place from its gradient {@code g}; {@code t} counts from 1. */
     public void update(String name, double[] w, double[] g, long t) {
+        update(name, w, g, t, spec.learningRate());
+    }
+
+    /**
+     * Updates {@code w}, the parameter {@code name}, in place from its (already clipped) gradient {@code g} with the
+     * learning rate {@code lr} of step {@code t} (counted from 1).
+     */
+    public void update(String name, double[] w, double[] g, long t, double lr) {
         double[] effective = new double[w.length];
+        boolean decoupled = spec instanceof AdamW;
         for (int i = 0; i < w.length; i++) {
-            effective[i] = g[i] + spec.weightDecay() * w[i];
+            effective[i] = decoupled ? g[i] : g[i] + spec.weightDecay() * w[i];
         }
-        if (spec instanceof Adam a) {
+        if (spec instanceof Adam || spec instanceof AdamW) {
+            double beta1 = spec instanceof Adam a ? a.beta1() : ((AdamW) spec).beta1();
+            double beta2 = spec instanceof Adam a ? a.beta2() : ((AdamW) spec).beta2();
+            double eps = spec instanceof Adam a ? a.epsilon() : ((AdamW) spec).epsilon();
             double[] m = slot(Adam.EXP_AVG, name, w.length);
             double[] v = slot(Adam.EXP_AVG_SQ, name, w.length);
             for (int i = 0; i < w.length; i++) {
-                m[i] = round(a.beta1() * m[i] + (1 - a.beta1()) * effective[i]);
-                v[i] = round(a.beta2() * v[i] + (1 - a.beta2()) * effective[i] * effective[i]);
-                double mHat = m[i] / (1 - Math.pow(a.beta1(), t));
-                double vHat = v[i] / (1 - Math.pow(a.beta2(), t));
-                w[i] -= a.learningRate() * mHat / (Math.sqrt(vHat) + a.epsilon());
+                if (decoupled) {
+                    w[i] *= 1 - lr * spec.weightDecay();
+                }
+                m[i] = round(beta1 * m[i] + (1 - beta1) * effective[i]);
+                v[i] = round(beta2 * v[i] + (1 - beta2) * effective[i] * effective[i]);
+                double mHat = m[i] / (1 - Math.pow(beta1, t));
+                double vHat = v[i] / (1 - Math.pow(beta2, t));
+                w[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
             }
         } else {
             Sgd sgd = (Sgd) spec;
@@ -63,9 +81,33 @@ public final class ReferenceOptimizer {
                 if (sgd.momentum() > 0) {
                     b[i] = round(sgd.momentum() * b[i] + effective[i]);
                 }
-                w[i] -= sgd.learningRate() * b[i];
+                double d = sgd.nesterov() ? effective[i] + sgd.momentum() * b[i] : b[i];
+                w[i] -= lr * d;
             }
         }
+    }
+
+    /**
+     * The gradients scaled in place by {@code spec}'s clipping coefficient for their global L2 norm (all tensors
+     * together, in float64); returns the norm.
+     */
+    public static double clip(TrainingSpec spec, Iterable<double[]> gradients) {
+        double sum = 0;
+        for (double[] g : gradients) {
+            for (double v : g) {
+                sum += v * v;
+            }
+        }
+        double norm = Math.sqrt(sum);
+        double coef = spec.clipCoefficient(norm);
+        if (coef != 1) {
+            for (double[] g : gradients) {
+                for (int i = 0; i < g.length; i++) {
+                    g[i] *= coef;
+                }
+            }
+        }
+        return norm;
     }
 
     /** The state of {@code slot} for parameter {@code name}, zeros before its first update. */

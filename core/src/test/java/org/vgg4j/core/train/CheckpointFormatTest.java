@@ -20,7 +20,9 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.config.EarlyStoppingConfig;
 import org.vgg4j.core.config.ModelConfig;
+import org.vgg4j.core.config.OptimizerConfig;
 import org.vgg4j.core.config.RunConfig;
+import org.vgg4j.core.config.ScheduleConfig;
 import org.vgg4j.core.optim.OptimizerState;
 import org.vgg4j.core.param.Parameters;
 
@@ -62,6 +64,10 @@ class CheckpointFormatTest {
         assertThat(m.get("config").get("training").get("initFromSha256").isNull()).isTrue();
         assertThat(m.get("config").get("training").get("freeze").isArray()).isTrue();
         assertThat(m.get("config").get("training").get("freeze")).isEmpty();
+        assertThat(m.get("config").get("optimizer").get("schedule").get("name").asText()).isEqualTo("constant");
+        assertThat(m.get("config").get("optimizer").get("clipNorm").asDouble()).isZero();
+        assertThat(m.get("config").get("optimizer").get("nesterov").asBoolean()).isFalse();
+        assertThat(m.get("config").get("training").get("labelSmoothing").asDouble()).isZero();
         assertThat(m.get("config").get("data").get("folder").isNull()).isTrue();
         assertThat(m.get("config").get("data").get("classNames").isNull()).isTrue();
         assertThat(m.get("config").get("model").get("batchNorm").asBoolean()).isFalse();
@@ -99,7 +105,7 @@ class CheckpointFormatTest {
         // Version 2's model had no batchNorm and layout: every such network was d2l without batch norm.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 2);
-        ((ObjectNode) m.get("config").get("training")).remove("earlyStopping"); // nor version 5's early stopping
+        removeVersionFiveFields(m);
         ObjectNode model = (ObjectNode) m.get("config").get("model");
         model.remove("batchNorm");
         model.remove("layout");
@@ -107,7 +113,6 @@ class CheckpointFormatTest {
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f); // nor version 3's image-folder fields
         }
-        removeVersionFiveFields(m); // nor version 5's early stopping, fine-tuning and augmentation fields
         Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -127,12 +132,11 @@ class CheckpointFormatTest {
         // Version 3's data had no image-folder fields: every such run trained on a built-in data set.
         ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
         m.put("formatVersion", 3);
-        ((ObjectNode) m.get("config").get("training")).remove("earlyStopping");
+        removeVersionFiveFields(m);
         ObjectNode data = (ObjectNode) m.get("config").get("data");
         for (String f : List.of("folder", "valSplit", "allowEmptyClasses", "skipBadImages", "classNames")) {
             data.remove(f);
         }
-        removeVersionFiveFields(m);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -145,6 +149,62 @@ class CheckpointFormatTest {
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 4): ").hasMessageContaining("config.data.folder");
+    }
+
+    /** Removes every field version 5 added: the optimizer's schedule, clipping and Nesterov momentum, the training
+     * section's label smoothing, early stopping and fine-tuning fields, the data section's augmentation. */
+    private static void removeVersionFiveFields(ObjectNode m) {
+        ObjectNode optimizer = (ObjectNode) m.get("config").get("optimizer");
+        optimizer.remove(List.of("nesterov", "clipNorm", "schedule"));
+        ((ObjectNode) m.get("config").get("training")).remove(List.of("labelSmoothing", "earlyStopping", "initFrom",
+                "initFromSha256", "freeze"));
+        ((ObjectNode) m.get("config").get("data")).remove(List.of("augment", "cropPadding"));
+    }
+
+    /** Puts back every field version 5 added, with the values a version 4 run is read with. */
+    private static void putVersionFiveDefaults(ObjectNode m) {
+        removeVersionFiveFields(m);
+        ScheduleConfig constant = ScheduleConfig.constant();
+        ((ObjectNode) m.get("config").get("optimizer")).put("nesterov", false).put("clipNorm", 0.0)
+                .putObject("schedule").put("name", constant.name()).put("warmupSteps", constant.warmupSteps())
+                .put("stepSize", constant.stepSize()).put("gamma", constant.gamma()).put("minLr", constant.minLr());
+        ObjectNode training = (ObjectNode) m.get("config").get("training");
+        training.put("labelSmoothing", 0.0).putNull("initFrom").putNull("initFromSha256").putArray("freeze");
+        training.putObject("earlyStopping").put("metric", "val-accuracy").put("minDelta", 0.0).put("patience", 0);
+        ((ObjectNode) m.get("config").get("data")).put("augment", "none").putNull("cropPadding");
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToAConstantRateWithoutClippingOrSmoothing() throws IOException {
+        ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+        m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
+        ((ObjectNode) m.get("config").get("optimizer")).put("name", "sgd").put("learningRate", 0.05);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        RunConfig read = CheckpointStore.load(manifest).config();
+        assertThat(read.optimizer()).isEqualTo(new OptimizerConfig("sgd", 0.05, 0.9, 0));
+        assertThat(read.optimizer().schedule()).isEqualTo(ScheduleConfig.constant());
+        assertThat(read.optimizer().clipNorm()).isZero();
+        assertThat(read.optimizer().nesterov()).isFalse();
+        assertThat(read.training()).isEqualTo(config.training());
+        assertThat(read.training().labelSmoothing()).isZero();
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        ((ObjectNode) m.get("config").get("optimizer")).put("clipNorm", 1.0);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.optimizer.clipNorm'");
+        ((ObjectNode) m.get("config").get("optimizer")).remove("clipNorm");
+        ((ObjectNode) m.get("config").get("training")).put("labelSmoothing", 0.1);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.training.labelSmoothing'");
+        // A version 5 manifest must state them.
+        putVersionFiveDefaults(m);
+        ((ObjectNode) m.get("config").get("optimizer")).remove("nesterov");
+        m.put("formatVersion", 5);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("nesterov");
     }
 
     @Test
@@ -200,9 +260,9 @@ class CheckpointFormatTest {
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 4): unknown field 'config.training.earlyStopping'");
+        putVersionFiveDefaults(m);
+        training = (ObjectNode) m.get("config").get("training");
         training.remove("earlyStopping");
-        training.putNull("initFrom").putNull("initFromSha256").putArray("freeze");
-        ((ObjectNode) m.get("config").get("data")).put("augment", "none").putNull("cropPadding");
         m.put("formatVersion", 5);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -238,10 +298,8 @@ class CheckpointFormatTest {
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 4): unknown field 'config.training.freeze'");
-        removeVersionFiveFields(m);
-        ((ObjectNode) m.get("config").get("training")).putObject("earlyStopping").put("metric", "val-accuracy")
-                .put("minDelta", 0.0).put("patience", 0);
-        ((ObjectNode) m.get("config").get("data")).put("augment", "none").putNull("cropPadding");
+        putVersionFiveDefaults(m);
+        ((ObjectNode) m.get("config").get("training")).remove(List.of("initFrom", "initFromSha256", "freeze"));
         m.put("formatVersion", 5);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -257,20 +315,6 @@ class CheckpointFormatTest {
         assertThat(CheckpointStore.load(saved).config()).isEqualTo(tuned);
         assertThat(CheckpointStore.load(saved).config().training().freeze()).containsExactly("features",
                 "classifier.0");
-    }
-
-    /**
-     * Removes what version 5 added: early stopping and the fine-tuning fields of the training section, the
-     * augmentation of the data section.
-     */
-    private static void removeVersionFiveFields(ObjectNode manifest) {
-        ObjectNode training = (ObjectNode) manifest.get("config").get("training");
-        for (String f : List.of("earlyStopping", "initFrom", "initFromSha256", "freeze")) {
-            training.remove(f);
-        }
-        ObjectNode data = (ObjectNode) manifest.get("config").get("data");
-        data.remove("augment");
-        data.remove("cropPadding");
     }
 
     @Test
