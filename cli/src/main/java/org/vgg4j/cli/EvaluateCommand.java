@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code vgg4j evaluate}: a checkpoint's accuracy, loss, per-class accuracy and confusion matrix on the test set.
+ * {@code vgg4j evaluate}: a checkpoint's (or an exported ONNX model's) accuracy, loss, per-class accuracy and confusion matrix on the test set.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on the test set: accuracy, per-class accuracy, confusion matrix.")
@@ -38,6 +38,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 + "state_dict (e.g. torch's, saved by safetensors.torch.save_file) for the network the model options "
                 + "describe; evaluated on --dataset (default: fashion-mnist)")
         Path stateDict;
+        @Option(names = "--onnx", required = true, paramLabel = "FILE.onnx", description = "an exported ONNX model "
+                + "(float32 or --int8; runs on ONNX Runtime unless --backend names another), evaluated on --dataset "
+                + "(default: fashion-mnist) at the model's input size")
+        Path onnx;
     }
 
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
@@ -65,6 +69,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         OptionChecks.inRange("--batch-size", batchSize, 1, TrainCommand.MAX_BATCH);
         OptionChecks.limit("--test-limit", testLimit);
         ModelOptions.onlyWithStateDict(spec, source.stateDict != null);
+        if (source.onnx != null) {
+            return evaluateOnnx(out);
+        }
         Path checkpoint = source.stateDict != null ? source.stateDict : source.checkpoint;
         if (source.stateDict != null && !DataOptions.isFolder(data.dataset)) {
             greyDataset(modelOptions.config().inChannels(), data.spec()); // before the file is read
@@ -127,17 +134,64 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .build();
     }
 
+    /**
+     * {@code --onnx}: the model's own network and class names; the test images of {@code --dataset} (an IDX data set,
+     * or {@code folder} with {@code --data-dir}) at the model's input size.
+     */
+    private int evaluateOnnx(PrintWriter out) {
+        long t0 = System.nanoTime();
+        OpenedModel model = OpenedModel.open(source.onnx, true, engine);
+        try (Session session = model.session()) {
+            var network = session.network();
+            int channels = network.sampleShape().dim(0);
+            int size = network.sampleShape().dim(1);
+            normalize.forChannels(channels);
+            BatchSource test;
+            if (DataOptions.isFolder(data.dataset)) {
+                FolderSplits splits = data.splits(data.folderConfig(null, testLimit, 0), 0);
+                if (splits.test().classNames().size() != network.numClasses()) {
+                    throw new UsageException("the image folder " + data.dataDir + " has classes "
+                            + splits.test().classNames() + ", but " + source.onnx + " has " + network.numClasses()
+                            + " outputs");
+                }
+                OptionChecks.limit("--test-limit", testLimit, splits.test().size(), "the test images of "
+                        + splits.test().root());
+                test = FolderLoader.builder(splits.test()).batchSize(batchSize).imageSize(size).channels(channels)
+                        .shuffle(false).limit(testLimit == null ? -1 : testLimit).build();
+            } else {
+                DatasetSpec dataset = data.spec();
+                if (dataset.classNames().size() != network.numClasses()) {
+                    throw new UsageException("--dataset " + dataset.name() + " has " + dataset.classNames().size()
+                            + " classes, but " + source.onnx + " has " + network.numClasses() + " outputs");
+                }
+                greyDataset(channels, dataset);
+                ImageDataset testSet = ImageDataset.load(data.locate(dataset), Split.TEST);
+                OptionChecks.limit("--test-limit", testLimit, testSet.size(), "the test images of "
+                        + dataset.name());
+                test = DataLoader.builder(testSet).batchSize(batchSize).imageSize(size).shuffle(false)
+                        .limit(testLimit == null ? -1 : testLimit).build();
+            }
+            Evaluation eval = Evaluator.evaluate(session, normalize.forChannels(channels).wrap(test));
+            return report(out, network.name() + " (" + source.onnx + ")", model.backend(), model.classNames(), eval,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
     private int evaluate(PrintWriter out, TrainedModel model, Backend backend, BatchSource test) {
         long t0 = System.nanoTime();
         Evaluation eval;
         try (Session session = backend.open(model.network(), model.parameters(), engine.device())) {
             eval = Evaluator.evaluate(session, normalize.forChannels(model.config().inChannels()).wrap(test));
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "%s on %d test images (backend %s, %.1f s, %.0f images/s)%n", model.network().name(),
-                eval.count(), backend.name(), secs, eval.count() / secs);
+        return report(out, model.network().name(), backend.name(), model.classNames(), eval,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static int report(PrintWriter out, String what, String backend, List<String> names, Evaluation eval,
+            double secs) {
+        out.printf(Locale.ROOT, "%s on %d test images (backend %s, %.1f s, %.0f images/s)%n", what,
+                eval.count(), backend, secs, eval.count() / secs);
         out.printf(Locale.ROOT, "accuracy %.4f, loss %.4f%n%n", eval.accuracy(), eval.loss());
-        List<String> names = model.classNames();
         out.printf(Locale.ROOT, "%-14s %9s%n", "class", "accuracy");
         for (int c = 0; c < names.size(); c++) {
             out.printf(Locale.ROOT, "%-14s %9.4f%n", names.get(c), eval.classAccuracy(c));

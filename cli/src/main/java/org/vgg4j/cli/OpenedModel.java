@@ -43,6 +43,10 @@ record OpenedModel(Session session, List<String> classNames, String backend, Pat
                 return new OpenedModel(session, session.classNames(), "onnx", path);
             }
             OnnxModelFile file = OnnxModelFile.load(path);
+            if (file.quantized()) {
+                throw new UsageException(path + " is an int8 (QDQ) model, which only the onnx backend runs; leave "
+                        + "out --backend " + engine.backend + " or use --backend onnx");
+            }
             Backend backend = engine.choose(Task.INFERENCE).backend();
             return new OpenedModel(backend.open(file.network(), file.parameters(), engine.device()),
                     file.info().classNames(), backend.name(), path);

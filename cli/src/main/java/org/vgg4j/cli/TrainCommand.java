@@ -196,6 +196,12 @@ public final class TrainCommand implements Callable<Integer> {
     String earlyStopMetric;
     @Option(names = "--early-stop-min-delta", defaultValue = "0", description = "least change of the metric that counts as an improvement, 0 to 1 (default: ${DEFAULT-VALUE})")
     double earlyStopMinDelta;
+    @Option(names = "--preset", paramLabel = "NAME", description = "start from a named set of option values (fast: "
+            + "vgg11_bn at ratio 4 and 32x32, AdamW one-cycle, label smoothing, about 0.93 test accuracy on "
+            + "Fashion-MNIST in under 10 minutes on 2 cores); options given beside it win; not with --resume "
+            + "(default: none)")
+    String preset;
+
     @Option(names = "--progress", defaultValue = "auto", description = "bar, lines or auto (bar on a terminal) (default: ${DEFAULT-VALUE})")
     String progress;
 
@@ -209,6 +215,14 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         // 1. The command line alone: every value in range.
         boolean bar = useBar();
+        if (preset != null) {
+            TrainPreset chosen = TrainPreset.byName(preset);
+            if (resume != null) {
+                throw new UsageException("--preset sets a new run's options and --resume continues a run with its "
+                        + "checkpoint's: give one of them, not both");
+            }
+            out.println("preset " + chosen.id() + ": " + chosen.asOptions() + " (options given beside it win)");
+        }
         OptionChecks.inRange("--plateau-steps", plateauSteps, 0, 1_000_000_000);
         RunConfig given = givenConfig();
         if (resume != null && initFrom != null) {

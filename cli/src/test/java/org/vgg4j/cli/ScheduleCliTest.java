@@ -16,6 +16,7 @@ import org.vgg4j.core.optim.Adam;
 import org.vgg4j.core.optim.LrSchedule;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
+import org.vgg4j.core.train.CheckpointStore;
 
 /**
  * {@code train --optimizer adamw --schedule cosine --clip-norm --label-smoothing} end to end: the settings reach the
@@ -72,6 +73,17 @@ class ScheduleCliTest {
         assertThat(Double.parseDouble(metrics.get(1).split(",")[7])).isCloseTo(expected,
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(metrics.get(2)).endsWith(",0.000100000");
+
+        // Resumed from its first epoch, the run repeats its second bit for bit: the schedule continues from the
+        // optimizer's step count in the checkpoint.
+        Path resumed = dir.resolve("resumed");
+        CliRun again = CliRun.of("train", "--resume", run.resolve("checkpoints/epoch-001.json").toString(), "--output",
+                resumed.toString(), "--backend", "pytorch", "--progress", "lines");
+        assertThat(again.exit()).as(again.err() + again.out()).isZero();
+        assertThat(CheckpointStore.load(resumed.resolve("checkpoints/epoch-002.json")).parameters()
+                .maxAbsDiff(CheckpointStore.load(run.resolve("checkpoints/epoch-002.json")).parameters())).isZero();
+        assertThat(Files.readAllLines(resumed.resolve("metrics.csv")).get(2).split(",")[1])
+                .isEqualTo(metrics.get(2).split(",")[1]);
 
         CliRun longer = CliRun.of("train", "--resume", run.toString(), "--epochs", "3", "--progress", "lines");
         assertThat(longer.exit()).as(longer.err()).isEqualTo(2);

@@ -55,6 +55,14 @@ public final class OnnxMetadata {
      */
     public static final String BATCHES_TRACKED = "vgg4j.num_batches_tracked";
 
+    /**
+     * Only in an int8 model ({@link Int8Export}): JSON object describing the quantization, e.g.
+     * {@code {"activations":"uint8 per-tensor asymmetric","calibration":"min/max","calibration_images":512,
+     * "float_parameters_sha256":"...","weights":"int8 per-channel symmetric, axis 0"}}; its presence marks the file
+     * as quantized, and {@link #PARAMETERS_SHA256} is then the digest of the dequantized weights the file holds.
+     */
+    public static final String QUANTIZATION = "vgg4j.quantization";
+
     static final String FORMAT_VERSION = "1";
 
     /** Canonical JSON: map entries and object properties in key order, so the text never depends on a hash order. */
@@ -103,7 +111,8 @@ public final class OnnxMetadata {
         return out;
     }
 
-    private static String write(Object value) {
+    /** {@code value} as canonical JSON (sorted keys, no spaces). */
+    static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -189,6 +198,56 @@ public final class OnnxMetadata {
             out.put(f.getKey(), f.getValue().asLong());
         }
         return out;
+    }
+
+    /**
+     * The convolutions an int8 export padded with zero filters ({@link Int8Export#PADDED_CHANNELS} in
+     * {@link #QUANTIZATION}), with their original output channel counts; empty when absent.
+     *
+     * @param props  the model's metadata properties (key to value)
+     * @param source the file or name to cite in an error message
+     * @return layer path to its original channel count, in the recorded order (a modifiable map)
+     * @throws OnnxFormatException if the quantization value is not JSON or a count is not a positive integer
+     */
+    public static Map<String, Integer> paddedChannels(Map<String, String> props, String source) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        JsonNode padded = quantization(props, source).get(Int8Export.PADDED_CHANNELS);
+        if (padded == null) {
+            return out;
+        }
+        var fields = padded.fields();
+        while (fields.hasNext()) {
+            var f = fields.next();
+            if (!f.getValue().isInt() || f.getValue().asInt() < 1) {
+                throw new OnnxFormatException(source + ": metadata '" + QUANTIZATION + "' pads '" + f.getKey()
+                        + "' from " + f.getValue() + " channels; expected a positive integer");
+            }
+            out.put(f.getKey(), f.getValue().asInt());
+        }
+        return out;
+    }
+
+    /**
+     * The names of the no-op ReLU nodes an int8 export inserted ({@link Int8Export#NO_OP_RELUS} in
+     * {@link #QUANTIZATION}); empty when absent.
+     *
+     * @param props  the model's metadata properties (key to value)
+     * @param source the file or name to cite in an error message
+     * @return the node names (a modifiable list)
+     * @throws OnnxFormatException if the quantization value is not JSON
+     */
+    public static List<String> noOpRelus(Map<String, String> props, String source) {
+        List<String> out = new ArrayList<>();
+        JsonNode relus = quantization(props, source).get(Int8Export.NO_OP_RELUS);
+        if (relus != null) {
+            relus.forEach(n -> out.add(n.asText()));
+        }
+        return out;
+    }
+
+    private static JsonNode quantization(Map<String, String> props, String source) {
+        String json = props.get(QUANTIZATION);
+        return json == null || json.isEmpty() ? JSON.createObjectNode() : parse(json, QUANTIZATION, source);
     }
 
     private static String toJson(List<String> values) {

@@ -38,6 +38,10 @@ import org.vgg4j.onnx.OnnxMetadata;
  * Gemm, Dropout, Identity), including what torch.onnx writes for torchvision's VGGs in eval mode (Identity nodes that
  * alias shared weights, scoped node names such as {@code /features/features.0/Conv}, read as {@code features.0}).
  *
+ * <p>An int8 model in the QDQ format (as {@link org.vgg4j.onnx.Int8Export} writes it) is read as the float network
+ * it approximates: weights and biases behind a {@code DequantizeLinear} are read back dequantized
+ * ({@link Int8Weights}), and the activations' {@code QuantizeLinear} / {@code DequantizeLinear} pairs are left out.
+ *
  * <p>Layer paths come from the node names when they form a valid module tree (always for vgg4j files), else the layers
  * are numbered {@code 0, 1, 2, ...} in one container. Dropout layers recorded in vgg4j's metadata are put back at their
  * original positions.
@@ -83,6 +87,8 @@ final class OnnxGraphImport {
 
         List<Leaf> leaves = new ArrayList<>();
         String current = info.inputName();
+        Set<String> noOps = info.writtenByVgg4j() ? new HashSet<>(OnnxMetadata.noOpRelus(info.properties(), source))
+                : Set.of();
         Shape shape = info.sampleShape();
         for (OnnxMl.NodeProto node : graph.getNodeList()) {
             String where = source + ": node '" + node.getName() + "' (" + node.getOpType() + ")";
@@ -96,6 +102,28 @@ final class OnnxGraphImport {
                 if (initializers.putIfAbsent(node.getOutput(0), initializers.get(node.getInput(0))) != null) {
                     throw new OnnxFormatException(where + " redefines the weight '" + node.getOutput(0) + "'");
                 }
+                continue;
+            }
+            if (node.getOpType().equals("DequantizeLinear") && node.getInputCount() >= 2
+                    && node.getOutputCount() == 1 && initializers.containsKey(node.getInput(0))
+                    && !node.getInput(0).equals(current)) {
+                // an int8 model's weight or bias: read back as the float values DequantizeLinear gives
+                OnnxMl.TensorProto w = Int8Weights.dequantize(node, initializers, where);
+                if (initializers.putIfAbsent(node.getOutput(0), w) != null) {
+                    throw new OnnxFormatException(where + " redefines the weight '" + node.getOutput(0) + "'");
+                }
+                continue;
+            }
+            if (node.getOpType().equals("Relu") && noOps.contains(node.getName()) && node.getInputCount() == 1
+                    && node.getInput(0).equals(current) && node.getOutputCount() == 1) {
+                current = node.getOutput(0); // an int8 export's no-op ReLU after a pool of ReLU outputs
+                continue;
+            }
+            if ((node.getOpType().equals("QuantizeLinear") || node.getOpType().equals("DequantizeLinear"))
+                    && node.getInputCount() >= 2 && node.getInput(0).equals(current)) {
+                // an int8 model's activation quantization: the rebuilt float network leaves it out
+                Int8Weights.checkActivation(node, initializers, where);
+                current = node.getOutput(0);
                 continue;
             }
             if (node.getInputCount() == 0 || !node.getInput(0).equals(current)) {
@@ -146,6 +174,9 @@ final class OnnxGraphImport {
                     + "', not in the graph output '" + info.outputName() + "'");
         }
         if (info.writtenByVgg4j()) {
+            unpad(leaves, OnnxMetadata.paddedChannels(info.properties(), source), source);
+        }
+        if (info.writtenByVgg4j()) {
             for (OnnxMetadata.OmittedDropout d : OnnxMetadata.dropouts(info.properties(), source)) {
                 if (d.index() < 0 || d.index() > leaves.size()) {
                     throw new OnnxFormatException(source + ": metadata places dropout '" + d.path() + "' at layer "
@@ -190,6 +221,67 @@ final class OnnxGraphImport {
         }
         FiniteValues.require(parameters, source);
         return new Imported(network, parameters);
+    }
+
+    /**
+     * Undoes an int8 export's zero-filter padding of a convolution ({@code padded}: path to original channels): its
+     * extra filters and the next convolution's matching input channels, which must be zero, are removed.
+     */
+    private static void unpad(List<Leaf> leaves, Map<String, Integer> padded, String source) {
+        for (int i = 0; i < leaves.size(); i++) {
+            Leaf l = leaves.get(i);
+            Integer channels = padded.get(l.path());
+            if (channels == null) {
+                continue;
+            }
+            int next = i + 1;
+            while (next < leaves.size() && !(leaves.get(next).layer() instanceof Conv2d)) {
+                next++;
+            }
+            if (!(l.layer() instanceof Conv2d c) || next == leaves.size() || channels > c.outChannels()
+                    || ((Conv2d) leaves.get(next).layer()).inChannels() != c.outChannels()) {
+                throw new OnnxFormatException(source + ": metadata pads '" + l.path() + "' from " + channels
+                        + " channels, but it is not a wider convolution followed by another");
+            }
+            Conv2d n = (Conv2d) leaves.get(next).layer();
+            Tensor w = rows(l.tensors().get("weight"), c.outChannels(), channels, source, l.path());
+            Tensor b = rows(l.tensors().get("bias"), c.outChannels(), channels, source, l.path());
+            leaves.set(i, new Leaf(l.path(), new Conv2d(c.inChannels(), channels, c.kernelSize(), c.stride(),
+                    c.padding()), w, b));
+            Leaf nl = leaves.get(next);
+            int nk = n.kernelSize() * n.kernelSize();
+            float[] all = nl.tensors().get("weight").toArray();
+            float[] kept = new float[n.outChannels() * channels * nk];
+            for (int o = 0; o < n.outChannels(); o++) {
+                for (int j = 0; j < n.inChannels() * nk; j++) {
+                    float v = all[o * n.inChannels() * nk + j];
+                    if (j < channels * nk) {
+                        kept[o * channels * nk + j] = v;
+                    } else if (v != 0f) {
+                        throw new OnnxFormatException(source + ": '" + nl.path() + "' has non-zero weights on the "
+                                + "channels that metadata says are padding");
+                    }
+                }
+            }
+            leaves.set(next, new Leaf(nl.path(), new Conv2d(channels, n.outChannels(), n.kernelSize(), n.stride(),
+                    n.padding()), Tensor.wrap(Shape.of(n.outChannels(), channels, n.kernelSize(), n.kernelSize()),
+                    kept), nl.tensors().get("bias")));
+        }
+    }
+
+    /** The first {@code keep} of {@code rows} rows of {@code t}; the others must be zero. */
+    private static Tensor rows(Tensor t, int rows, int keep, String source, String path) {
+        float[] all = t.toArray();
+        int per = all.length / rows;
+        for (int i = keep * per; i < all.length; i++) {
+            if (all[i] != 0f) {
+                throw new OnnxFormatException(source + ": '" + path + "' has non-zero values on the channels that "
+                        + "metadata says are padding");
+            }
+        }
+        int[] dims = t.shape().dims().clone();
+        dims[0] = keep;
+        return Tensor.wrap(Shape.of(dims), java.util.Arrays.copyOf(all, keep * per));
     }
 
     private static Leaf conv(OnnxMl.NodeProto node, String name, Map<String, OnnxMl.TensorProto> inits,

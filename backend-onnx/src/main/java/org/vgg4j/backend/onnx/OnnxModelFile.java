@@ -22,7 +22,8 @@ import org.vgg4j.onnx.ParameterDigest;
  * MaxPool, AveragePool, GlobalAveragePool, Flatten, Gemm, Dropout and Identity nodes (and the Einsum that vgg4j
  * writes for an adaptive average pool with uneven bins) can be rebuilt, such as torch.onnx's export of
  * torchvision's VGGs; for files written by vgg4j the rebuilt network equals the exported one, dropout
- * layers and layer paths included. Anything else is refused with an {@link OnnxFormatException} naming the file and
+ * layers and layer paths included. An int8 model in the QDQ format is read as the float network it approximates
+ * ({@link #quantized()}). Anything else is refused with an {@link OnnxFormatException} naming the file and
  * the node that does not fit.
  */
 public final class OnnxModelFile {
@@ -31,8 +32,11 @@ public final class OnnxModelFile {
     private final OnnxModelInfo info;
     private final Network network;
     private final Parameters parameters;
+    private final boolean quantized;
 
-    private OnnxModelFile(String source, byte[] bytes, OnnxModelInfo info, Network network, Parameters parameters) {
+    private OnnxModelFile(String source, byte[] bytes, OnnxModelInfo info, Network network, Parameters parameters,
+            boolean quantized) {
+        this.quantized = quantized;
         this.source = source;
         this.bytes = bytes;
         this.info = info;
@@ -72,7 +76,8 @@ public final class OnnxModelFile {
                         + "); export the model again");
             }
         }
-        return new OnnxModelFile(source, bytes, info, imported.network(), imported.parameters());
+        return new OnnxModelFile(source, bytes, info, imported.network(), imported.parameters(),
+                Int8Weights.isQuantized(model.getGraph()));
     }
 
     /** The bytes of {@code file}, or an error naming it. */
@@ -146,6 +151,18 @@ public final class OnnxModelFile {
      */
     public Parameters parameters() {
         return parameters;
+    }
+
+    /**
+     * Whether the file is a quantized (QDQ) model, such as {@code vgg4j export --int8} writes: its graph has
+     * QuantizeLinear or DequantizeLinear nodes. Then {@link #network()} and {@link #parameters()} are the float
+     * network it approximates (the weights dequantized, activation quantization left out), and ONNX Runtime runs the
+     * file as it is.
+     *
+     * @return true for a quantized model
+     */
+    public boolean quantized() {
+        return quantized;
     }
 
     /** The serialized model, shared: callers must not modify it. */

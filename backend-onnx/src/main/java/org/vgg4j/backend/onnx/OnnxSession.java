@@ -64,7 +64,9 @@ public final class OnnxSession implements Session {
     }
 
     private void install(Parameters params, OnnxModelFile given) {
-        NchwcPadding.Padded widened = requested.kind() == Device.Kind.GPU ? new NchwcPadding.Padded(network, params, 0)
+        // a quantized file runs as it is: padding would re-export it in float32
+        boolean asIs = requested.kind() == Device.Kind.GPU || given != null && given.quantized();
+        NchwcPadding.Padded widened = asIs ? new NchwcPadding.Padded(network, params, 0)
                 : NchwcPadding.apply(network, params, options.nchwcBlock());
         OnnxMl.ModelProto exported = runtimeModel(widened, given);
         String source = given != null ? given.source() : "in-memory export of " + network.name();
@@ -86,7 +88,8 @@ public final class OnnxSession implements Session {
     /**
      * The model ONNX Runtime runs, exported once from {@code padded}: the network with, unless a GPU was asked for,
      * every convolution that feeds a convolution padded to the NCHWc block first ({@link NchwcPadding}: same logits,
-     * faster on the CPU); or null to run {@code given}'s bytes as they are (on a GPU, or when padding widens nothing).
+     * faster on the CPU); or null to run {@code given}'s bytes as they are (on a GPU, for a quantized file, or when
+     * padding widens nothing).
      */
     private OnnxMl.ModelProto runtimeModel(NchwcPadding.Padded padded, OnnxModelFile given) {
         if (given != null && padded.widened() == 0) {
@@ -173,7 +176,10 @@ public final class OnnxSession implements Session {
         return parameters;
     }
 
-    /** Exports the network with {@code newParameters} (checked first) and replaces the runtime session. */
+    /**
+     * Exports the network with {@code newParameters} (checked first) and replaces the runtime session; the new model
+     * is float32 even if the session served an int8 file.
+     */
     @Override
     public void loadParameters(Parameters newParameters) {
         open();
