@@ -51,6 +51,7 @@ import org.vgg4j.datasets.DataLocation;
 import org.vgg4j.datasets.DatasetSpec;
 import org.vgg4j.datasets.ImageDataset;
 import org.vgg4j.datasets.Split;
+import org.vgg4j.datasets.transform.Augmentation;
 import org.vgg4j.models.vgg.Vgg;
 import org.vgg4j.models.vgg.VggConfig;
 import picocli.CommandLine.Command;
@@ -101,6 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
             Map.entry("data.allowEmptyClasses", "--allow-empty-classes"),
             Map.entry("data.skipBadImages", "--skip-bad-images"),
             Map.entry("data.classNames", "--data-dir"),
+            Map.entry("data.augment", "--augment"),
+            Map.entry("data.cropPadding", "--crop-padding"),
             Map.entry("optimizer.name", "--optimizer"),
             Map.entry("optimizer.learningRate", "--lr"),
             Map.entry("optimizer.momentum", "--momentum"),
@@ -171,6 +174,10 @@ public final class TrainCommand implements Callable<Integer> {
     Integer trainLimit;
     @Option(names = "--test-limit", description = "use only the first N test images, 1 to the test set's size (default: all)")
     Integer testLimit;
+    @Option(names = "--augment", defaultValue = "none", description = "augmentation of the training images (never the test images): none, crop (zero-pad by --crop-padding, random crop back), flip (horizontal, p 0.5), crop,flip, resized-crop (torchvision's RandomResizedCrop) or resized-crop,flip; seeded per (seed, epoch, image), so a resume is exact (default: ${DEFAULT-VALUE})")
+    String augment;
+    @Option(names = "--crop-padding", defaultValue = "4", description = "with --augment crop: zeros added on each side before the random crop, 0 to the image size (default: ${DEFAULT-VALUE})")
+    int cropPadding;
     @Option(names = "--output", description = "run directory (default: runs/<model>-<time>; when resuming: the checkpoint's)")
     Path output;
     @Option(names = "--resume", description = "continue a run from a checkpoint: its .json, its weights file, or the run directory (newest checkpoint)")
@@ -323,6 +330,8 @@ public final class TrainCommand implements Callable<Integer> {
         // 6. The device: opening the session is the real test, still before any data is read.
         try (Session session = open(backend, network, params, device)) {
             int imageSize = config.model().imageSize();
+            // Training images only: the test loaders below never augment.
+            Augmentation augmentation = Augmentation.of(config.data(), imageSize);
             BatchSource train;
             BatchSource test;
             if (dataset == null) {
@@ -334,7 +343,8 @@ public final class TrainCommand implements Callable<Integer> {
                 OptionChecks.limit("--test-limit", config.data().testLimit(), splits.test().size(),
                         "the test images of " + splits.test().root());
                 train = FolderLoader.builder(splits.train()).batchSize(batch).imageSize(imageSize).seed(runSeed)
-                        .channels(config.model().inChannels()).limit(limitOrAll(config.data().trainLimit())).build();
+                        .channels(config.model().inChannels()).limit(limitOrAll(config.data().trainLimit()))
+                        .augmentation(augmentation).build();
                 test = FolderLoader.builder(splits.test()).batchSize(batch).imageSize(imageSize).shuffle(false)
                         .channels(config.model().inChannels()).limit(limitOrAll(config.data().testLimit())).build();
             } else {
@@ -347,14 +357,14 @@ public final class TrainCommand implements Callable<Integer> {
                 OptionChecks.limit("--test-limit", config.data().testLimit(), testSet.size(),
                         "the test images of " + dataset.name());
                 train = DataLoader.builder(trainSet).batchSize(batch).imageSize(imageSize).seed(runSeed)
-                        .limit(limitOrAll(config.data().trainLimit())).build();
+                        .limit(limitOrAll(config.data().trainLimit())).augmentation(augmentation).build();
                 test = DataLoader.builder(testSet).batchSize(batch).imageSize(imageSize).shuffle(false)
                         .limit(limitOrAll(config.data().testLimit())).build();
             }
             out.printf(Locale.ROOT, "model %s (%,d parameters), backend %s on %s, %d training and %d test images at "
-                    + "%dx%d, batch %d, %s, run directory %s%n", network.name(), network.parameterCount(),
+                    + "%dx%d, batch %d, %s%s, run directory %s%n", network.name(), network.parameterCount(),
                     backend.name(), session.device(), train.size(), test.size(), imageSize, imageSize, batch,
-                    describeOptimizer(config), run.path());
+                    describeOptimizer(config), describeAugmentation(config.data()), run.path());
             TrainingSpec trainingSpec = trainingSpec(config, train.batchesPerEpoch());
             try (Trainer trainer = session.trainer(trainingSpec)) {
                 if (checkpoint != null) {
@@ -497,7 +507,29 @@ public final class TrainCommand implements Callable<Integer> {
                 OptionChecks.inRange("--epochs", epochs, 1, MAX_EPOCHS), seed, initId,
                 OptionChecks.atLeastBelow("--label-smoothing", labelSmoothing, 0, 1), stopping, null, null,
                 freezePrefixes());
-        return new RunConfig(model.modelConfig(), dataConfig, opt, training);
+        org.vgg4j.core.config.ModelConfig modelConfig = model.modelConfig();
+        return new RunConfig(modelConfig, withAugmentation(dataConfig, modelConfig.imageSize()), opt, training);
+    }
+
+    /** {@code data} with the augmentation of {@code --augment} and {@code --crop-padding}, both checked. */
+    private DataConfig withAugmentation(DataConfig data, int imageSize) {
+        String canonical;
+        try {
+            canonical = DataConfig.canonicalAugment(augment);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--augment '" + augment + "': " + e.getMessage() + "; use "
+                    + String.join(", ", DataConfig.AUGMENTATIONS));
+        }
+        boolean crop = List.of(canonical.split(",")).contains(DataConfig.AUGMENT_CROP);
+        if (!crop && given("--crop-padding")) {
+            throw new UsageException("--crop-padding is for --augment crop (or crop,flip), but --augment is '"
+                    + canonical + "'" + (resume != null && !given("--augment")
+                            ? " (with --resume, give the checkpoint's --augment too)" : ""));
+        }
+        if (crop) {
+            OptionChecks.inRange("--crop-padding", cropPadding, 0, imageSize);
+        }
+        return data.withAugmentation(canonical, crop ? cropPadding : null);
     }
 
     /**
@@ -726,7 +758,14 @@ public final class TrainCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%s%s (%s layout) ratio %d at %dx%d, %s, batch %d, %d epochs",
                 c.model().variant(), c.model().batchNorm() ? "_bn" : "", c.model().layout(),
                 c.model().ratio(), c.model().imageSize(), c.model().imageSize(), describeOptimizer(c),
-                c.training().batchSize(), c.training().epochs());
+                c.training().batchSize(), c.training().epochs()) + describeAugmentation(c.data());
+    }
+
+    private static String describeAugmentation(DataConfig d) {
+        if (d.augmentSteps().isEmpty()) {
+            return "";
+        }
+        return ", augment " + d.augment() + (d.cropPadding() == null ? "" : " (padding " + d.cropPadding() + ")");
     }
 
     private static String describeOptimizer(RunConfig c) {
