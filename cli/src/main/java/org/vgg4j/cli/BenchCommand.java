@@ -27,12 +27,14 @@ import org.vgg4j.cli.bench.TorchProbe;
 import org.vgg4j.cli.bench.Workload;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Vgg4jException;
+import org.vgg4j.core.config.DataConfig;
 import org.vgg4j.core.spi.BackendStatus;
 import org.vgg4j.core.spi.Backends;
 import org.vgg4j.datasets.DataLocator;
 import org.vgg4j.datasets.FashionMnist;
 import org.vgg4j.datasets.ImageDataset;
 import org.vgg4j.datasets.Split;
+import org.vgg4j.datasets.transform.Augmentation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -97,6 +99,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     int loaderBatches;
 
+    @Option(names = "--loader-augment", defaultValue = "none",
+            description = "also time the data pipeline with this train --augment value (crop with padding 4), in its "
+                    + "own column; both are then the best of 3 alternating runs; none for only the plain pipeline "
+                    + "(default: ${DEFAULT-VALUE})")
+    String loaderAugment;
+
     @Option(names = "--no-python", description = "skip native PyTorch")
     boolean noPython;
 
@@ -133,6 +141,12 @@ public final class BenchCommand implements Callable<Integer> {
         OptionChecks.inRange("--peak-runs", peakRuns, 1, 100);
         OptionChecks.inRange("--loader-batches", loaderBatches, 0, 10000);
         OptionChecks.inRange("--timeout", timeoutSeconds, 1, 7 * 24 * 3600);
+        try {
+            loaderAugment = DataConfig.canonicalAugment(loaderAugment);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--loader-augment '" + loaderAugment + "': " + e.getMessage() + "; use "
+                    + String.join(", ", DataConfig.AUGMENTATIONS));
+        }
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         List<Workload> workloads = sizes.stream().map(Workload::parse).toList();
         for (Workload w : workloads) {
@@ -307,12 +321,43 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("  data pipeline skipped: " + e.getMessage());
             return "\nData pipeline: skipped (" + e.getMessage().replace('\n', ' ') + ")\n";
         }
+        boolean augmented = !loaderAugment.equals(DataConfig.AUGMENT_NONE);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nData pipeline alone (DataLoader, %s "
                 + "training split, %d timed batches after 2, background thread) against the fastest training step:%n%n"
-                + "| size | batch | loader images/s | fastest training images/s | loader / training |%n"
-                + "|---|---|---|---|---|%n", data.spec().displayName(), loaderBatches));
+                + "| size | batch | loader images/s | fastest training images/s | loader / training |%s%n"
+                + "|---|---|---|---|---|%s%n", data.spec().displayName(), loaderBatches,
+                augmented ? " loader images/s, --augment " + loaderAugment + " | images per loader-thread CPU-second, "
+                        + "plain / augmented |" : "", augmented ? "---|---|" : ""));
         for (Workload w : workloads) {
             double rate = LoaderBench.imagesPerSecond(data, w.size(), w.batch(), 2, loaderBatches);
+            String withAugment = "";
+            if (augmented) {
+                // Alternate plain and augmented runs and keep the best of three each, so that neither gains from
+                // running after the other has warmed up the JIT.
+                DataConfig d = DataConfig.reference().withAugmentation(loaderAugment,
+                        loaderAugment.startsWith(DataConfig.AUGMENT_CROP) ? 4 : null);
+                double a = 0;
+                for (int round = 0; round < 3; round++) {
+                    a = Math.max(a, LoaderBench.imagesPerSecond(data, w.size(), w.batch(), 2, loaderBatches,
+                            Augmentation.of(d, w.size())));
+                    if (round < 2) {
+                        rate = Math.max(rate, LoaderBench.imagesPerSecond(data, w.size(), w.batch(), 2,
+                                loaderBatches));
+                    }
+                }
+                double cpuPlain = 0;
+                double cpuAugmented = 0;
+                for (int round = 0; round < 3; round++) {
+                    cpuPlain = Math.max(cpuPlain, LoaderBench.imagesPerCpuSecond(data, w.size(), w.batch(),
+                            loaderBatches, Augmentation.none()));
+                    cpuAugmented = Math.max(cpuAugmented, LoaderBench.imagesPerCpuSecond(data, w.size(), w.batch(),
+                            loaderBatches, Augmentation.of(d, w.size())));
+                }
+                out.printf(Locale.ROOT, "  loader %-8s %9.0f images/s with --augment %s (best of 3, alternating); "
+                        + "per CPU-second of the loader thread: %.0f plain, %.0f augmented (%.2fx)%n", w, a,
+                        loaderAugment, cpuPlain, cpuAugmented, cpuAugmented / cpuPlain);
+                withAugment = String.format(Locale.ROOT, " %.0f | %.0f / %.0f |", a, cpuPlain, cpuAugmented);
+            }
             String fastest = "-";
             String ratio = "-";
             double best = Double.NaN;
@@ -331,8 +376,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "  loader %-8s %9.0f images/s  (%s of the fastest training step)%n", w, rate, ratio);
             out.flush();
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %s | %s |%n", w.size(), w.batch(), rate, fastest,
-                    ratio));
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %s | %s |%s%n", w.size(), w.batch(), rate, fastest,
+                    ratio, withAugment));
         }
         return sb.toString();
     }

@@ -63,7 +63,8 @@ public final class DataOptions {
      * @param trainLimit the most training samples to use, or null for all
      * @param testLimit  the most test samples to use, or null for all
      * @param seed       the seed of the {@code --val-split} shuffle (unused without a split)
-     * @return a folder configuration whose class names are the class folders found in the scanned training split
+     * @return a folder configuration whose class names are the class folders found in the scanned training split,
+     *         without augmentation
      * @throws UsageException when {@code --data-dir} is missing or {@code --val-split} is out of range
      */
     public DataConfig folderConfig(Integer trainLimit, Integer testLimit, long seed) {
@@ -75,10 +76,10 @@ public final class DataOptions {
         }
         String dir = dataDir.toAbsolutePath().normalize().toString();
         DataConfig config = new DataConfig(DataConfig.FOLDER, trainLimit, testLimit, dir, valSplit,
-                allowEmptyClasses, skipBadImages, List.of("?", "?"));
+                allowEmptyClasses, skipBadImages, List.of("?", "?"), DataConfig.AUGMENT_NONE, null);
         scanned = splits(config, seed);
         return new DataConfig(DataConfig.FOLDER, trainLimit, testLimit, dir, valSplit, allowEmptyClasses,
-                skipBadImages, scanned.train().classNames());
+                skipBadImages, scanned.train().classNames(), DataConfig.AUGMENT_NONE, null);
     }
 
     /**

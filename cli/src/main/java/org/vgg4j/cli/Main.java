@@ -128,6 +128,11 @@ public final class Main implements Runnable {
             }
             return ExitCodes.of(ex);
         });
+        TrainPreset preset = TrainPreset.requestedBy(args);
+        if (preset != null) {
+            // The preset's values become the train options' defaults: what the user gives still wins.
+            cmd.getSubcommands().get("train").setDefaultValueProvider(preset.defaults());
+        }
         return cmd.execute(args);
     }
 }

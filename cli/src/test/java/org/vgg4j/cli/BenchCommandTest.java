@@ -146,6 +146,12 @@ class BenchCommandTest {
         assertThatThrownBy(() -> LoaderBench.imagesPerSecond(data, 64, 4, 2, 9))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10 batches of 4");
         assertThatThrownBy(() -> LoaderBench.imagesPerSecond(data, 64, 4, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        org.vgg4j.datasets.transform.Augmentation cropFlip = org.vgg4j.datasets.transform.Augmentation.of(
+                org.vgg4j.core.config.DataConfig.reference().withAugmentation("crop,flip", 4), 64);
+        assertThat(LoaderBench.imagesPerSecond(data, 64, 4, 2, 5, cropFlip)).isPositive().isFinite();
+        assertThat(LoaderBench.imagesPerCpuSecond(data, 64, 4, 5, cropFlip)).isPositive().isFinite();
+        assertThatThrownBy(() -> LoaderBench.imagesPerCpuSecond(data, 64, 4, 10, cropFlip))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need 1 to 9 batches");
     }
 
     @Test

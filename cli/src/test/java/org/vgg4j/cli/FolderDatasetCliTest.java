@@ -48,6 +48,21 @@ class FolderDatasetCliTest {
     }
 
     @Test
+    void trainsWithAugmentationOfTheDecodedFiles() throws IOException {
+        Path data = folder();
+        Path run = dir.resolve("augmented");
+        CliRun train = CliRun.of("train", "--dataset", "folder", "--data-dir", data.toString(), "--classes", "3",
+                "--in-channels", "3", "--ratio", "64", "--image-size", "32", "--epochs", "1", "--batch-size", "8",
+                "--augment", "flip,resized-crop", "--progress", "lines", "--output", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("augment resized-crop,flip,");
+        JsonNode d = new ObjectMapper().readTree(run.resolve("checkpoints/epoch-001.json").toFile()).get("config")
+                .get("data");
+        assertThat(d.get("augment").asText()).isEqualTo("resized-crop,flip");
+        assertThat(d.get("cropPadding").isNull()).isTrue();
+    }
+
+    @Test
     void trainsEvaluatesAndPredictsWithTheFoldersClassNames() throws IOException {
         Path data = folder();
         Path run = dir.resolve("run");
@@ -60,6 +75,7 @@ class FolderDatasetCliTest {
         JsonNode manifest = new ObjectMapper().readTree(run.resolve("checkpoints/epoch-001.json").toFile());
         assertThat(manifest.get("formatVersion").asInt()).isEqualTo(5);
         JsonNode d = manifest.get("config").get("data");
+        assertThat(d.get("augment").asText()).isEqualTo("none");
         assertThat(d.get("dataset").asText()).isEqualTo("folder");
         assertThat(d.get("folder").asText()).isEqualTo(data.toAbsolutePath().toString());
         List<String> names = new ArrayList<>();

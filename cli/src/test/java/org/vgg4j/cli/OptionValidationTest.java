@@ -87,6 +87,14 @@ class OptionValidationTest {
         "evaluate --checkpoint none.json --test-limit 0|--test-limit must be >= 1 (leave it out for all), got 0",
         "predict --checkpoint none.json --top-k 0 x.png|--top-k must be from 1 to 10000, got 0",
         "bench --iterations 0|--iterations must be from 1 to 100000, got 0",
+        "bench --loader-augment blur|--loader-augment 'blur': unknown augmentation step 'blur'; use none, crop, flip",
+        "train --augment rotate|--augment 'rotate': unknown augmentation step 'rotate'; use none, crop, flip, crop,flip, resized-crop, resized-crop,flip",
+        "train --augment crop,resized-crop|--augment 'crop,resized-crop': 'crop' and 'resized-crop' cannot be combined: choose one",
+        "train --augment none,flip|--augment 'none,flip': 'none' cannot be combined with other augmentation steps",
+        "train --augment flip --crop-padding 2|--crop-padding is for --augment crop (or crop,flip), but --augment is 'flip'",
+        "train --crop-padding 2|--crop-padding is for --augment crop (or crop,flip), but --augment is 'none'",
+        "train --augment crop --crop-padding 300|--crop-padding must be from 0 to 224, got 300",
+        "train --augment crop --image-size 32 --crop-padding -1|--crop-padding must be from 0 to 32, got -1",
         "bench --sizes 100|--sizes: each size must be a multiple of 32 from 32 to 1024, got 100",
     })
     void outOfRangeValuesAreUsageErrorsOfOneLineBeforeAnythingRuns(String args, String message) {

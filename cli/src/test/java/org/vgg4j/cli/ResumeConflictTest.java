@@ -49,6 +49,23 @@ class ResumeConflictTest {
     }
 
     @Test
+    void aDifferentAugmentationIsAConflictButTheSameIsNot() {
+        // The legacy run predates augmentation: it is read as --augment none.
+        Path run = LegacyRun.copyTo(dir, "run");
+        CliRun crop = resume(run, "--augment", "crop,flip", "--epochs", "2");
+        assertThat(crop.exit()).as(crop.err()).isEqualTo(2);
+        assertThat(crop.errLines()).singleElement().asString()
+                .contains("conflicts with an option given: --augment (checkpoint: none, given: crop,flip)");
+        CliRun padding = resume(run, "--crop-padding", "2");
+        assertThat(padding.exit()).isEqualTo(2);
+        assertThat(padding.errLines()).singleElement().asString().contains("--crop-padding is for --augment crop")
+                .contains("with --resume, give the checkpoint's --augment too");
+        CliRun same = resume(run, "--augment", "none", "--epochs", "2");
+        assertThat(same.out()).contains("resuming from");
+        assertThat(same.err()).doesNotContain("conflict");
+    }
+
+    @Test
     void theCheckpointsOwnValuesAndEpochsAreNoConflict() {
         Path run = LegacyRun.copyTo(dir, "run");
         CliRun same = resume(run, "--model", "VGG-11", "--ratio", "64", "--image-size", "32", "--lr", "1e-3",

@@ -8,6 +8,8 @@ import org.vgg4j.core.Tensor;
 import org.vgg4j.core.train.Batch;
 import org.vgg4j.core.train.BatchSource;
 import org.vgg4j.core.train.BatchStream;
+import org.vgg4j.datasets.transform.Augmentation;
+import org.vgg4j.datasets.transform.Image;
 
 /**
  * Serves an {@link ImageDataset} as batches of {@code [N, 1, S, S]} float images in [0, 1] (resized to
@@ -15,7 +17,10 @@ import org.vgg4j.core.train.BatchStream;
  * once, in an order that depends only on the seed and {@code e} (a seeded Fisher-Yates shuffle, or the stored order
  * when shuffling is off), so {@code epoch(e, k)} yields exactly batches {@code k..} of the full epoch and a run can
  * resume mid-epoch. The last batch keeps the remainder (it may be smaller). Batches are prepared on a background
- * thread a few ahead of the consumer. Immutable and thread-safe; each stream is for one consumer.
+ * thread a few ahead of the consumer, augmented there when an {@link Augmentation} is set (a training split): each
+ * sample's random choices depend only on the seed, the epoch and its index ({@link
+ * org.vgg4j.datasets.transform.SampleRandom}), so a resumed epoch sees the same pixels. Immutable and thread-safe;
+ * each stream is for one consumer.
  */
 public final class DataLoader implements BatchSource {
     private final ImageDataset data;
@@ -24,6 +29,7 @@ public final class DataLoader implements BatchSource {
     private final boolean shuffle;
     private final int prefetch;
     private final Resizer resizer;
+    private final Augmentation augmentation;
     /** The last order computed, so {@link #batch} does not reshuffle for every batch. */
     private volatile EpochOrder lastOrder;
 
@@ -38,6 +44,8 @@ public final class DataLoader implements BatchSource {
         this.prefetch = b.prefetch;
         int size = b.imageSize > 0 ? b.imageSize : data.rows();
         this.resizer = new Resizer(data.rows(), data.cols(), size, size, b.resizeMode);
+        this.augmentation = b.augmentation;
+        augmentation.requireOutputSize(size);
     }
 
     /**
@@ -97,6 +105,15 @@ public final class DataLoader implements BatchSource {
     }
 
     /**
+     * The augmentation of every served image.
+     *
+     * @return the builder's augmentation ({@link Augmentation#none()} by default)
+     */
+    public Augmentation augmentation() {
+        return augmentation;
+    }
+
+    /**
      * The order in which epoch {@code epoch} visits the samples: a permutation of {@code 0 .. size()-1} that depends
      * only on the seed and {@code epoch} (the identity when shuffling is off).
      *
@@ -142,7 +159,7 @@ public final class DataLoader implements BatchSource {
             cached = new EpochOrder(epoch, order(epoch));
             lastOrder = cached;
         }
-        return makeBatch(cached.order(), index);
+        return makeBatch(epoch, cached.order(), index);
     }
 
     @Override
@@ -153,11 +170,11 @@ public final class DataLoader implements BatchSource {
                     + "] for " + batches + " batches per epoch");
         }
         int[] order = order(epoch);
-        return new PrefetchingBatchStream(index -> makeBatch(order, index), firstBatch, batches, prefetch,
+        return new PrefetchingBatchStream(index -> makeBatch(epoch, order, index), firstBatch, batches, prefetch,
                 "vgg4j-loader-" + data.split().name().toLowerCase(java.util.Locale.ROOT) + "-epoch-" + epoch);
     }
 
-    Batch makeBatch(int[] order, int index) {
+    Batch makeBatch(int epoch, int[] order, int index) {
         int from = index * batchSize;
         int to = Math.min(from + batchSize, order.length);
         if (from >= to) {
@@ -172,7 +189,20 @@ public final class DataLoader implements BatchSource {
         byte[] pixels = data.pixelArray();
         for (int i = 0; i < n; i++) {
             int sample = order[from + i];
-            resizer.resize(pixels, sample * inPer, images, i * per);
+            if (augmentation.isNone()) {
+                resizer.resize(pixels, sample * inPer, images, i * per);
+            } else {
+                Image in;
+                if (augmentation.cropsStoredImage()) {
+                    in = Image.ofPlanes(1, data.rows(), data.cols(), pixels, sample * inPer);
+                } else {
+                    float[] resized = new float[per];
+                    resizer.resize(pixels, sample * inPer, resized, 0);
+                    in = new Image(1, resizer.outRows(), resizer.outCols(), resized);
+                }
+                Image out = augmentation.apply(in, seed, epoch, sample);
+                System.arraycopy(out.values(), 0, images, i * per, per);
+            }
             labels[i] = data.label(sample);
         }
         return new Batch(Tensor.wrap(Shape.of(n, 1, resizer.outRows(), resizer.outCols()), images), labels);
@@ -196,6 +226,7 @@ public final class DataLoader implements BatchSource {
         private int limit = -1;
         private int prefetch = 2;
         private ResizeMode resizeMode = ResizeMode.PIL;
+        private Augmentation augmentation = Augmentation.none();
 
         private Builder(ImageDataset data) {
             this.data = Objects.requireNonNull(data, "data");
@@ -291,9 +322,22 @@ public final class DataLoader implements BatchSource {
         }
 
         /**
+         * The augmentation of every served image (default none): set it for a training split only. Its random
+         * choices for a sample depend on this loader's {@link #seed}, the epoch and the sample's index alone.
+         *
+         * @param a the pipeline; every crop in it must make images of the served size; not null
+         * @return this builder
+         */
+        public Builder augmentation(Augmentation a) {
+            this.augmentation = Objects.requireNonNull(a, "augmentation");
+            return this;
+        }
+
+        /**
          * The loader configured so far.
          *
          * @return a new loader
+         * @throws IllegalArgumentException if a crop of the augmentation makes images of another size than served
          */
         public DataLoader build() {
             return new DataLoader(this);

@@ -9,6 +9,8 @@ import org.vgg4j.core.train.BatchSource;
 import org.vgg4j.core.train.BatchStream;
 import org.vgg4j.datasets.image.DecodedImage;
 import org.vgg4j.datasets.image.PixelFormat;
+import org.vgg4j.datasets.transform.Augmentation;
+import org.vgg4j.datasets.transform.Image;
 
 /**
  * Serves an {@link ImageFolder} as batches of {@code [N, C, S, S]} float images in [0, 1], decoding each file when its
@@ -16,7 +18,8 @@ import org.vgg4j.datasets.image.PixelFormat;
  * 3 ({@code convert('RGB')}), and every image is resized to {@code S x S} with PIL's bilinear filter and scaled as
  * torchvision's {@code Resize((S, S))} + {@code ToTensor()} do, the same pixels as {@link DataLoader}'s default. The
  * epoch order is {@link DataLoader}'s: a seeded shuffle that depends only on the seed and the epoch, so a run resumes
- * at any batch. Immutable and thread-safe; each stream is for one consumer.
+ * at any batch. An {@link Augmentation} (for a training split) runs on the background thread too, with
+ * {@link DataLoader}'s per-sample randomness. Immutable and thread-safe; each stream is for one consumer.
  */
 public final class FolderLoader implements BatchSource {
     private final ImageFolder folder;
@@ -27,6 +30,7 @@ public final class FolderLoader implements BatchSource {
     private final boolean shuffle;
     private final int prefetch;
     private final int size;
+    private final Augmentation augmentation;
 
     private FolderLoader(Builder b) {
         this.folder = b.folder;
@@ -37,6 +41,8 @@ public final class FolderLoader implements BatchSource {
         this.shuffle = b.shuffle;
         this.prefetch = b.prefetch;
         this.size = b.limit < 0 ? folder.size() : Math.min(b.limit, folder.size());
+        this.augmentation = b.augmentation;
+        augmentation.requireOutputSize(imageSize);
     }
 
     /**
@@ -118,7 +124,7 @@ public final class FolderLoader implements BatchSource {
      * @throws org.vgg4j.datasets.image.ImageDecodeException naming the file when an image of the batch does not decode
      */
     public Batch batch(int epoch, int index) {
-        return makeBatch(order(epoch), index);
+        return makeBatch(epoch, order(epoch), index);
     }
 
     @Override
@@ -129,11 +135,11 @@ public final class FolderLoader implements BatchSource {
                     + "] for " + batches + " batches per epoch");
         }
         int[] order = order(epoch);
-        return new PrefetchingBatchStream(index -> makeBatch(order, index), firstBatch, batches, prefetch,
+        return new PrefetchingBatchStream(index -> makeBatch(epoch, order, index), firstBatch, batches, prefetch,
                 "vgg4j-folder-loader-epoch-" + epoch);
     }
 
-    private Batch makeBatch(int[] order, int index) {
+    private Batch makeBatch(int epoch, int[] order, int index) {
         int from = index * batchSize;
         int to = Math.min(from + batchSize, order.length);
         if (from >= to) {
@@ -147,15 +153,23 @@ public final class FolderLoader implements BatchSource {
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
             int sample = order[from + i];
+            int base = i * c * plane;
+            labels[i] = folder.label(sample);
+            if (!augmentation.isNone()) {
+                DecodedImage stored = folder.decode(sample, pixels);
+                DecodedImage img = augmentation.cropsStoredImage() ? stored : stored.resized(imageSize, imageSize);
+                Image out = augmentation.apply(Image.ofInterleaved(c, img.height(), img.width(), img.samples()),
+                        seed, epoch, sample);
+                System.arraycopy(out.values(), 0, images, base, c * plane);
+                continue;
+            }
             DecodedImage img = folder.decode(sample, pixels).resized(imageSize, imageSize);
             byte[] s = img.samples();
-            int base = i * c * plane;
             for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < plane; p++) {
                     images[base + ch * plane + p] = (s[p * c + ch] & 0xFF) / 255f;
                 }
             }
-            labels[i] = folder.label(sample);
         }
         return new Batch(Tensor.wrap(Shape.of(n, c, imageSize, imageSize), images), labels);
     }
@@ -170,6 +184,7 @@ public final class FolderLoader implements BatchSource {
         private boolean shuffle = true;
         private int limit = -1;
         private int prefetch = 2;
+        private Augmentation augmentation = Augmentation.none();
 
         private Builder(ImageFolder folder) {
             this.folder = Objects.requireNonNull(folder, "folder");
@@ -266,9 +281,22 @@ public final class FolderLoader implements BatchSource {
         }
 
         /**
+         * The augmentation of every served image (default none): set it for a training split only. Its random
+         * choices for a sample depend on this loader's {@link #seed}, the epoch and the sample's index alone.
+         *
+         * @param a the pipeline; every crop in it must make images of the served size; not null
+         * @return this builder
+         */
+        public Builder augmentation(Augmentation a) {
+            this.augmentation = Objects.requireNonNull(a, "augmentation");
+            return this;
+        }
+
+        /**
          * The loader configured so far.
          *
          * @return a new loader
+         * @throws IllegalArgumentException if a crop of the augmentation makes images of another size than served
          */
         public FolderLoader build() {
             return new FolderLoader(this);

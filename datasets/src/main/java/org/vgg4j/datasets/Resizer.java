@@ -209,6 +209,66 @@ public final class Resizer {
         }
     }
 
+    /**
+     * Resizes a plane of floats with PIL's bilinear weights in double precision (PIL's mode "F" filter: no 8-bit
+     * rounding and no clipping), whatever this resizer's {@link #mode()}: the resize of images that are already
+     * floats, such as {@code RandomResizedCrop}'s box.
+     *
+     * @param src       the input values ({@code inRows * inCols} from {@code srcOffset}, row-major)
+     * @param srcOffset index in {@code src} of the plane's first value
+     * @param dst       the output array
+     * @param dstOffset index in {@code dst} of the first of the {@code outRows * outCols} values written
+     */
+    public void resizeFloats(float[] src, int srcOffset, float[] dst, int dstOffset) {
+        double[] rowsDone = new double[inRows * outCols];
+        for (int y = 0; y < inRows; y++) {
+            int rowIn = srcOffset + y * inCols;
+            int rowOut = y * outCols;
+            if (horizontal == null) {
+                for (int x = 0; x < outCols; x++) {
+                    rowsDone[rowOut + x] = src[rowIn + x];
+                }
+                continue;
+            }
+            Axis h = horizontal;
+            for (int x = 0; x < outCols; x++) {
+                int min = h.min[x];
+                int n = h.count[x];
+                int k = x * h.ksize;
+                double acc = 0;
+                for (int i = 0; i < n; i++) {
+                    acc += src[rowIn + min + i] * h.weights[k + i];
+                }
+                rowsDone[rowOut + x] = acc;
+            }
+        }
+        if (vertical == null) {
+            for (int i = 0; i < outRows * outCols; i++) {
+                dst[dstOffset + i] = (float) rowsDone[i];
+            }
+            return;
+        }
+        Axis v = vertical;
+        double[] acc = new double[outCols];
+        for (int y = 0; y < outRows; y++) {
+            java.util.Arrays.fill(acc, 0.0);
+            int min = v.min[y];
+            int n = v.count[y];
+            int k = y * v.ksize;
+            for (int i = 0; i < n; i++) {
+                double w = v.weights[k + i];
+                int row = (min + i) * outCols;
+                for (int x = 0; x < outCols; x++) {
+                    acc[x] += rowsDone[row + x] * w;
+                }
+            }
+            int rowOut = dstOffset + y * outCols;
+            for (int x = 0; x < outCols; x++) {
+                dst[rowOut + x] = (float) acc[x];
+            }
+        }
+    }
+
     private void resizeFloat(byte[] src, int srcOffset, float[] dst, int dstOffset) {
         float[] rowsDone = new float[inRows * outCols];
         for (int y = 0; y < inRows; y++) {

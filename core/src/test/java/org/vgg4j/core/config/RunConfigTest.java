@@ -18,8 +18,8 @@ class RunConfigTest {
     void jsonRoundTripsWithSortedKeys() {
         String json = RunConfigJson.write(ref);
         assertThat(RunConfigJson.parse(json)).isEqualTo(ref);
-        assertThat(json).startsWith("{\"data\":{\"allowEmptyClasses\":false,\"classNames\":null,\"dataset\":\"fashion-mnist\","
-                + "\"folder\":null,"
+        assertThat(json).startsWith("{\"data\":{\"allowEmptyClasses\":false,\"augment\":\"none\",\"classNames\":null,"
+                + "\"cropPadding\":null,\"dataset\":\"fashion-mnist\",\"folder\":null,"
                 + "\"skipBadImages\":false,\"testLimit\":null,\"trainLimit\":null,\"valSplit\":0.0},"
                 + "\"model\":{\"batchNorm\":false,\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,"
                 + "\"imageSize\":224,\"inChannels\":1,\"layout\":\"d2l\",");

@@ -54,6 +54,8 @@ class CheckpointFormatTest {
     void writesVersionFiveWithTheTypedConfiguration() throws IOException {
         JsonNode m = json.readTree(manifest.toFile());
         assertThat(m.get("formatVersion").asInt()).isEqualTo(CheckpointStore.FORMAT_VERSION).isEqualTo(5);
+        assertThat(m.get("config").get("data").get("augment").asText()).isEqualTo("none");
+        assertThat(m.get("config").get("data").get("cropPadding").isNull()).isTrue();
         JsonNode stopping = m.get("config").get("training").get("earlyStopping");
         assertThat(stopping.get("patience").asInt()).isZero();
         assertThat(stopping.get("metric").asText()).isEqualTo("val-accuracy");
@@ -149,13 +151,14 @@ class CheckpointFormatTest {
                 .hasMessageContaining("(format version 4): ").hasMessageContaining("config.data.folder");
     }
 
-    /** Removes every field version 5 added: the optimizer's schedule, clipping, head rate and Nesterov momentum, the training
-     * section's label smoothing, early stopping and fine-tuning fields. */
+    /** Removes every field version 5 added: the optimizer's schedule, clipping, head rate and Nesterov momentum, the
+     * training section's label smoothing, early stopping and fine-tuning fields, the data section's augmentation. */
     private static void removeVersionFiveFields(ObjectNode m) {
         ObjectNode optimizer = (ObjectNode) m.get("config").get("optimizer");
         optimizer.remove(List.of("nesterov", "clipNorm", "schedule", "headLearningRate"));
         ((ObjectNode) m.get("config").get("training")).remove(List.of("labelSmoothing", "earlyStopping", "initFrom",
                 "initFromSha256", "freeze"));
+        ((ObjectNode) m.get("config").get("data")).remove(List.of("augment", "cropPadding"));
     }
 
     /** Puts back every field version 5 added, with the values a version 4 run is read with. */
@@ -163,11 +166,12 @@ class CheckpointFormatTest {
         removeVersionFiveFields(m);
         ScheduleConfig constant = ScheduleConfig.constant();
         ((ObjectNode) m.get("config").get("optimizer")).put("nesterov", false).put("clipNorm", 0.0)
-                .put("headLearningRate", 0.0).putObject("schedule").put("name", constant.name()).put("warmupSteps", constant.warmupSteps())
-                .put("stepSize", constant.stepSize()).put("gamma", constant.gamma()).put("minLr", constant.minLr());
+                .put("headLearningRate", 0.0).putObject("schedule").put("name", constant.name())
+                .put("warmupSteps", constant.warmupSteps()).put("stepSize", constant.stepSize()).put("gamma", constant.gamma()).put("minLr", constant.minLr());
         ObjectNode training = (ObjectNode) m.get("config").get("training");
         training.put("labelSmoothing", 0.0).putNull("initFrom").putNull("initFromSha256").putArray("freeze");
         training.putObject("earlyStopping").put("metric", "val-accuracy").put("minDelta", 0.0).put("patience", 0);
+        ((ObjectNode) m.get("config").get("data")).put("augment", "none").putNull("cropPadding");
     }
 
     @Test
@@ -212,6 +216,40 @@ class CheckpointFormatTest {
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 5): ").hasMessageContaining("headLearningRate");
+    }
+
+    @Test
+    void versionFourManifestsAreUpgradedToNoAugmentation() throws IOException {
+        // Version 4's data had no augmentation fields: no such run augmented its training images.
+        String v5 = Files.readString(manifest);
+        ObjectNode m = (ObjectNode) json.readTree(v5);
+        m.put("formatVersion", 4);
+        removeVersionFiveFields(m);
+        ObjectNode data = (ObjectNode) m.get("config").get("data");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThat(CheckpointStore.load(manifest).config()).isEqualTo(config);
+        assertThat(CheckpointStore.load(manifest).config().data().augment()).isEqualTo("none");
+        assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
+        data.put("augment", "crop");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.data.augment'");
+        ObjectNode five = (ObjectNode) json.readTree(v5);
+        ((ObjectNode) five.get("config").get("data")).remove("augment");
+        Files.writeString(manifest, json.writeValueAsString(five));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("augment");
+    }
+
+    @Test
+    void anAugmentedRunRoundTrips() {
+        RunConfig augmented = new RunConfig(config.model(), config.data().withAugmentation("crop,flip", 4),
+                config.optimizer(), config.training());
+        Path saved = new CheckpointStore(dir).save("epoch-002", checkpoint(augmented, TrainingPosition.startOf(2)));
+        RunConfig read = CheckpointStore.load(saved).config();
+        assertThat(read).isEqualTo(augmented);
+        assertThat(read.data().augmentSteps()).containsExactly("crop", "flip");
+        assertThat(read.data().cropPadding()).isEqualTo(4);
     }
 
     @Test
