@@ -26,7 +26,19 @@ public final class BackendOptions {
      * @return the backend named by {@code --backend} or picked by {@link Backends#choose}, with the reason
      */
     public BackendChoice choose(Task task) {
-        return Backends.discover().choose(backend, task, device());
+        return choose(task, null);
+    }
+
+    /**
+     * As {@link #choose(Task)}, keeping {@code preferred} (a resumed checkpoint's backend) when {@code --backend},
+     * the property and the variable name none and it is available.
+     *
+     * @param task      training or inference
+     * @param preferred the backend to keep, or null
+     * @return the backend and the reason it was picked
+     */
+    public BackendChoice choose(Task task, String preferred) {
+        return Backends.discover().choose(backend, task, device(), preferred);
     }
 
     /**

@@ -308,7 +308,7 @@ public final class TrainCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             // 5. The backend.
-            BackendChoice choice = engine.choose(Task.TRAINING);
+            BackendChoice choice = engine.choose(Task.TRAINING, checkpoint == null ? null : checkpoint.backend());
             Backend backend = choice.backend();
             out.println("backend " + backend.name() + ": " + choice.reason());
             if (!backend.capabilities().training()) {

@@ -3,14 +3,10 @@ package org.vgg4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import javax.imageio.ImageIO;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,14 +54,7 @@ class PredictTorchOnnxTest {
 
     @BeforeAll
     static void torchOnnxFileAndImage() throws IOException {
-        BufferedImage img = new BufferedImage(61, 53, BufferedImage.TYPE_3BYTE_BGR);
-        for (int y = 0; y < 53; y++) {
-            for (int x = 0; x < 61; x++) {
-                img.setRGB(x, y, (x * 4 << 16) | ((y * 5 + x) % 256 << 8) | (255 - x * y % 190));
-            }
-        }
-        png = dir.resolve("photo.png");
-        ImageIO.write(img, "png", png.toFile());
+        png = TorchPredictFixtures.colourPng(dir.resolve("photo.png"), 61, 53, 4, 5);
         onnx = dir.resolve("torchvision-vgg11_bn-r8.onnx");
         Python.Run torch = Python.at(System.getProperty("vgg4j.python", "/usr/bin/python3")).code(TORCH,
                 onnx.toString(), png.toString());
@@ -73,44 +62,23 @@ class PredictTorchOnnxTest {
                 "/usr/bin/python3 with torch and torchvision is not installed");
         assertThat(torch.exitCode()).as(torch.output()).isZero();
         assertThat(Files.size(onnx)).isPositive();
-        String[] lines = torch.output().strip().split("\n");
-        String[] values = lines[lines.length - 1].strip().split(" ");
-        torchProbabilities = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            torchProbabilities[i] = Double.parseDouble(values[i]);
-        }
+        torchProbabilities = TorchPredictFixtures.lastLineProbabilities(torch.output());
     }
 
     @Test
     void predictOnnxPrintsTorchsProbabilities() {
         CliRun r = CliRun.of("predict", "--onnx", onnx.toString(), "--mean", "imagenet", "--top-k", "10",
                 png.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        // photo.png:  3 0.4123  7 0.2001 ...
-        String[] parts = r.out().strip().substring(png.toString().length() + 1).trim().split("\\s+");
-        assertThat(parts).as(r.out()).hasSize(20);
-        Map<Integer, Double> printed = new HashMap<>();
-        for (int i = 0; i < parts.length; i += 2) {
-            printed.put(Integer.parseInt(parts[i]), Double.parseDouble(parts[i + 1]));
-        }
-        double max = 0;
-        for (int c = 0; c < 10; c++) {
-            assertThat(printed.get(c)).as("class %d in %s", c, r.out()).isCloseTo(torchProbabilities[c],
-                    Offset.offset(1e-4));
-            max = Math.max(max, torchProbabilities[c]);
-        }
-        assertThat(max).as("a test whose probabilities are all alike could not fail").isGreaterThan(0.2);
+        TorchPredictFixtures.assertAgrees(r, png, torchProbabilities, 1e-4);
     }
 
     @Test
     void withoutTheNormalisationTheProbabilitiesDiffer() {
         CliRun r = CliRun.of("predict", "--onnx", onnx.toString(), "--top-k", "10", png.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        String[] parts = r.out().strip().substring(png.toString().length() + 1).trim().split("\\s+");
         double worst = 0;
-        for (int i = 0; i < parts.length; i += 2) {
-            int c = Integer.parseInt(parts[i]);
-            worst = Math.max(worst, Math.abs(Double.parseDouble(parts[i + 1]) - torchProbabilities[c]));
+        for (Map.Entry<Integer, Double> e : TorchPredictFixtures.printedTopK(r, png).entrySet()) {
+            worst = Math.max(worst, Math.abs(e.getValue() - torchProbabilities[e.getKey()]));
         }
         assertThat(worst).as("--mean imagenet must matter, or the first test could not catch a missing one")
                 .isGreaterThan(1e-3);

@@ -3,13 +3,8 @@ package org.vgg4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import javax.imageio.ImageIO;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,25 +59,14 @@ class StateDictTorchvisionTest {
 
     @BeforeAll
     static void torchvisionModelAndImage() throws IOException {
-        BufferedImage img = new BufferedImage(45, 37, BufferedImage.TYPE_3BYTE_BGR);
-        for (int y = 0; y < 37; y++) {
-            for (int x = 0; x < 45; x++) {
-                img.setRGB(x, y, (x * 5 << 16) | ((y * 7 + x) % 256 << 8) | (255 - x * y % 200));
-            }
-        }
-        png = dir.resolve("photo.png");
-        ImageIO.write(img, "png", png.toFile());
+        png = TorchPredictFixtures.colourPng(dir.resolve("photo.png"), 45, 37, 5, 7);
         stateDict = dir.resolve("vgg11_bn-r8.safetensors");
         Python.Run torch = Python.at(System.getProperty("vgg4j.python", "/usr/bin/python3")).code(TORCH,
                 stateDict.toString(), png.toString());
         assumeTrue(torch.exitCode() == 0 || !torch.output().contains("No module named"),
                 "/usr/bin/python3 with torch and torchvision is not installed");
         assertThat(torch.exitCode()).as(torch.output()).isZero();
-        String[] values = torch.output().strip().split(" ");
-        torchProbabilities = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            torchProbabilities[i] = Double.parseDouble(values[i]);
-        }
+        torchProbabilities = TorchPredictFixtures.lastLineProbabilities(torch.output());
     }
 
     private static String[] modelOptions(String classes) {
@@ -97,22 +81,7 @@ class StateDictTorchvisionTest {
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(modelOptions("10"), 0, args, base.length, 12);
         args[args.length - 1] = png.toString();
-        CliRun r = CliRun.of(args);
-        assertThat(r.exit()).as(r.err()).isZero();
-        // photo.png:  3 0.4123  7 0.2001 ...
-        String[] parts = r.out().strip().substring(png.toString().length() + 1).trim().split("\\s+");
-        assertThat(parts).hasSize(20);
-        Map<Integer, Double> printed = new HashMap<>();
-        for (int i = 0; i < parts.length; i += 2) {
-            printed.put(Integer.parseInt(parts[i]), Double.parseDouble(parts[i + 1]));
-        }
-        double max = 0;
-        for (int c = 0; c < 10; c++) {
-            assertThat(printed.get(c)).as("class %d in %s", c, r.out()).isCloseTo(torchProbabilities[c],
-                    Offset.offset(1e-4));
-            max = Math.max(max, torchProbabilities[c]);
-        }
-        assertThat(max).as("a test whose probabilities are all alike could not fail").isGreaterThan(0.2);
+        TorchPredictFixtures.assertAgrees(CliRun.of(args), png, torchProbabilities, 1e-4);
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class ExecutorSessions {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorSessions.class);
     private static final Map<String, Entry<?>> OPEN = new LinkedHashMap<>();
     private static final AtomicInteger OPENED = new AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicLong OPEN_NANOS = new java.util.concurrent.atomic.AtomicLong();
     private static boolean hookInstalled;
 
     private ExecutorSessions() {
@@ -53,7 +54,9 @@ public final class ExecutorSessions {
             entry = (Entry<T>) OPEN.get(key);
             if (entry == null) {
                 installHook();
+                long start = System.nanoTime();
                 entry = new Entry<>(open.get());
+                OPEN_NANOS.addAndGet(System.nanoTime() - start);
                 OPEN.put(key, entry);
                 OPENED.incrementAndGet();
                 LOG.info("opened session {} in this JVM", key);
@@ -71,6 +74,11 @@ public final class ExecutorSessions {
      */
     public static int openedCount() {
         return OPENED.get();
+    }
+
+    /** Seconds this JVM has spent opening sessions (for spark-classify's {@code -Dvgg4j.spark.timings}). */
+    static double openSeconds() {
+        return OPEN_NANOS.get() / 1e9;
     }
 
     /** Closes every session of this JVM (also done at JVM exit); later tasks open new ones. */

@@ -2,6 +2,7 @@ package org.vgg4j.spark;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,14 @@ final class SparkClassifyCommand implements Callable<Integer> {
     /** {@value #OPEN_COST} unless set (--conf, -D): measured 2.3x faster than Spark's 4 MB on 5,000 small PNGs. */
     static final long SMALL_FILE_OPEN_COST = 64 * 1024;
 
+    /** {@code -Dvgg4j.spark.timings=true}: print where the whole process's seconds went (stderr), for the benchmark. */
+    private static final boolean TIMINGS = Boolean.getBoolean("vgg4j.spark.timings");
+    private static final long MAIN_NANOS = System.nanoTime();
+    private static final long MAIN_WALL_MILLIS = System.currentTimeMillis();
+
+    /** Spark's web UI: off unless set (--conf, -D). */
+    static final String UI = "spark.ui.enabled";
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -74,6 +83,7 @@ final class SparkClassifyCommand implements Callable<Integer> {
         }
         // A missing, foreign or damaged model fails here, before Spark starts.
         OnnxModelInfo.read(Path.of(onnx));
+        long sessionStart = System.nanoTime();
         SparkSession.Builder builder = SparkSession.builder().appName("vgg4j spark-classify");
         if (master != null) {
             builder.master(master);
@@ -86,9 +96,14 @@ final class SparkClassifyCommand implements Callable<Integer> {
             // spark.sql.files.maxPartitionBytes, 128 MB, each).
             builder.config(OPEN_COST, SMALL_FILE_OPEN_COST);
         }
+        if (System.getProperty(UI) == null) {
+            // A one-shot command: nobody browses its web UI, and starting it costs start-up time.
+            builder.config(UI, false);
+        }
         SparkSession spark = builder.getOrCreate();
+        long start = System.nanoTime();
+        long stopStart = 0;
         try {
-            long start = System.nanoTime();
             Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input);
             if (partitions != null) {
                 files = files.repartition(partitions);
@@ -114,9 +129,18 @@ final class SparkClassifyCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println(String.format(Locale.ROOT, "classified %d images in %.1f s (%.1f images/s) -> %s", rows,
                     seconds, rows / seconds, output));
+            stopStart = System.nanoTime();
             return 0;
         } finally {
             spark.stop();
+            if (TIMINGS && stopStart != 0) {
+                long now = System.nanoTime();
+                double jvmToMain = (MAIN_WALL_MILLIS - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+                System.err.println(String.format(Locale.ROOT, "timings: JVM start to main %.2f s, main to Spark"
+                        + " session %.2f s, session start %.2f s, job %.2f s (of which opening the model %.2f s),"
+                        + " stop %.2f s", jvmToMain, (sessionStart - MAIN_NANOS) / 1e9, (start - sessionStart) / 1e9,
+                        (stopStart - start) / 1e9, ExecutorSessions.openSeconds(), (now - stopStart) / 1e9));
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import org.vgg4j.models.vgg.VggVariant;
 
 /**
  * Not in the suite: writes the inference measurement's inputs into {@code -Dvgg4j.bench.dir} (the d2l narrow VGG-11
- * at {@code -Dvgg4j.bench.size} (224) exported to {@code model.onnx}, and the first {@code -Dvgg4j.bench.images} Fashion-MNIST test images as
+ * at {@code -Dvgg4j.bench.size} (224) exported to {@code model.onnx}, and the first {@code -Dvgg4j.bench.images} Fashion-MNIST test images (repeated past 10,000) as
  * 8-bit grey PNGs under {@code images/}); {@code spark/bench/inference.sh} runs it and times both commands.
  */
 class InferenceFixtures {
@@ -40,7 +40,7 @@ class InferenceFixtures {
         Path images = Files.createDirectories(out.resolve("images"));
         for (int i = 0; i < n; i++) {
             BufferedImage img = new BufferedImage(test.cols(), test.rows(), BufferedImage.TYPE_BYTE_GRAY);
-            byte[] raw = test.rawImage(i);
+            byte[] raw = test.rawImage(i % test.size());  // past the 10,000 test images: repeats, by another name
             for (int p = 0; p < raw.length; p++) {
                 img.getRaster().setSample(p % test.cols(), p / test.cols(), 0, raw[p] & 0xff);
             }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.vgg4j.core.ErrorText;
 import org.vgg4j.core.Network;
+import org.vgg4j.core.Shape;
 import org.vgg4j.core.param.Parameters;
 import org.vgg4j.onnx.OnnxFormatException;
 import org.vgg4j.onnx.ParameterDigest;
@@ -68,6 +69,12 @@ public final class OnnxModelFile {
         OnnxMl.ModelProto model = parseProto(bytes, source);
         OnnxModelInfo info = OnnxModelInfo.of(model, source);
         OnnxGraphImport.Imported imported = OnnxGraphImport.read(model, info, source);
+        Shape computed = imported.network().outputShape(info.sampleShape().prepend(1));
+        if (computed.rank() != 2 || computed.dim(1) != info.classes()) {
+            // The declared output shape is only a claim; the rebuilt network says what the graph computes.
+            throw new OnnxFormatException(source + ": output '" + info.outputName() + "' declares " + info.classes()
+                    + " classes, but the graph computes logits of shape " + computed);
+        }
         if (!info.parameterDigest().isEmpty()) {
             String actual = ParameterDigest.sha256(imported.parameters());
             if (!actual.equals(info.parameterDigest())) {

@@ -128,6 +128,23 @@ public final class Backends {
      * @throws BackendUnavailableException if the named backend cannot run here, or no backend offers the task here
      */
     public BackendChoice choose(String explicitName, Task task, Device device) {
+        return choose(explicitName, task, device, null);
+    }
+
+    /**
+     * As {@link #choose(String, Task, Device)}, except that when nothing names a backend, {@code preferred} wins over
+     * the ranking if it is found, offers the task and is available here: a resumed training run continues on the
+     * backend that trained its checkpoint, so that its steps stay bit-identical to an uninterrupted run's.
+     *
+     * @param explicitName a backend name, or null, blank or {@code auto}
+     * @param task         what the backend will do
+     * @param device       the device it will run on
+     * @param preferred    the backend to keep if nothing names another (e.g. a checkpoint's), or null for none
+     * @return the created backend and why it was picked
+     * @throws UnknownBackendException     if a name is given and no backend has it
+     * @throws BackendUnavailableException if the named backend cannot run here, or no backend offers the task here
+     */
+    public BackendChoice choose(String explicitName, Task task, Device device, String preferred) {
         String requested = firstNonBlank(explicitName, properties.apply(PROPERTY), environment.apply(ENV));
         if (requested != null) {
             boolean explicit = !isBlank(explicitName) && !explicitName.trim().equalsIgnoreCase(AUTO);
@@ -137,6 +154,13 @@ public final class Backends {
         }
         Device.Kind kind = device.isGpu() ? Device.Kind.GPU
                 : Device.Kind.CPU;
+        if (preferred != null) {
+            Optional<BackendProvider> kept = provider(preferred);
+            if (kept.isPresent() && kept.get().rank(task, kind) >= 0 && kept.get().availability().available()) {
+                return new BackendChoice(kept.get().create(), "auto: the backend that trained the checkpoint (a "
+                        + "resume continues on it, bit-identical to an uninterrupted run)");
+            }
+        }
         List<BackendProvider> ranked = providers.stream().filter(p -> p.rank(task, kind) >= 0)
                 .sorted(Comparator.comparingInt((BackendProvider p) -> p.rank(task, kind)).reversed()
                         .thenComparing(Comparator.comparingInt(BackendProvider::priority).reversed())

@@ -186,4 +186,21 @@ class BackendsTest {
         assertThat(b.choose(null, Task.INFERENCE, org.vgg4j.core.Device.cpu()).reason())
                 .contains("skipped best (unavailable: best natives missing)");
     }
+
+    @Test
+    void aPreferredBackendWinsOverTheRankingWhenNothingNamesOne() {
+        Backends b = ranked(Map.of(), true);
+        BackendChoice kept = b.choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu(), "torchy");
+        assertThat(kept.backend().name()).isEqualTo("torchy");
+        assertThat(kept.reason()).startsWith("auto: the backend that trained the checkpoint");
+        // a name still wins; a preferred backend that cannot train, is missing or unavailable falls back to the ranking
+        assertThat(b.choose("runtime", Task.INFERENCE, org.vgg4j.core.Device.cpu(), "torchy").backend().name())
+                .isEqualTo("runtime");
+        assertThat(b.choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu(), "runtime").backend().name())
+                .isEqualTo("flowy");
+        assertThat(b.choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu(), "caffe").backend().name())
+                .isEqualTo("flowy");
+        assertThat(ranked(Map.of(), false).choose(null, Task.TRAINING, org.vgg4j.core.Device.cpu(), "flowy")
+                .backend().name()).isEqualTo("torchy");
+    }
 }
