@@ -4,6 +4,8 @@ Builds the d2l VGG of native_pytorch.py, loads vgg4j's safetensors checkpoint in
 and takes STEPS training steps (train mode, dropout 0) with torch.optim.AdamW and a LambdaLR with the cosine-with-warm-up
 factor (written out here from its formula), or torch.optim.SGD(nesterov=True) and OneCycleLR(cycle_momentum=False),
 either stepped once per update, with torch.nn.utils.clip_grad_norm_ and nn.CrossEntropyLoss(label_smoothing=...).
+With meta "head" (comma-separated parameter names) and "head_lr", those parameters form a second parameter group
+with its own lr (for OneCycleLR: its own max_lr), as a fine-tuning run with a faster classifier head sets it up.
 Everything runs once in float32 and once in float64. Writes each step's loss, gradient norm (before clipping) and learning rate,
 and the weights after the last step.
 
@@ -49,15 +51,23 @@ def train(params, meta, batches, dtype):
         p = (t - warmup) / (total - warmup)
         return min_ratio + (1 - min_ratio) * (1 + math.cos(math.pi * p)) / 2
 
+    head = set(meta["head"].split(",")) if meta.get("head") else set()
+    max_lr = lr
+    groups = net.parameters()
+    if head:
+        head_lr = float(meta["head_lr"])
+        groups = [{"params": [p for n, p in net.named_parameters() if n not in head]},
+                  {"params": [p for n, p in net.named_parameters() if n in head], "lr": head_lr}]
+        max_lr = [lr, head_lr]
     if meta["optimizer"] == "adamw":
-        optimizer = torch.optim.AdamW(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd)
+        optimizer = torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd)
     else:
-        optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=float(meta["momentum"]), weight_decay=wd,
+        optimizer = torch.optim.SGD(groups, lr=lr, momentum=float(meta["momentum"]), weight_decay=wd,
                                     nesterov=True)
     if meta["schedule"] == "cosine":
         schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
     else:
-        schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total, cycle_momentum=False)
+        schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=max_lr, total_steps=total, cycle_momentum=False)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=smoothing)
     out = {}
     for k in range(steps):
@@ -68,6 +78,7 @@ def train(params, meta, batches, dtype):
         out[f"loss{k}"] = loss.detach().reshape(1).float()
         out[f"norm{k}"] = norm.detach().reshape(1).float()
         out[f"lr{k}"] = torch.tensor([optimizer.param_groups[0]["lr"]], dtype=torch.float32)
+        out[f"headlr{k}"] = torch.tensor([optimizer.param_groups[-1]["lr"]], dtype=torch.float32)
         optimizer.step()
         schedule.step()
     for name, p in net.named_parameters():

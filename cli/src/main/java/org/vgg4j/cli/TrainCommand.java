@@ -110,6 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
             Map.entry("optimizer.weightDecay", "--weight-decay"),
             Map.entry("optimizer.nesterov", "--nesterov"),
             Map.entry("optimizer.clipNorm", "--clip-norm"),
+            Map.entry("optimizer.headLearningRate", "--head-lr"),
             Map.entry("optimizer.schedule.name", "--schedule"),
             Map.entry("optimizer.schedule.warmupSteps", "--warmup-steps"),
             Map.entry("optimizer.schedule.stepSize", "--step-size"),
@@ -168,6 +169,8 @@ public final class TrainCommand implements Callable<Integer> {
     double minLr;
     @Option(names = "--clip-norm", defaultValue = "0", description = "clip the gradients to this global L2 norm (PyTorch's clip_grad_norm_), 0 to 1000000; 0 turns it off (default: ${DEFAULT-VALUE})")
     double clipNorm;
+    @Option(names = "--head-lr", description = "learning rate of the classifier head (the last linear layer, which --init-from with --classes replaces) as a parameter group of its own, > 0 and <= 10; the schedule scales it like --lr (default: --lr)")
+    Double headLr;
     @Option(names = "--label-smoothing", defaultValue = "0", description = "label smoothing of the cross-entropy, >= 0 and < 1 (default: ${DEFAULT-VALUE})")
     double labelSmoothing;
     @Option(names = "--train-limit", description = "use only the first N training images, 1 to the training set's size (default: all)")
@@ -254,6 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
                     network.parameterCount() - network.trainedParameterCount(), network.trainableSpecs().size(),
                     network.trainedParameterCount());
         }
+        checkHeadTrains(network, config);
         checkHeap(network, config.optimizer());
         Device device = engine.device();
         // 4. The run directory: writable, room for two checkpoints, locked for this run (before the backend loads
@@ -365,7 +369,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "%dx%d, batch %d, %s%s, run directory %s%n", network.name(), network.parameterCount(),
                     backend.name(), session.device(), train.size(), test.size(), imageSize, imageSize, batch,
                     describeOptimizer(config), describeAugmentation(config.data()), run.path());
-            TrainingSpec trainingSpec = trainingSpec(config, train.batchesPerEpoch());
+            TrainingSpec trainingSpec = trainingSpec(config, train.batchesPerEpoch(), network);
             try (Trainer trainer = session.trainer(trainingSpec)) {
                 if (checkpoint != null) {
                     trainer.restoreOptimizerState(checkpoint.optimizer());
@@ -413,6 +417,47 @@ public final class TrainCommand implements Callable<Integer> {
                     + "run's " + totalSteps + " steps (" + config.training().epochs() + " epochs of " + batchesPerEpoch
                     + " batches): use fewer warm-up steps or more --epochs");
         }
+    }
+
+    /**
+     * {@link #trainingSpec(RunConfig, int)} with the run's head group: with {@code optimizer.headLearningRate}, the
+     * trained parameters of {@code network}'s last linear layer at that base rate.
+     *
+     * @throws UsageException if the schedule does not fit the run
+     */
+    static TrainingSpec trainingSpec(RunConfig config, int batchesPerEpoch, Network network) {
+        TrainingSpec spec = trainingSpec(config, batchesPerEpoch);
+        if (!config.optimizer().hasHeadLearningRate()) {
+            return spec;
+        }
+        return spec.withGroup(headTrained(network), config.optimizer().headLearningRate());
+    }
+
+    /** The trained (not frozen) parameters of the network's last linear layer. */
+    private static List<String> headTrained(Network network) {
+        return WeightTransfer.headNames(network).stream().filter(n -> !network.isFrozen(n)).toList();
+    }
+
+    /**
+     * A head learning rate needs a head that trains; prints the head group.
+     *
+     * @throws UsageException if {@code --head-lr} is given but the last linear layer is frozen (or absent)
+     */
+    private void checkHeadTrains(Network network, RunConfig config) {
+        if (!config.optimizer().hasHeadLearningRate()) {
+            return;
+        }
+        List<String> head = headTrained(network);
+        if (head.isEmpty()) {
+            throw new UsageException("--head-lr " + config.optimizer().headLearningRate() + " needs a head that "
+                    + "trains, but the last linear layer of model " + network.name() + " ("
+                    + String.join(", ", WeightTransfer.headNames(network)) + ") is frozen by --freeze "
+                    + String.join(",", config.training().freeze()));
+        }
+        spec.commandLine().getOut().printf(Locale.ROOT, "head group (--head-lr %s): %s at base lr %s, the other %d "
+                + "trained tensors at --lr %s%n", config.optimizer().headLearningRate(), String.join(", ", head),
+                config.optimizer().headLearningRate(), network.trainableSpecs().size() - head.size(),
+                config.optimizer().learningRate());
     }
 
     /**
@@ -497,7 +542,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         OptimizerConfig opt = new OptimizerConfig(name, rate, m, decay, nesterov,
-                OptionChecks.within("--clip-norm", clipNorm, 0, MAX_CLIP_NORM), scheduleConfig);
+                OptionChecks.within("--clip-norm", clipNorm, 0, MAX_CLIP_NORM), scheduleConfig,
+                headLr == null ? 0 : OptionChecks.aboveAtMost("--head-lr", headLr, 0, MAX_LR));
         EarlyStoppingConfig stopping = new EarlyStoppingConfig(
                 OptionChecks.inRange("--early-stop-patience", earlyStopPatience, 0, MAX_EPOCHS),
                 OptionChecks.oneOf("--early-stop-metric", earlyStopMetric, EarlyStoppingConfig.VAL_ACCURACY,
@@ -780,6 +826,9 @@ public final class TrainCommand implements Callable<Integer> {
                     .append(s.minLr()).append(")");
             case ScheduleConfig.ONE_CYCLE -> sb.append(" one-cycle");
             default -> { }
+        }
+        if (o.hasHeadLearningRate()) {
+            sb.append(", head lr ").append(o.headLearningRate());
         }
         if (o.clipNorm() > 0) {
             sb.append(", clip norm ").append(o.clipNorm());

@@ -131,6 +131,60 @@ class FineTuneCliTest {
         assertThat(c.get("classifier.3.weight").maxAbsDiff(a.get("classifier.3.weight"))).isPositive();
     }
 
+    /**
+     * {@code --head-lr}: the replaced head trains in a parameter group of its own (the trainer's spec has exactly the
+     * head's tensors at that base rate), the rate is stored in the run's configuration, printed in the run header,
+     * kept on a resume and refused there if different; out of range it is one line naming the option.
+     */
+    @Test
+    void aHeadLearningRateIsAGroupOfTheHeadStoredPrintedAndKeptOnResume() throws IOException {
+        Path runA = pretrained();
+        Path b = folder("b", List.of("b0", "b1"), 2);
+        Path runB = dir.resolve("run-b");
+        CliRun tune = CliRun.of("train", "--init-from", runA.toString(), "--classes", "2", "--freeze", "features",
+                "--head-lr", "0.01", "--dataset", "folder", "--data-dir", b.toString(), "--epochs", "1",
+                "--batch-size", "8", "--progress", "lines", "--output", runB.toString());
+        assertThat(tune.exit()).as(tune.err()).isZero();
+        assertThat(tune.out()).contains("head group (--head-lr 0.01): classifier.6.weight, classifier.6.bias at base "
+                + "lr 0.01, the other 4 trained tensors at --lr 0.001").contains("adam lr 0.001, head lr 0.01");
+        JsonNode m = new ObjectMapper().readTree(runB.resolve("checkpoints/epoch-001.json").toFile());
+        assertThat(m.get("config").get("optimizer").get("headLearningRate").asDouble()).isEqualTo(0.01);
+        org.vgg4j.core.config.RunConfig config = CheckpointStore.load(runB).config();
+        assertThat(config.optimizer().headLearningRate()).isEqualTo(0.01);
+        org.vgg4j.core.Network net = org.vgg4j.models.vgg.Vgg.build(org.vgg4j.models.vgg.VggConfig.from(
+                config.model())).withFrozen(List.of("features"));
+        org.vgg4j.core.optim.TrainingSpec spec = TrainCommand.trainingSpec(config, 2, net);
+        assertThat(spec.groupLearningRates()).isEqualTo(Map.of("classifier.6.weight", 0.01, "classifier.6.bias",
+                0.01));
+        assertThat(spec.learningRate("classifier.6.bias", 1)).isEqualTo(0.01);
+        assertThat(spec.learningRate("classifier.3.bias", 1)).isEqualTo(0.001);
+        org.vgg4j.core.config.RunConfig oneGroup = new org.vgg4j.core.config.RunConfig(config.model(), config.data(),
+                new org.vgg4j.core.config.OptimizerConfig("adam", 0.001, 0.9, 0), config.training());
+        assertThat(TrainCommand.trainingSpec(oneGroup, 2, net).groupLearningRates()).isEmpty();
+
+        CliRun other = CliRun.of("train", "--resume", runB.toString(), "--epochs", "2", "--head-lr", "0.02");
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.errLines()).singleElement().asString()
+                .contains("--head-lr (checkpoint: 0.01, given: 0.02)");
+        CliRun resumed = CliRun.of("train", "--resume", runB.toString(), "--epochs", "2", "--progress", "lines");
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("head group (--head-lr 0.01)").contains("head lr 0.01");
+
+        // Without --init-from the head is the last linear layer all the same.
+        CliRun scratch = train(MODEL, "--dataset", "folder", "--data-dir", b.toString(), "--classes", "2",
+                "--epochs", "1", "--head-lr", "0.005", "--output", dir.resolve("run-s").toString());
+        assertThat(scratch.exit()).as(scratch.err()).isZero();
+        assertThat(scratch.out()).contains("head group (--head-lr 0.005): classifier.6.weight, classifier.6.bias");
+
+        for (String bad : List.of("0", "-1", "10.5", "NaN")) {
+            CliRun r = train(MODEL, "--dataset", "folder", "--data-dir", b.toString(), "--classes", "2",
+                    "--head-lr", bad, "--output", dir.resolve("bad").toString());
+            assertThat(r.exit()).as(bad).isEqualTo(2);
+            assertThat(r.errLines()).singleElement().asString().startsWith("error: --head-lr must be > 0 and <= 10");
+        }
+        assertThat(dir.resolve("bad")).doesNotExist();
+    }
+
     @Test
     void mistakesAreOneLineNamingTheOptionTensorOrFile() throws IOException {
         Path runA = pretrained();

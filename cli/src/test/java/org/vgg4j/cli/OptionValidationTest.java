@@ -63,6 +63,8 @@ class OptionValidationTest {
         "train --schedule cosine --min-lr 0.01|--min-lr must be from 0 to 0.001, got 0.01",
         "train --clip-norm -1|--clip-norm must be from 0 to 1000000, got -1",
         "train --clip-norm NaN|--clip-norm must be from 0 to 1000000, got NaN",
+        "train --head-lr 0|--head-lr must be > 0 and <= 10, got 0",
+        "train --head-lr 11|--head-lr must be > 0 and <= 10, got 11",
         "train --label-smoothing 1|--label-smoothing must be >= 0 and < 1, got 1",
         "train --label-smoothing -0.1|--label-smoothing must be >= 0 and < 1, got -0.1",
         "train --optimizer adamw --weight-decay 2|--weight-decay must be from 0 to 1, got 2",

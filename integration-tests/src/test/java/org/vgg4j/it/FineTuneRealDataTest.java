@@ -29,7 +29,8 @@ import org.vgg4j.datasets.Split;
  *
  * <p>The budget is small by default (300 training and 150 test images per class, 2 epochs each, batch 32); the
  * README's numbers come from {@code -Dvgg4j.finetune.perClass=2000 -Dvgg4j.finetune.testPerClass=1000
- * -Dvgg4j.finetune.unfrozen=true}.
+ * -Dvgg4j.finetune.unfrozen=true}; with {@code -Dvgg4j.finetune.headLr=0.01} it adds the same two fine-tuning runs
+ * with the head at that rate ({@code --head-lr}; the rest at Adam's 0.001) and prints every epoch's accuracy.
  */
 class FineTuneRealDataTest {
     private static final int PER_CLASS = Integer.getInteger("vgg4j.finetune.perClass", 300);
@@ -41,6 +42,8 @@ class FineTuneRealDataTest {
     private static final String BACKEND = System.getProperty("vgg4j.finetune.backend", "tensorflow");
     /** Whether to add the fourth run, fine-tuning with nothing frozen (the README's measurement does). */
     private static final boolean UNFROZEN = Boolean.getBoolean("vgg4j.finetune.unfrozen");
+    /** The head's learning rate of the extra {@code --head-lr} runs; none without it. */
+    private static final String HEAD_LR = System.getProperty("vgg4j.finetune.headLr");
     private static final List<String> MODEL = List.of("--backend", BACKEND, "--layout", "torchvision", "--ratio", "8",
             "--image-size", "32", "--in-channels", "1", "--classes", "5", "--epochs", EPOCHS, "--batch-size", "32",
             "--progress", "lines");
@@ -73,6 +76,20 @@ class FineTuneRealDataTest {
                 + "0-4, %d test images per class, %s epoch(s), %s): pretrained on 0-4 %.4f; from scratch %.4f; "
                 + "--init-from --freeze features %.4f; --init-from, nothing frozen %.4f%n", TARGET_PER_CLASS, PER_CLASS,
                 TEST_PER_CLASS, EPOCHS, BACKEND, pre, scratch, fineTuned, all);
+        if (HEAD_LR != null) {
+            run(dir.resolve("frozen-head-lr"), second, "--init-from", pretrained.toString(), "--freeze", "features",
+                    "--head-lr", HEAD_LR);
+            if (UNFROZEN) {
+                run(dir.resolve("all-head-lr"), second, "--init-from", pretrained.toString(), "--head-lr", HEAD_LR);
+            }
+            for (String name : List.of("pretrained", "scratch", "fine-tuned", "fine-tuned-all", "frozen-head-lr",
+                    "all-head-lr")) {
+                if (Files.isDirectory(dir.resolve(name))) {
+                    System.out.printf(Locale.ROOT, "%s: test accuracy per epoch %s%n", name,
+                            RealData.metrics(dir.resolve(name)).stream().map(r -> r[4]).toList());
+                }
+            }
+        }
 
         Parameters a = CheckpointStore.load(pretrained).parameters();
         Parameters b = CheckpointStore.load(tuned).parameters();

@@ -24,7 +24,8 @@ record OptimizerRecipe(boolean adam, double[] values) implements Serializable {
      *
      * @throws UnsupportedOperationException naming the setting, for what data-parallel training does not implement:
      *                                       a loss other than plain softmax cross-entropy, AdamW, Nesterov momentum,
-     *                                       a learning-rate schedule or gradient clipping
+     *                                       a learning-rate schedule, gradient clipping or parameter groups (a
+     *                                       head learning rate)
      */
     static OptimizerRecipe of(TrainingSpec spec) {
         if (!(spec.loss() instanceof SoftmaxCrossEntropy ce) || ce.labelSmoothing() != 0) {
@@ -34,10 +35,12 @@ record OptimizerRecipe(boolean adam, double[] values) implements Serializable {
         String unsupported = spec.optimizer() instanceof AdamW ? "AdamW (use Adam or SGD)"
                 : spec.optimizer() instanceof Sgd s && s.nesterov() ? "Nesterov momentum"
                 : !(spec.schedule() instanceof LrSchedule.Constant) ? "the learning-rate schedule " + spec.schedule()
-                : spec.clips() ? "gradient clipping (clipNorm " + spec.clipNorm() + ")" : null;
+                : spec.clips() ? "gradient clipping (clipNorm " + spec.clipNorm() + ")"
+                : spec.hasGroups() ? "parameter groups with their own learning rates (a head learning rate: "
+                        + spec.groupLearningRates() + ")" : null;
         if (unsupported != null) {
             throw new UnsupportedOperationException("data-parallel training does not implement " + unsupported
-                    + ": it trains Adam or SGD at a constant learning rate without clipping");
+                    + ": it trains Adam or SGD at one constant learning rate without clipping");
         }
         OptimizerSpec o = spec.optimizer();
         if (o instanceof Adam a) {

@@ -38,5 +38,11 @@ class OptimizerRecipeTest {
                 LrSchedule.constant(), 1))).hasMessageContaining("gradient clipping (clipNorm 1.0)");
         assertThatThrownBy(() -> OptimizerRecipe.of(new TrainingSpec(Adam.withLearningRate(1e-3),
                 new SoftmaxCrossEntropy(0.1), 0))).hasMessageContaining("without label smoothing");
+        assertThatThrownBy(() -> OptimizerRecipe.of(new TrainingSpec(Adam.withLearningRate(1e-3), ce, 0)
+                .withGroup(java.util.List.of("fc.4.weight"), 1e-2)))
+                .hasMessageContaining("parameter groups with their own learning rates").hasMessageContaining("fc.4.weight");
+        // a group at the optimizer's own rate is one group
+        assertThat(OptimizerRecipe.of(new TrainingSpec(Adam.withLearningRate(1e-3), ce, 0)
+                .withGroup(java.util.List.of("fc.4.weight"), 1e-3)).adam()).isTrue();
     }
 }

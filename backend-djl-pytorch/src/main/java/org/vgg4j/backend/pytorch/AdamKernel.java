@@ -44,13 +44,14 @@ final class AdamKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(NDArray[] params, NDArray[] grads, long step, double lr) {
+    void update(NDArray[] params, NDArray[] grads, long step, double[] rates) {
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        float stepSize = (float) (lr * bc2Sqrt / bc1);
         float eps = (float) (epsilon * bc2Sqrt);
-        float shrink = (float) (1 - lr * weightDecay);
         for (int i = 0; i < params.length; i++) {
+            double lr = rates[i];
+            float stepSize = (float) (lr * bc2Sqrt / bc1);
+            float shrink = (float) (1 - lr * weightDecay);
             if (decoupled && weightDecay != 0) {
                 params[i].muli(shrink);
             }

@@ -53,9 +53,9 @@ abstract class OptimizerKernel {
     /**
      * Updates the trainable parameters {@code params} in place from {@code grads} (both in
      * {@link Network#trainableSpecs()} order, the gradients already clipped); {@code step} is the 1-based number of
-     * this update and {@code lr} its scheduled learning rate.
+     * this update and {@code lr[i]} the scheduled learning rate of parameter {@code i} (its group's).
      */
-    abstract void update(NDArray[] params, NDArray[] grads, long step, double lr);
+    abstract void update(NDArray[] params, NDArray[] grads, long step, double[] lr);
 
     /** The state array of {@code slot} for parameter {@code i}, created as zeros on first use. */
     final NDArray slot(String slot, int i) {

@@ -119,7 +119,7 @@ final class PyTorchTrainer implements Trainer {
     /**
      * The one update of {@link #step} and {@link #applyGradients}: the gradients clipped in place to the spec's global
      * norm ({@code clip_grad_norm_}: per-tensor L2 norms, their L2 norm, one factor for all), then the optimizer's
-     * rule at the scheduled learning rate of this step.
+     * rule at each parameter's scheduled learning rate of this step (its group's).
      */
     private void update(NDManager scope, NDArray[] grads) {
         if (spec.clips()) {
@@ -137,8 +137,18 @@ final class PyTorchTrainer implements Trainer {
                 }
             }
         }
-        kernel.update(session.trainableParams(), grads, steps + 1, spec.learningRate(steps + 1));
+        kernel.update(session.trainableParams(), grads, steps + 1, rates(steps + 1));
         steps++;
+    }
+
+    /** The scheduled learning rate of each trainable parameter (its group's) at update {@code step}. */
+    private double[] rates(long step) {
+        List<ParameterSpec> trainable = network.trainableSpecs();
+        double[] rates = new double[trainable.size()];
+        for (int i = 0; i < rates.length; i++) {
+            rates[i] = spec.learningRate(trainable.get(i).name(), step);
+        }
+        return rates;
     }
 
     @Override

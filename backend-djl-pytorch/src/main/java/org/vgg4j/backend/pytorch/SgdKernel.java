@@ -22,10 +22,10 @@ final class SgdKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(NDArray[] params, NDArray[] grads, long step, double rate) {
-        float lr = (float) rate;
+    void update(NDArray[] params, NDArray[] grads, long step, double[] rates) {
         float wd = (float) spec.weightDecay();
         for (int i = 0; i < params.length; i++) {
+            float lr = (float) rates[i];
             NDArray p = params[i];
             NDArray g = grads[i];
             if (spec.momentum() == 0) {

@@ -7,7 +7,8 @@ import org.vgg4j.core.optim.Sgd;
 
 /**
  * The optimizer part of a {@link RunConfig}: the update rule by name, its hyper-parameters, the learning-rate
- * schedule and gradient clipping; {@link #spec()} is the exact rule every backend implements.
+ * schedule, gradient clipping and the classifier head's own learning rate; {@link #spec()} is the exact rule every
+ * backend implements.
  *
  * @param name         {@value #ADAM}, {@value #ADAMW} or {@value #SGD}
  * @param learningRate (base) learning rate, > 0
@@ -16,9 +17,12 @@ import org.vgg4j.core.optim.Sgd;
  * @param nesterov     SGD with Nesterov momentum (needs momentum > 0; false for Adam and AdamW)
  * @param clipNorm     largest global L2 norm of the gradients, >= 0 (0: no clipping)
  * @param schedule     the learning-rate schedule
+ * @param headLearningRate the base learning rate of the head (the last linear layer's parameters) as a parameter
+ *                     group of its own, which the schedule scales like {@code learningRate}; 0: the head trains at
+ *                     {@code learningRate} like every other parameter
  */
 public record OptimizerConfig(String name, double learningRate, double momentum, double weightDecay,
-        boolean nesterov, double clipNorm, ScheduleConfig schedule) {
+        boolean nesterov, double clipNorm, ScheduleConfig schedule, double headLearningRate) {
 
     /** Adam with PyTorch's betas (0.9, 0.999) and eps 1e-8. */
     public static final String ADAM = "adam";
@@ -37,6 +41,7 @@ public record OptimizerConfig(String name, double learningRate, double momentum,
      * @param nesterov     Nesterov momentum: only with {@value #SGD} and momentum > 0
      * @param clipNorm     largest global gradient norm, finite and >= 0
      * @param schedule     the learning-rate schedule, not null; its {@code minLr} at most {@code learningRate}
+     * @param headLearningRate the head's base learning rate, finite and >= 0 (0: no group of its own)
      * @throws IllegalArgumentException naming the field that is out of range or does not fit the others
      */
     public OptimizerConfig {
@@ -65,6 +70,36 @@ public record OptimizerConfig(String name, double learningRate, double momentum,
             throw new IllegalArgumentException("optimizer.schedule.minLr must be <= optimizer.learningRate ("
                     + learningRate + "), got " + schedule.minLr());
         }
+        if (!(headLearningRate >= 0) || Double.isInfinite(headLearningRate)) {
+            throw new IllegalArgumentException("optimizer.headLearningRate must be >= 0 and finite (0: the head trains "
+                    + "at optimizer.learningRate), got " + headLearningRate);
+        }
+    }
+
+    /**
+     * One learning rate for every parameter (no head group).
+     *
+     * @param name         {@value #ADAM}, {@value #ADAMW} or {@value #SGD}
+     * @param learningRate learning rate, finite and > 0
+     * @param momentum     SGD momentum, in [0, 1)
+     * @param weightDecay  weight decay, finite and >= 0
+     * @param nesterov     Nesterov momentum: only with {@value #SGD} and momentum > 0
+     * @param clipNorm     largest global gradient norm, finite and >= 0
+     * @param schedule     the learning-rate schedule, not null; its {@code minLr} at most {@code learningRate}
+     * @throws IllegalArgumentException naming the field that is out of range or does not fit the others
+     */
+    public OptimizerConfig(String name, double learningRate, double momentum, double weightDecay, boolean nesterov,
+            double clipNorm, ScheduleConfig schedule) {
+        this(name, learningRate, momentum, weightDecay, nesterov, clipNorm, schedule, 0);
+    }
+
+    /**
+     * Whether the head has a learning rate of its own.
+     *
+     * @return {@code headLearningRate > 0}
+     */
+    public boolean hasHeadLearningRate() {
+        return headLearningRate > 0;
     }
 
     /**
@@ -77,7 +112,7 @@ public record OptimizerConfig(String name, double learningRate, double momentum,
      * @throws IllegalArgumentException naming the field that is out of range
      */
     public OptimizerConfig(String name, double learningRate, double momentum, double weightDecay) {
-        this(name, learningRate, momentum, weightDecay, false, 0, ScheduleConfig.constant());
+        this(name, learningRate, momentum, weightDecay, false, 0, ScheduleConfig.constant(), 0);
     }
 
     /**

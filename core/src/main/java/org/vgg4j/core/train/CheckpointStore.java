@@ -55,11 +55,11 @@ import org.vgg4j.core.param.SafeTensors;
  * <p>Manifest format versions: 1 (vgg4j before the typed configuration: {@code config} a flat map of strings), 2
  * ({@code config} a {@link RunConfig} object) and 3 (its model also states {@code batchNorm} and {@code layout}; a
  * version 2 model is d2l without batch norm), 4 (its data states the image-folder fields; a version 3 run used a
- * built-in data set) and 5 (its optimizer states Nesterov momentum, gradient clipping and a learning-rate schedule,
- * its training section the label smoothing, {@code earlyStopping}, {@code initFrom}, {@code initFromSha256} and
- * {@code freeze}, its data section {@code augment} and {@code cropPadding}; a version 4 run had a constant rate,
- * none of the others, no early stopping, no augmentation, and was from scratch with nothing frozen). Older versions
- * are upgraded when read; a newer version is refused with an error that says so.
+ * built-in data set) and 5 (its optimizer states Nesterov momentum, gradient clipping, a learning-rate schedule and
+ * the head's learning rate, its training section the label smoothing, {@code earlyStopping}, {@code initFrom},
+ * {@code initFromSha256} and {@code freeze}, its data section {@code augment} and {@code cropPadding}; a version 4
+ * run had a constant rate, none of the others, no early stopping, no augmentation, and was from scratch with nothing
+ * frozen). Older versions are upgraded when read; a newer version is refused with an error that says so.
  */
 public final class CheckpointStore {
     /** Version of the JSON layout written now; every version from 1 up to it is read. */
@@ -329,16 +329,16 @@ public final class CheckpointStore {
 
     /**
      * A version 4 configuration in version 5's form: it was trained with a constant learning rate, no Nesterov
-     * momentum, no gradient clipping, no label smoothing and no early stopping, from scratch with nothing frozen, on
-     * images that were not augmented, which version 4 could not say (a version 4 section that names one of these
-     * fields is refused, as version 4 was read strictly).
+     * momentum, no gradient clipping, no head learning rate of its own, no label smoothing and no early stopping,
+     * from scratch with nothing frozen, on images that were not augmented, which version 4 could not say (a version 4
+     * section that names one of these fields is refused, as version 4 was read strictly).
      */
     private static JsonNode upgradeFour(JsonNode config) {
         if (config == null || !config.isObject() || !config.path("optimizer").isObject()
                 || !config.path("training").isObject() || !config.path("data").isObject()) {
             return config; // the strict reader names what is wrong
         }
-        for (String added : List.of("nesterov", "clipNorm", "schedule")) {
+        for (String added : List.of("nesterov", "clipNorm", "schedule", "headLearningRate")) {
             if (config.get("optimizer").has(added)) {
                 throw new InvalidConfigException("unknown field 'config.optimizer." + added + "'");
             }
@@ -357,7 +357,8 @@ public final class CheckpointStore {
         ((ObjectNode) upgraded.get("data")).put("augment", DataConfig.AUGMENT_NONE).putNull("cropPadding");
         ScheduleConfig constant = ScheduleConfig.constant();
         ObjectNode optimizer = (ObjectNode) upgraded.get("optimizer");
-        optimizer.put("nesterov", false).put("clipNorm", 0.0).putObject("schedule").put("name", constant.name())
+        optimizer.put("nesterov", false).put("clipNorm", 0.0).put("headLearningRate", 0.0).putObject("schedule")
+                .put("name", constant.name())
                 .put("warmupSteps", constant.warmupSteps()).put("stepSize", constant.stepSize())
                 .put("gamma", constant.gamma()).put("minLr", constant.minLr());
         ObjectNode training = (ObjectNode) upgraded.get("training");

@@ -23,17 +23,18 @@ class RunConfigTest {
                 + "\"skipBadImages\":false,\"testLimit\":null,\"trainLimit\":null,\"valSplit\":0.0},"
                 + "\"model\":{\"batchNorm\":false,\"classes\":10,\"dropout\":0.5,\"family\":\"vgg\",\"hiddenUnits\":4096,"
                 + "\"imageSize\":224,\"inChannels\":1,\"layout\":\"d2l\",");
-        assertThat(json).contains("\"optimizer\":{\"clipNorm\":0.0,\"learningRate\":0.001,\"momentum\":0.9,"
+        assertThat(json).contains("\"optimizer\":{\"clipNorm\":0.0,\"headLearningRate\":0.0,\"learningRate\":0.001,\"momentum\":0.9,"
                 + "\"name\":\"adam\",\"nesterov\":false,\"schedule\":{\"gamma\":0.1,\"minLr\":0.0,\"name\":\"constant\","
                 + "\"stepSize\":1000,\"warmupSteps\":0},\"weightDecay\":0.0}")
                 .contains("\"training\":{\"batchSize\":64,\"earlyStopping\":{\"metric\":\"val-accuracy\",\"minDelta\":0.0,"
                         + "\"patience\":0},\"epochs\":5,\"freeze\":[],\"init\":\"torchvision\",\"initFrom\":null,"
                         + "\"initFromSha256\":null,\"labelSmoothing\":0.0,\"seed\":42}");
         RunConfig scheduled = new RunConfig(ref.model(), ref.data(), new OptimizerConfig("sgd", 0.1, 0.9, 1e-4, true, 1.5,
-                new ScheduleConfig("cosine", 100, 1000, 0.1, 1e-3)), new TrainingConfig(64, 5, 42, "torchvision", 0.1));
+                new ScheduleConfig("cosine", 100, 1000, 0.1, 1e-3), 0.02), new TrainingConfig(64, 5, 42, "torchvision",
+                0.1));
         assertThat(RunConfigJson.parse(RunConfigJson.write(scheduled))).isEqualTo(scheduled);
         assertThat(ref.differences(scheduled)).extracting(ConfigDifference::path).containsExactly("optimizer.clipNorm",
-                "optimizer.learningRate", "optimizer.name", "optimizer.nesterov", "optimizer.schedule.minLr",
+                "optimizer.headLearningRate", "optimizer.learningRate", "optimizer.name", "optimizer.nesterov", "optimizer.schedule.minLr",
                 "optimizer.schedule.name", "optimizer.schedule.warmupSteps", "optimizer.weightDecay",
                 "training.labelSmoothing");
     }
@@ -110,6 +111,8 @@ class RunConfigTest {
         assertThatThrownBy(() -> DataConfig.builtIn("mnist", 0, null)).hasMessage("data.trainLimit must be >= 1, got 0");
         assertThatThrownBy(() -> new OptimizerConfig("adam", -0.001, 0.9, 0))
                 .hasMessage("optimizer.learningRate must be > 0 and finite, got -0.001");
+        assertThatThrownBy(() -> new OptimizerConfig("adam", 0.001, 0.9, 0, false, 0, ScheduleConfig.constant(), -1))
+                .hasMessageStartingWith("optimizer.headLearningRate must be >= 0 and finite");
         assertThatThrownBy(() -> new TrainingConfig(64, 0, 1, "torchvision"))
                 .hasMessage("training.epochs must be >= 1, got 0");
         assertThat(new OptimizerConfig("sgd", 0.1, 0, 0).stateTensorsPerParameter()).isZero();

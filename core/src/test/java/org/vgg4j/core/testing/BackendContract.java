@@ -548,6 +548,50 @@ public abstract class BackendContract {
         assertThat(sgd).isLessThanOrEqualTo(1e-6);
     }
 
+    /**
+     * Two parameter groups, the head (the last linear layer) at 10 times the base rate, on AdamW under the one-cycle
+     * schedule and on SGD with momentum: each step matches the float64 rule at each parameter's own scheduled rate,
+     * and the head's update is not the one at the base rate while every other parameter's is.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"adamw-onecycle", "sgd-momentum"})
+    void aHeadGroupAtTenTimesTheRateFollowsTheFloat64Rule(String optimizer) {
+        assumeTrains();
+        Network net = TestData.tinyVgg(0);
+        List<String> head = org.vgg4j.core.param.WeightTransfer.headNames(net);
+        assertThat(head).isNotEmpty();
+        TrainingSpec base = optimizer.equals("sgd-momentum")
+                ? new TrainingSpec(new Sgd(0.02, 0.9, 1e-3), new SoftmaxCrossEntropy(), 1)
+                : new TrainingSpec(new AdamW(1e-3, 0.9, 0.999, 1e-8, 0.05), new SoftmaxCrossEntropy(), 1,
+                        LrSchedule.OneCycle.withTotalSteps(5), 0);
+        TrainingSpec grouped = base.withGroup(head, 10 * base.optimizer().learningRate());
+        assertThat(grouped.learningRate(head.get(0), 2)).isCloseTo(10 * base.learningRate(2), Offset.offset(1e-15));
+        double err = ruleError(grouped, 3);
+        System.out.printf("%s: %s with the head at 10x the rate vs float64 rule, 3 steps: max abs diff %.3e%n",
+                backend().name(), optimizer, err);
+        assertThat(err).isLessThanOrEqualTo(1e-6);
+        Tensor images = TestData.images(net.sampleShape().prepend(8), 21);
+        int[] labels = TestData.labels(8, 10, 22);
+        Parameters initial = Parameters.initialize(net, Initializer.PYTORCH_DEFAULT, 8);
+        Parameters oneGroup = oneStep(net, initial, base, images, labels);
+        Parameters twoGroups = oneStep(net, initial, grouped, images, labels);
+        for (ParameterSpec p : net.trainableSpecs()) {
+            double diff = twoGroups.get(p.name()).maxAbsDiff(oneGroup.get(p.name()));
+            if (head.contains(p.name())) {
+                assertThat(diff).as("the head's %s moves unlike at the base rate", p.name()).isGreaterThan(1e-4);
+            } else {
+                assertThat(diff).as("%s outside the head moves as at the base rate", p.name()).isLessThanOrEqualTo(0);
+            }
+        }
+    }
+
+    private Parameters oneStep(Network net, Parameters initial, TrainingSpec training, Tensor images, int[] labels) {
+        try (Session s = backend().open(net, initial, Device.cpu()); Trainer trainer = s.trainer(training)) {
+            trainer.step(images, labels);
+            return s.parameters();
+        }
+    }
+
     private double ruleError(OptimizerSpec spec, int steps) {
         return ruleError(new TrainingSpec(spec, new SoftmaxCrossEntropy(), 1), steps);
     }
@@ -609,7 +653,7 @@ public abstract class BackendContract {
                 for (String name : grads.names()) {
                     double[] w = doubles(before.get(name));
                     double[] expected = w.clone();
-                    rule.update(name, expected, clipped.get(name), t, lr);
+                    rule.update(name, expected, clipped.get(name), t, training.learningRate(name, t));
                     Tensor got = after.get(name);
                     for (int i = 0; i < w.length; i++) {
                         worst = Math.max(worst, Math.abs(expected[i] - got.get(i)));

@@ -168,7 +168,7 @@ public final class ReferenceBackend implements Backend {
 
         /**
          * One optimizer step on every trainable parameter with the gradient {@code gradient} gives for its name: the
-         * gradients clipped together to the spec's norm, then the rule at the scheduled learning rate.
+         * gradients clipped together to the spec's norm, then the rule at each parameter's scheduled learning rate (its group's).
          */
         private void update(java.util.function.Function<String, double[]> gradient) {
             Map<String, double[]> grads = new LinkedHashMap<>();
@@ -178,7 +178,6 @@ public final class ReferenceBackend implements Backend {
             if (spec.clips()) {
                 ReferenceOptimizer.clip(spec, grads.values());
             }
-            double lr = spec.learningRate(steps + 1);
             Map<String, Tensor> updated = new LinkedHashMap<>(session.params.asMap());
             for (ParameterSpec p : network.trainableSpecs()) {
                 float[] current = session.params.get(p.name()).toArray();
@@ -186,7 +185,8 @@ public final class ReferenceBackend implements Backend {
                 for (int i = 0; i < w.length; i++) {
                     w[i] = current[i];
                 }
-                optimizer.update(p.name(), w, grads.get(p.name()), steps + 1, lr);
+                optimizer.update(p.name(), w, grads.get(p.name()), steps + 1,
+                        spec.learningRate(p.name(), steps + 1));
                 float[] next = new float[w.length];
                 for (int i = 0; i < w.length; i++) {
                     next[i] = (float) w[i];

@@ -151,11 +151,11 @@ class CheckpointFormatTest {
                 .hasMessageContaining("(format version 4): ").hasMessageContaining("config.data.folder");
     }
 
-    /** Removes every field version 5 added: the optimizer's schedule, clipping and Nesterov momentum, the training
-     * section's label smoothing, early stopping and fine-tuning fields, the data section's augmentation. */
+    /** Removes every field version 5 added: the optimizer's schedule, clipping, head rate and Nesterov momentum, the
+     * training section's label smoothing, early stopping and fine-tuning fields, the data section's augmentation. */
     private static void removeVersionFiveFields(ObjectNode m) {
         ObjectNode optimizer = (ObjectNode) m.get("config").get("optimizer");
-        optimizer.remove(List.of("nesterov", "clipNorm", "schedule"));
+        optimizer.remove(List.of("nesterov", "clipNorm", "schedule", "headLearningRate"));
         ((ObjectNode) m.get("config").get("training")).remove(List.of("labelSmoothing", "earlyStopping", "initFrom",
                 "initFromSha256", "freeze"));
         ((ObjectNode) m.get("config").get("data")).remove(List.of("augment", "cropPadding"));
@@ -166,8 +166,8 @@ class CheckpointFormatTest {
         removeVersionFiveFields(m);
         ScheduleConfig constant = ScheduleConfig.constant();
         ((ObjectNode) m.get("config").get("optimizer")).put("nesterov", false).put("clipNorm", 0.0)
-                .putObject("schedule").put("name", constant.name()).put("warmupSteps", constant.warmupSteps())
-                .put("stepSize", constant.stepSize()).put("gamma", constant.gamma()).put("minLr", constant.minLr());
+                .put("headLearningRate", 0.0).putObject("schedule").put("name", constant.name())
+                .put("warmupSteps", constant.warmupSteps()).put("stepSize", constant.stepSize()).put("gamma", constant.gamma()).put("minLr", constant.minLr());
         ObjectNode training = (ObjectNode) m.get("config").get("training");
         training.put("labelSmoothing", 0.0).putNull("initFrom").putNull("initFromSha256").putArray("freeze");
         training.putObject("earlyStopping").put("metric", "val-accuracy").put("minDelta", 0.0).put("patience", 0);
@@ -186,6 +186,7 @@ class CheckpointFormatTest {
         assertThat(read.optimizer().schedule()).isEqualTo(ScheduleConfig.constant());
         assertThat(read.optimizer().clipNorm()).isZero();
         assertThat(read.optimizer().nesterov()).isFalse();
+        assertThat(read.optimizer().headLearningRate()).isZero();
         assertThat(read.training()).isEqualTo(config.training());
         assertThat(read.training().labelSmoothing()).isZero();
         assertThat(CheckpointStore.readManifest(manifest).formatVersion()).isEqualTo(5);
@@ -194,6 +195,11 @@ class CheckpointFormatTest {
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 4): unknown field 'config.optimizer.clipNorm'");
         ((ObjectNode) m.get("config").get("optimizer")).remove("clipNorm");
+        ((ObjectNode) m.get("config").get("optimizer")).put("headLearningRate", 0.01);
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 4): unknown field 'config.optimizer.headLearningRate'");
+        ((ObjectNode) m.get("config").get("optimizer")).remove("headLearningRate");
         ((ObjectNode) m.get("config").get("training")).put("labelSmoothing", 0.1);
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
@@ -205,6 +211,11 @@ class CheckpointFormatTest {
         Files.writeString(manifest, json.writeValueAsString(m));
         assertThatThrownBy(() -> CheckpointStore.load(manifest))
                 .hasMessageContaining("(format version 5): ").hasMessageContaining("nesterov");
+        putVersionFiveDefaults(m);
+        ((ObjectNode) m.get("config").get("optimizer")).remove("headLearningRate");
+        Files.writeString(manifest, json.writeValueAsString(m));
+        assertThatThrownBy(() -> CheckpointStore.load(manifest))
+                .hasMessageContaining("(format version 5): ").hasMessageContaining("headLearningRate");
     }
 
     @Test
