@@ -117,6 +117,14 @@ done
 ./vgg4j bench --sizes 32:1,32:8,32:16,32:32 --modes infer --backends "$BACKEND" --no-python --gemm 0 --iterations 200 \
   --warmup 20 > "$OUT/bench.txt" 2>&1
 grep -E 'onnx|pytorch|tensorflow' "$OUT/bench.txt" | sed 's/^/  /'
+# The bench's images/s come from its median step, which a shared machine's load spikes do not reach, while the
+# server's are total images over the whole run; so also measure in-process predict as the server is measured.
+if [ "$BACKEND" = onnx ]; then
+  for b in 16 32; do
+    java -cp "$ROOT/cli/target/vgg4j-cli.jar:$ROOT/cli/target/lib/*" "$HERE/SustainedPredict.java" "$OUT/m.onnx" "$b" \
+      "$DURATION" 2> /dev/null | grep sustained | sed 's/^/  /'
+  done
+fi
 # Each run against in-process throughput at batch 32 and at the bench batch size nearest the run's mean batch.
 for run in $RUNS; do
   IFS=: read -r format images batch <<< "$run"
