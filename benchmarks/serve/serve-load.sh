@@ -111,8 +111,32 @@ for run in $RUNS; do
     1000 * cpu[k] / hz / n}' "$OUT/threads-before-$name.txt" "$OUT/threads-after-$name.txt" | sort -k2 -nr | head -6
 done
 
-# In-process Session.predict on the same network and engine, at the same batch sizes.
-./vgg4j bench --sizes 32:1,32:32 --modes infer --backends "$BACKEND" --no-python --gemm 0 --iterations 200 \
+# In-process Session.predict on the same network and engine, at the same batch sizes: 1 and 32 (--max-batch), and
+# 8 and 16, the batch sizes the server actually forms with one-image requests under this closed-loop load (its
+# vgg4j_batch_size histogram; the mean is printed above for each run).
+./vgg4j bench --sizes 32:1,32:8,32:16,32:32 --modes infer --backends "$BACKEND" --no-python --gemm 0 --iterations 200 \
   --warmup 20 > "$OUT/bench.txt" 2>&1
 grep -E 'onnx|pytorch|tensorflow' "$OUT/bench.txt" | sed 's/^/  /'
+# The bench's images/s come from its median step, which a shared machine's load spikes do not reach, while the
+# server's are total images over the whole run; so also measure in-process predict as the server is measured.
+if [ "$BACKEND" = onnx ]; then
+  for b in 16 32; do
+    java -cp "$ROOT/cli/target/vgg4j-cli.jar:$ROOT/cli/target/lib/*" "$HERE/SustainedPredict.java" "$OUT/m.onnx" "$b" \
+      "$DURATION" 2> /dev/null | grep sustained | sed 's/^/  /'
+  done
+fi
+# Each run against in-process throughput at batch 32 and at the bench batch size nearest the run's mean batch.
+for run in $RUNS; do
+  IFS=: read -r format images batch <<< "$run"
+  name="$format-$images-$batch"
+  requests=$(sed -n 's/.*RESULT requests=\([0-9]*\).*/\1/p' "$OUT/wrk-$name.txt")
+  awk -v n="$requests" -v d="$DURATION" -v i="$images" -v name="$name" '
+    FNR == NR && /^vgg4j_batch_size_sum/ {sum = $2} FNR == NR && /^vgg4j_batch_size_count/ {count = $2}
+    FNR != NR && /^\| *[a-z]+ *\| infer \|/ {split($0, c, "|"); rate[c[5] + 0] = c[8] + 0}
+    END {served = n * i / d; mean = sum / count; near = 1
+         for (b in rate) if ((mean - b) ^ 2 < (mean - near) ^ 2) near = b
+         printf "  %s: %.0f images/s, mean batch %.1f: %.0f%% of in-process batch 32 (%d), %.0f%% of batch %d (%d)\n",
+                name, served, mean, 100 * served / rate[32], rate[32], 100 * served / rate[near], near, rate[near]}' \
+    "$OUT/metrics-$name.txt" "$OUT/bench.txt"
+done
 echo "load after: $(uptime)" | tee -a "$OUT/machine.txt"

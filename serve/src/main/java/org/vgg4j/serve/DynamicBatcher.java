@@ -1,11 +1,13 @@
 package org.vgg4j.serve;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,28 +22,35 @@ import org.vgg4j.core.Tensor;
  * could join are the ones this call holds. Requests are never split, so one request of more than {@code maxBatch}
  * images runs as a call of its own.
  * {@link #submit} is thread-safe; the session is only ever used by the batcher's thread, as {@code Session} requires.
+ * The thread sleeps until something changes (a request queued, the last request being read is done, a flush) rather
+ * than polling: on a loaded machine every needless wake-up is a context switch the HTTP threads pay for.
  *
  * <p>Requests whose deadline passed while they waited are answered with 503 and not computed. {@link #close} stops
  * taking requests, finishes every request already queued, then closes the session.
  */
 final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
-    private static final Job WAKE_UP = new Job(null, 0, 0, null);
-    /** How often a gathering batcher looks again whether a request is still being read: 0.2 ms. */
-    private static final long RECHECK_NANOS = 200_000;
+    /** How long an idle batcher sleeps before it looks again whether it is closing (close also wakes it). */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ServedModel model;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final int maxQueue;
     private final ServerMetrics metrics;
-    private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a job is queued, when the last request being read is done, and on flush and close. */
+    private final Condition changed = lock.newCondition();
+    /** The jobs waiting, oldest first; guarded by {@link #lock}. */
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final AtomicInteger queuedImages = new AtomicInteger();
     private final AtomicInteger reading = new AtomicInteger();
     private final Thread worker;
     private final Object lifecycle = new Object();
     private volatile boolean closing;
     private volatile boolean flushing;
+    /** Whether the batcher is gathering a batch, i.e. waits for requests still being read. */
+    private volatile boolean gathering;
 
     /** A request waiting for the engine: its images, when it arrived, its deadline, and where its logits go. */
     private record Job(Tensor images, long arrivedNanos, long deadlineNanos, CompletableFuture<Tensor> result) {
@@ -82,7 +91,13 @@ final class DynamicBatcher implements AutoCloseable {
                 throw new ApiException(ApiException.UNAVAILABLE, "model '" + model.name() + "' is overloaded: "
                         + before + " images are queued and the limit is " + maxQueue + " (--max-queue); retry later");
             }
-            queue.addLast(job);
+            lock.lock();
+            try {
+                queue.addLast(job);
+                changed.signal();
+            } finally {
+                lock.unlock();
+            }
         }
         return job.result();
     }
@@ -96,7 +111,18 @@ final class DynamicBatcher implements AutoCloseable {
         try {
             return read.get();
         } finally {
-            reading.decrementAndGet();
+            if (reading.decrementAndGet() == 0 && gathering) {
+                signal(); // the gathering batch need not wait for anything else
+            }
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -108,23 +134,27 @@ final class DynamicBatcher implements AutoCloseable {
     private void run() {
         while (true) {
             Job first;
+            lock.lock();
             try {
-                first = closing ? queue.pollFirst() : queue.pollFirst(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                first = null;
-            }
-            if (first == WAKE_UP) {
-                continue;
+                while (queue.isEmpty() && !closing) {
+                    try {
+                        changed.awaitNanos(IDLE_NANOS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                first = queue.pollFirst();
+            } finally {
+                lock.unlock();
             }
             if (first == null) {
-                if (closing && queue.isEmpty()) {
-                    return;
+                if (closing) {
+                    return; // submit refuses jobs once closing is set, so none can come after this empty queue
                 }
                 continue;
             }
-            List<Job> batch = gather(first);
-            execute(batch);
+            execute(gather(first));
         }
     }
 
@@ -134,34 +164,37 @@ final class DynamicBatcher implements AutoCloseable {
         batch.add(first);
         int images = first.count();
         long flushAt = first.arrivedNanos() + maxDelayNanos;
-        while (images < maxBatch) {
-            if (queue.isEmpty() && reading.get() == 0) {
-                break; // nothing is on its way: waiting could only delay this call
-            }
-            long wait = flushAt - System.nanoTime();
-            Job next;
-            try {
-                next = flushing || wait <= 0 ? queue.pollFirst()
-                        : queue.pollFirst(Math.min(wait, RECHECK_NANOS), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            if (next == WAKE_UP) {
-                continue;
-            }
-            if (next == null) {
-                if (flushing || flushAt - System.nanoTime() <= 0) {
+        gathering = true; // set before reading is checked below, so a reader finishing after the check signals
+        lock.lock();
+        try {
+            while (images < maxBatch) {
+                Job next = queue.peekFirst();
+                if (next != null) {
+                    if (images + next.count() > maxBatch) {
+                        break;
+                    }
+                    queue.pollFirst();
+                    batch.add(next);
+                    images += next.count();
+                    continue;
+                }
+                if (flushing || reading.get() == 0) {
+                    break; // nothing is on its way: waiting could only delay this call
+                }
+                long wait = flushAt - System.nanoTime();
+                if (wait <= 0) {
                     break;
                 }
-                continue;
+                try {
+                    changed.awaitNanos(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
-            if (images + next.count() > maxBatch) {
-                queue.addFirst(next);
-                break;
-            }
-            batch.add(next);
-            images += next.count();
+        } finally {
+            lock.unlock();
+            gathering = false;
         }
         return batch;
     }
@@ -229,7 +262,7 @@ final class DynamicBatcher implements AutoCloseable {
      */
     void flush() {
         flushing = true;
-        queue.addLast(WAKE_UP);
+        signal();
     }
 
     /** Stops taking requests, answers every queued one, waits for the thread and closes the session. */
@@ -241,8 +274,8 @@ final class DynamicBatcher implements AutoCloseable {
             }
             closing = true;
             flushing = true;
-            queue.addLast(WAKE_UP);
         }
+        signal();
         boolean interrupted = false;
         while (worker.isAlive()) {
             try {

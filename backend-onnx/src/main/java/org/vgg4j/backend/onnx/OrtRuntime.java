@@ -91,12 +91,16 @@ final class OrtRuntime {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (!options.spinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+                so.addConfigEntry("session.inter_op.allow_spinning", "0");
+            }
             if (cudaDevice >= 0) {
                 so.addCUDA(cudaDevice);
             }
             OrtSession session = env.createSession(model, so);
-            LOG.debug("ONNX Runtime session for {} ({} intra-op threads, {})", source, options.intraOpThreads(),
-                    cudaDevice >= 0 ? "cuda:" + cudaDevice : "cpu");
+            LOG.debug("ONNX Runtime session for {} ({} intra-op threads{}, {})", source, options.intraOpThreads(),
+                    options.spinning() ? "" : ", not spinning", cudaDevice >= 0 ? "cuda:" + cudaDevice : "cpu");
             return session;
         }
     }
