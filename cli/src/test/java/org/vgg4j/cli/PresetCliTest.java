@@ -39,6 +39,8 @@ class PresetCliTest {
         assertThat(c.optimizer().name()).isEqualTo("adamw");
         assertThat(c.optimizer().learningRate()).isEqualTo(0.004);
         assertThat(c.optimizer().schedule().name()).isEqualTo("onecycle");
+        assertThat(c.data().augment()).isEqualTo("crop,flip");
+        assertThat(c.data().cropPadding()).isEqualTo(2);
     }
 
     @Test
