@@ -1,14 +1,12 @@
 package org.vgg4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vgg4j.core.testing.Python;
 
 /**
  * {@code predict --state-dict} against torchvision itself: a VGG-11-BN built from torchvision's own {@code VGG} class
@@ -61,12 +59,7 @@ class StateDictTorchvisionTest {
     static void torchvisionModelAndImage() throws IOException {
         png = TorchPredictFixtures.colourPng(dir.resolve("photo.png"), 45, 37, 5, 7);
         stateDict = dir.resolve("vgg11_bn-r8.safetensors");
-        Python.Run torch = Python.at(System.getProperty("vgg4j.python", "/usr/bin/python3")).code(TORCH,
-                stateDict.toString(), png.toString());
-        assumeTrue(torch.exitCode() == 0 || !torch.output().contains("No module named"),
-                "/usr/bin/python3 with torch and torchvision is not installed");
-        assertThat(torch.exitCode()).as(torch.output()).isZero();
-        torchProbabilities = TorchPredictFixtures.lastLineProbabilities(torch.output());
+        torchProbabilities = TorchPredictFixtures.torchProbabilities(TORCH, stateDict.toString(), png.toString());
     }
 
     private static String[] modelOptions(String classes) {

@@ -1,6 +1,7 @@
 package org.vgg4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.assertj.core.data.Offset;
+import org.vgg4j.core.testing.Python;
 
 /**
  * What the tests that hold {@code vgg4j predict} against torch share: a synthetic colour PNG, torch's printed
@@ -28,6 +30,18 @@ final class TorchPredictFixtures {
         }
         ImageIO.write(img, "png", file.toFile());
         return file;
+    }
+
+    /**
+     * Runs {@code script} under {@code /usr/bin/python3} (or {@code -Dvgg4j.python}) with {@code args} and returns the
+     * probabilities it printed on its last line; skips the test when torch or torchvision is not installed.
+     */
+    static double[] torchProbabilities(String script, String... args) throws IOException {
+        Python.Run torch = Python.at(System.getProperty("vgg4j.python", "/usr/bin/python3")).code(script, args);
+        assumeTrue(torch.exitCode() == 0 || !torch.output().contains("No module named"),
+                "/usr/bin/python3 with torch and torchvision is not installed");
+        assertThat(torch.exitCode()).as(torch.output()).isZero();
+        return lastLineProbabilities(torch.output());
     }
 
     /** The probabilities the Python script printed on its last line, space-separated. */
