@@ -30,7 +30,7 @@ import org.vgg4j.datasets.image.PixelFormat;
 final class PartitionClassifier implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
     /**
-     * The behaviour before issue 12's fix, for {@code spark/bench/inference.sh} to measure against: decode the batch
+     * The behaviour before issue 12's fix, for {@code benchmarks/spark/inference.sh} to measure against: decode the batch
      * while holding the JVM's session ({@code -Dvgg4j.spark.decodeUnderSession=true}).
      */
     private static final boolean DECODE_UNDER_SESSION = Boolean.getBoolean("vgg4j.spark.decodeUnderSession");

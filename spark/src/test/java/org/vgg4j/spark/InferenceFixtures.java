@@ -22,7 +22,7 @@ import org.vgg4j.models.vgg.VggVariant;
 /**
  * Not in the suite: writes the inference measurement's inputs into {@code -Dvgg4j.bench.dir} (the d2l narrow VGG-11
  * at {@code -Dvgg4j.bench.size} (224) exported to {@code model.onnx}, and the first {@code -Dvgg4j.bench.images} Fashion-MNIST test images (repeated past 10,000) as
- * 8-bit grey PNGs under {@code images/}); {@code spark/bench/inference.sh} runs it and times both commands.
+ * 8-bit grey PNGs under {@code images/}); {@code benchmarks/spark/inference.sh} runs it and times both commands.
  */
 class InferenceFixtures {
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Inference throughput of the whole process: `vgg4j predict` (one process, ONNX Runtime) against
 # `vgg4j spark-classify --master local[2]` on the same PNG files and the same ONNX model, alternated ROUNDS times,
-# plus both on one image (their fixed cost). Usage: spark/bench/inference.sh [IMAGES] [SIZE] [DIR] [ROUNDS] [CHUNK]
+# plus both on one image (their fixed cost). Usage: benchmarks/spark/inference.sh [IMAGES] [SIZE] [DIR] [ROUNDS] [CHUNK]
 # predict puts every file it is given into one batch; it is given CHUNK files per process (default: all), so keep
 # CHUNK x SIZE^2 modest (500 at 224: the first layer's output alone is CHUNK x 16 x SIZE^2 floats).
 # DIR is reused when it already holds model.onnx and IMAGES files in images/. With VARIANT="JAVA OPTIONS" set, every

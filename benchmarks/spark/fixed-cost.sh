@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Where spark-classify's fixed cost goes: the whole process on one image, with one setting changed at a time,
-# alternated ROUNDS times. Usage: spark/bench/fixed-cost.sh DIR [ROUNDS] (DIR as spark/bench/inference.sh leaves it:
+# alternated ROUNDS times. Usage: benchmarks/spark/fixed-cost.sh DIR [ROUNDS] (DIR as benchmarks/spark/inference.sh leaves it:
 # model.onnx and one/one.png). Each line: variant, wall and CPU seconds of the whole process, spark-classify's
 # timings line.
 set -euo pipefail
