@@ -161,6 +161,35 @@ final class CompiledNetwork {
         }
     }
 
+    /**
+     * Re-lays a rank-4 {@code [N, C, H, W]} tensor out in memory as channels-last (NHWC) while keeping its logical
+     * shape, which is what PyTorch's {@code x.contiguous(memory_format=torch.channels_last)} does; DJL 0.36 exposes no
+     * memory format, so it is {@code permute(0, 2, 3, 1)}, a flattening {@code reshape} (which copies, unless
+     * {@code C == 1}, where it is a view) and the inverse permute. libtorch's oneDNN convolution then takes and returns
+     * NHWC tensors, and ReLU and max pooling keep the format, so no layer reorders activations to and from oneDNN's
+     * layout; {@code Flatten}'s {@code reshape} copies back to NCHW order, so the logits are unchanged.
+     */
+    private record ChannelsLastOp() implements Op {
+        @Override
+        public NDArray apply(NDArray x, NDArray[] params, boolean training) {
+            Shape s = x.getShape();
+            if (s.dimension() != 4) {
+                return x;
+            }
+            NDArray nhwc = x.transpose(0, 2, 3, 1);
+            NDArray flat = nhwc.reshape(-1);
+            NDArray dense = flat.reshape(s.get(0), s.get(2), s.get(3), s.get(1));
+            NDArray y = dense.transpose(0, 3, 1, 2);
+            if (!training) {
+                // y keeps the storage alive; the intermediate handles are only views of it or of x
+                nhwc.close();
+                flat.close();
+                dense.close();
+            }
+            return y;
+        }
+    }
+
     private record DropoutOp(float p) implements Op {
         @Override
         public NDArray apply(NDArray x, NDArray[] params, boolean training) {
@@ -174,11 +203,18 @@ final class CompiledNetwork {
         this.ops = List.copyOf(ops);
     }
 
+    /**
+     * System property that turns the channels-last input layout off (on by default on the CPU; see
+     * {@link ChannelsLastOp} and the README for the measured effect).
+     */
+    static final String CHANNELS_LAST_PROPERTY = "vgg4j.pytorch.channelsLast";
+
     /** Channel multiple that keeps libtorch's CPU convolution backward exact (see {@link ConvOp}). */
     static final int SAFE_CHANNEL_BLOCK = 16;
 
     /**
-     * Compiles every leaf layer of {@code network}; dropout with p = 0 compiles to nothing.
+     * Compiles every leaf layer of {@code network}; dropout with p = 0 compiles to nothing. On the CPU the input is
+     * first laid out channels-last unless {@value #CHANNELS_LAST_PROPERTY} is {@code false}.
      *
      * @param cpu true when the session runs on the CPU, where the oneDNN work-around of {@link ConvOp} is needed
      */
@@ -190,6 +226,9 @@ final class CompiledNetwork {
         }
         Compiler compiler = new Compiler(index, cpu);
         List<Op> ops = new ArrayList<>();
+        if (cpu && Boolean.parseBoolean(System.getProperty(CHANNELS_LAST_PROPERTY, "true"))) {
+            ops.add(new ChannelsLastOp());
+        }
         for (LayerNode node : network.leaves(1)) {
             compiler.path = node.path();
             Op op = node.layer().accept(compiler);
@@ -290,6 +329,11 @@ final class CompiledNetwork {
             x = y;
         }
         return x;
+    }
+
+    /** Whether the input is laid out channels-last before the first layer (see {@link ChannelsLastOp}). */
+    boolean channelsLast() {
+        return !ops.isEmpty() && ops.get(0) instanceof ChannelsLastOp;
     }
 
     /** Number of convolutions compiled with the zero-channel padding of {@link ConvOp}. */
