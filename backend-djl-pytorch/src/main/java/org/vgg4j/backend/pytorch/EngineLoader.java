@@ -61,6 +61,7 @@ final class EngineLoader {
         }
         try {
             NativeEnvironment.enableHugePagesForLibtorch();
+            NativeEnvironment.limitOpenMpSpinning();
             Engine engine = Engine.getEngine(ENGINE_NAME);
             boolean cuda = flavor.toLowerCase(Locale.ROOT).startsWith("cu")
                     || engine.hasCapability(StandardCapabilities.CUDA);
