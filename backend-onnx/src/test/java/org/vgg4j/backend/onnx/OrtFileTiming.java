@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import java.util.Random;
  * <p>Not a test: run it by hand. Arguments: {@code FILE...} then optionally {@code --batch N} (64),
  * {@code --iterations N} per round (3), {@code --rounds N} (6), {@code --warmup N} (2), {@code --threads N} (2),
  * {@code --config KEY=VALUE} (a session config entry for every file, repeatable), {@code --profile PREFIX} (ONNX
- * Runtime's profiler, one JSON per file), {@code --optimized DIR} (ONNX Runtime's optimized graph of each file).
+ * Runtime's profiler, one JSON per file), {@code --optimized DIR} (ONNX Runtime's optimized graph of each file), {@code --direct} (the input in a direct buffer, as vgg4j's sessions pass it).
  */
 public final class OrtFileTiming {
     private OrtFileTiming() {
@@ -44,6 +46,7 @@ public final class OrtFileTiming {
         int threads = 2;
         String profile = null;
         String optimized = null;
+        boolean direct = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
@@ -54,6 +57,7 @@ public final class OrtFileTiming {
                 case "--config" -> config.add(args[++i].split("=", 2));
                 case "--profile" -> profile = args[++i];
                 case "--optimized" -> optimized = args[++i];
+                case "--direct" -> direct = true;
                 default -> files.add(args[i]);
             }
         }
@@ -90,7 +94,13 @@ public final class OrtFileTiming {
                     for (int i = 0; i < n; i++) {
                         data[i] = r.nextFloat();
                     }
-                    inputs.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape));
+                    FloatBuffer buffer = FloatBuffer.wrap(data);
+                    if (direct) {
+                        buffer = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder())
+                                .asFloatBuffer().put(data);
+                        buffer.rewind();
+                    }
+                    inputs.add(OnnxTensor.createTensor(env, buffer, shape));
                 }
             }
             for (int f = 0; f < files.size(); f++) {
