@@ -9,6 +9,8 @@
 #      RUNS="json:1:32 json:1:1 binary:1:32 binary:1:1 binary:8:32"
 #      SERVER_JAVA_OPTS (default: a fixed 256 MiB heap, as a server is usually run; set it empty to see the JVM's
 #      default heap growth in the RSS).
+#      SERVE_ARGS: more options for `vgg4j serve` (for A/B runs); INPROCESS=0 skips the in-process comparison;
+#      SUSTAINED: seconds of each sustained in-process run (default DURATION).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/benchmarks/serve"
@@ -20,6 +22,8 @@ CLIENTS="${CLIENTS:-32}"
 PORT="${PORT:-18481}"
 BACKEND="${BACKEND:-onnx}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS--Xms256m -Xmx256m -XX:+AlwaysPreTouch}"
+SERVE_ARGS="${SERVE_ARGS:-}"
+INPROCESS="${INPROCESS:-1}"
 mkdir -p "$OUT"
 cd "$ROOT"
 command -v wrk >/dev/null || { echo "serve-load: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
@@ -70,7 +74,7 @@ for run in $RUNS; do
     export HEADER_LENGTH
   fi
   VGG4J_JAVA_OPTS="$SERVER_JAVA_OPTS" ./vgg4j serve --model "m=$OUT/m.onnx" --backend "$BACKEND" --port "$PORT" --max-batch "$batch" \
-    --max-delay-ms 5 > "$OUT/serve-$name.log" 2>&1 &
+    --max-delay-ms 5 $SERVE_ARGS > "$OUT/serve-$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/v2/health/ready" > /dev/null 2>&1 && break
@@ -111,6 +115,10 @@ for run in $RUNS; do
     1000 * cpu[k] / hz / n}' "$OUT/threads-before-$name.txt" "$OUT/threads-after-$name.txt" | sort -k2 -nr | head -6
 done
 
+if [ "$INPROCESS" = 0 ]; then
+  echo "load after: $(uptime)" | tee -a "$OUT/machine.txt"
+  exit 0
+fi
 # In-process Session.predict on the same network and engine, at the same batch sizes: 1 and 32 (--max-batch), and
 # 8 and 16, the batch sizes the server actually forms with one-image requests under this closed-loop load (its
 # vgg4j_batch_size histogram; the mean is printed above for each run).
@@ -119,10 +127,17 @@ done
 grep -E 'onnx|pytorch|tensorflow' "$OUT/bench.txt" | sed 's/^/  /'
 # The bench's images/s come from its median step, which a shared machine's load spikes do not reach, while the
 # server's are total images over the whole run; so also measure in-process predict as the server is measured.
+# Twice per batch size: with ONNX Runtime's defaults (as the bench: spinning worker threads, one per processor), and
+# with the server's settings (not spinning, --engine-threads' default of half the processors), SUSTAINED seconds each.
 if [ "$BACKEND" = onnx ]; then
+  engine=$(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 ))
   for b in 16 32; do
-    java -cp "$ROOT/cli/target/vgg4j-cli.jar:$ROOT/cli/target/lib/*" "$HERE/SustainedPredict.java" "$OUT/m.onnx" "$b" \
-      "$DURATION" 2> /dev/null | grep sustained | sed 's/^/  /'
+    for props in "" "-Dvgg4j.onnx.spinning=false -Dvgg4j.onnx.threads=$engine"; do
+      # shellcheck disable=SC2086
+      java $props -cp "$ROOT/cli/target/vgg4j-cli.jar:$ROOT/cli/target/lib/*" "$HERE/SustainedPredict.java" \
+        "$OUT/m.onnx" "$b" "${SUSTAINED:-$DURATION}" 2> /dev/null | grep sustained \
+        | sed "s/^/  ${props:+[as the server: $props] }/"
+    done
   done
 fi
 # Each run against in-process throughput at batch 32 and at the bench batch size nearest the run's mean batch.

@@ -70,6 +70,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "on Ctrl-C or SIGTERM, longest to wait for the requests in flight (default: ${DEFAULT-VALUE})")
     int drainTimeoutMs;
 
+    @Option(names = "--engine-threads", defaultValue = "0",
+            description = "intra-op threads of each engine call, 0 to 4096; 0 = half the processors, at least 1, "
+                    + "leaving the rest to the HTTP threads (default: ${DEFAULT-VALUE})")
+    int engineThreads;
+
     @Mixin
     BackendOptions engine;
 
@@ -82,6 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServeOptions options = new ServeOptions(host, port, maxBatch, maxDelayMs, maxQueue, maxBodyBytes, maxPixels,
                 timeoutMs, drainTimeoutMs);
         Map<String, Path> models = parseModels();
+        int threads = engineThreads(OptionChecks.inRange("--engine-threads", engineThreads, 0, 4096));
         // ONNX Runtime's worker threads spin between operators by default; in a server they burn the cores that the
         // HTTP threads need between engine calls (2.3-2.9x the throughput without it, see the README's Load section).
         if (System.getProperty(OnnxRuntimeOptions.SPINNING_PROPERTY) == null) {
@@ -98,8 +104,9 @@ public final class ServeCommand implements Callable<Integer> {
                     m.session().close();
                     throw bad;
                 }
-                out.printf("model %s: %s on %s, input %s, %d classes%n", e.getKey(), path, m.backend(),
-                        m.session().network().sampleShape(), m.classNames().size());
+                out.printf("model %s: %s on %s (%d engine thread%s), input %s, %d classes%n", e.getKey(), path,
+                        m.backend(), threads, threads == 1 ? "" : "s", m.session().network().sampleShape(),
+                        m.classNames().size());
             }
         } catch (RuntimeException e) {
             served.forEach(s -> s.session().close());
@@ -124,6 +131,29 @@ public final class ServeCommand implements Callable<Integer> {
         }
         out.println("stopped");
         return exit.get();
+    }
+
+    /**
+     * Sets every engine's intra-op thread count before a session opens: {@code requested}, or for 0 half the
+     * processors (at least 1) unless {@code -Dvgg4j.onnx.threads} was given, leaving the other cores to the HTTP
+     * threads and the clients. On 2 cores one thread served as many one-image requests as two for less engine CPU per
+     * request, two threads 7% more 8-image requests (benchmarks/README.md, "Serving load").
+     *
+     * @return the thread count the engines get
+     */
+    private static int engineThreads(int requested) {
+        int threads = requested;
+        if (threads == 0) {
+            String set = System.getProperty(OnnxRuntimeOptions.THREADS_PROPERTY);
+            if (set != null && !set.isBlank()) {
+                return OnnxRuntimeOptions.defaults().intraOpThreads();
+            }
+            threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        }
+        System.setProperty(OnnxRuntimeOptions.THREADS_PROPERTY, Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.tensorflow.num_intraop_threads", Integer.toString(threads));
+        return threads;
     }
 
     private Map<String, Path> parseModels() {

@@ -48,9 +48,26 @@ class ServeCommandTest {
         CliRun name = CliRun.of("serve", "--model", "a/b=" + cp, "--backend", "onnx");
         assertThat(name.exit()).isEqualTo(2);
         assertThat(name.err()).contains("model name 'a/b' is not allowed");
+        CliRun threads = CliRun.of("serve", "--model", "a=" + cp, "--engine-threads", "-1");
+        assertThat(threads.exit()).isEqualTo(2);
+        assertThat(threads.err().strip()).isEqualTo("error: --engine-threads must be from 0 to 4096, got -1");
         CliRun none = CliRun.of("serve");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--model");
+    }
+
+    @Test
+    void engineThreadsReachTheEngineAndTheServerAnswers() throws Exception {
+        Path cp = ServeFixtures.checkpoint(dir, 3);
+        // ONNX Runtime's session options are logged at debug level by the backend itself (OrtRuntime).
+        try (ServeFixtures.ServeProcess serve = ServeFixtures.ServeProcess.start(
+                List.of("-Dorg.slf4j.simpleLogger.log.org.vgg4j.backend.onnx.OrtRuntime=debug"), "--model", "m=" + cp,
+                "--backend", "onnx", "--engine-threads", "3")) {
+            HttpResponse<String> answer = CLIENT.send(infer(serve, 5), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"model_name\":\"m\"", "\"logits\"");
+            assertThat(serve.output()).contains("on onnx (3 engine threads)", "(3 intra-op threads, not spinning");
+        }
     }
 
     @Test

@@ -99,9 +99,15 @@ final class ServeFixtures {
 
         /** Starts {@code vgg4j serve ARGS --port 0} and waits until it listens. */
         static ServeProcess start(String... args) throws IOException, InterruptedException {
+            return start(List.of(), args);
+        }
+
+        /** As {@link #start(String...)}, with {@code jvm} options (e.g. a log level) before the main class. */
+        static ServeProcess start(List<String> jvm, String... args) throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                    "org.vgg4j.cli.Main", "serve", "--port", "0"));
+                    .toString(), "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true"));
+            cmd.addAll(jvm);
+            cmd.addAll(List.of("org.vgg4j.cli.Main", "serve", "--port", "0"));
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().putAll(Map.of("OMP_NUM_THREADS", "1"));
