@@ -57,6 +57,8 @@ public final class TensorflowBackend implements Backend {
      */
     public static synchronized TensorflowBackend load() {
         TfNatives.Location natives = TfNatives.prepare();
+        boolean onednn = OneDnn.enableByDefault();
+        LOG.debug("TF_ENABLE_ONEDNN_OPTS {}", onednn ? "set to 1" : "left as it was");
         Engine engine = Engine.getEngine("TensorFlow");
         return new TensorflowBackend(engine, natives, countGpus(engine));
     }
