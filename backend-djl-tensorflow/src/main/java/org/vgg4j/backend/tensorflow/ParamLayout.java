@@ -56,9 +56,4 @@ record ParamLayout(String name, Shape coreShape, Shape engineShape, Kind kind, i
         }
         return Tensor.wrap(coreShape, v);
     }
-
-    /** The engine shape as DJL's shape. */
-    ai.djl.ndarray.types.Shape djlShape() {
-        return new ai.djl.ndarray.types.Shape(engineShape.toLongArray());
-    }
 }

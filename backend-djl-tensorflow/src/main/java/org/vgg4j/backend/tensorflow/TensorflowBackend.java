@@ -1,7 +1,6 @@
 package org.vgg4j.backend.tensorflow;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.tensorflow.engine.TfNDManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,9 @@ import org.vgg4j.core.spi.Capabilities;
 import org.vgg4j.core.spi.Session;
 
 /**
- * The {@code tensorflow} backend: predicts and trains any core network on DJL's TensorFlow engine by running
- * TensorFlow's own forward and gradient kernels eagerly (DJL's TensorFlow engine cannot train by itself).
+ * The {@code tensorflow} backend: predicts and trains any core network with TensorFlow 2.16.1 as DJL ships it, each
+ * network as one TensorFlow graph (TF-Java's {@code Graph}/{@code Session} from DJL's {@code tensorflow-api}) with
+ * TensorFlow's own symbolic gradients; DJL's eager engine only loads the natives and lists the devices.
  *
  * <pre>{@code
  * Backend tf = Backends.discover().select("tensorflow");
@@ -30,27 +30,23 @@ import org.vgg4j.core.spi.Session;
  * }
  * }</pre>
  *
- * <p>Threads: TensorFlow's pools are sized when the engine starts, from the system properties
- * {@code ai.djl.tensorflow.num_intraop_threads} and {@code ai.djl.tensorflow.num_interop_threads} (default: all cores).
+ * <p>Threads: each session's pools are sized from the system properties {@code ai.djl.tensorflow.num_intraop_threads}
+ * and {@code ai.djl.tensorflow.num_interop_threads} (default: all cores), which DJL's eager engine reads too.
  */
 public final class TensorflowBackend implements Backend {
     /** The name users type. */
     public static final String NAME = "tensorflow";
-    /** System property that turns the oneDNN max-pool kernels off ({@code false}). */
-    public static final String ONEDNN_POOL_PROPERTY = "vgg4j.tensorflow.onednnPool";
 
     private static final Logger LOG = LoggerFactory.getLogger(TensorflowBackend.class);
 
     private final Engine engine;
     private final TfNatives.Location natives;
     private final int gpuCount;
-    private final boolean onednnPool;
 
-    private TensorflowBackend(Engine engine, TfNatives.Location natives, int gpuCount, boolean onednnPool) {
+    private TensorflowBackend(Engine engine, TfNatives.Location natives, int gpuCount) {
         this.engine = engine;
         this.natives = natives;
         this.gpuCount = gpuCount;
-        this.onednnPool = onednnPool;
     }
 
     /**
@@ -61,32 +57,10 @@ public final class TensorflowBackend implements Backend {
      */
     public static synchronized TensorflowBackend load() {
         TfNatives.Location natives = TfNatives.prepare();
+        boolean onednn = OneDnn.enableByDefault();
+        LOG.debug("TF_ENABLE_ONEDNN_OPTS {}", onednn ? "set to 1" : "left as it was");
         Engine engine = Engine.getEngine("TensorFlow");
-        return new TensorflowBackend(engine, natives, countGpus(engine), probeOnednnPool(engine));
-    }
-
-    /**
-     * Whether TensorFlow's oneDNN max-pool kernels can be called directly: they are ~1.4x faster per training step at
-     * 224x224 than the Eigen {@code MaxPoolGrad}, but exist only in oneDNN CPU builds, for float32. Disabled with
-     * {@code -D}{@value #ONEDNN_POOL_PROPERTY}{@code =false}.
-     */
-    private static boolean probeOnednnPool(Engine engine) {
-        if (!Boolean.parseBoolean(System.getProperty(ONEDNN_POOL_PROPERTY, "true"))) {
-            return false;
-        }
-        try (TfNDManager m = (TfNDManager) engine.newBaseManager(); TF_Status status = TF_Status.newStatus()) {
-            Kernels k = new Kernels(m, status, Precision.FLOAT32, true);
-            NDArray x = k.array(new float[] {1, 4, 3, 2, 5, 0, 7, 6}, 1, 2, 4, 1);
-            NDArray[] yw = k.mklMaxPool(x, 2, 2);
-            NDArray dx = k.mklMaxPoolGrad(x, yw[0], k.array(new float[] {1, 2}, 1, 1, 2, 1), yw[1], 2, 2);
-            float[] expected = {0, 0, 0, 0, 1, 0, 2, 0};
-            boolean ok = java.util.Arrays.equals(Kernels.floats(dx), expected);
-            LOG.debug("oneDNN max pooling {}", ok ? "available" : "gives unexpected gradients: not used");
-            return ok;
-        } catch (RuntimeException e) {
-            LOG.debug("oneDNN max pooling unavailable, using MaxPool/MaxPoolGrad: {}", e.getMessage());
-            return false;
-        }
+        return new TensorflowBackend(engine, natives, countGpus(engine));
     }
 
     private static int countGpus(Engine engine) {
@@ -155,14 +129,7 @@ public final class TensorflowBackend implements Backend {
         Device resolved = resolve(device);
         TfGraph graph = TfGraph.compile(network);
         parameters.conformTo(network);
-        ai.djl.Device djlDevice = resolved.isGpu() ? ai.djl.Device.gpu(resolved.index()) : ai.djl.Device.cpu();
-        TfNDManager manager = (TfNDManager) engine.newBaseManager(djlDevice);
-        try {
-            return new TfSession(graph, parameters, resolved, precision, manager, onednnPool && !resolved.isGpu());
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return new TfSession(graph, parameters, resolved, precision);
     }
 
     private Device resolve(Device device) {

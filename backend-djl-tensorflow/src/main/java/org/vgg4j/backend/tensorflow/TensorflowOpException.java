@@ -3,8 +3,8 @@ package org.vgg4j.backend.tensorflow;
 import org.vgg4j.core.Vgg4jException;
 
 /**
- * Thrown when a TensorFlow kernel reports an error; since such an error can leave TensorFlow's eager context unusable,
- * the backend validates shapes before dispatch so that this should only signal a bug or a missing kernel.
+ * Thrown when a TensorFlow graph run reports an error; the backend validates shapes before running, so this should
+ * only signal a bug or a missing kernel. The session stays usable.
  */
 public final class TensorflowOpException extends Vgg4jException {
     private static final long serialVersionUID = 1L;

@@ -1,11 +1,7 @@
 package org.vgg4j.backend.tensorflow;
 
-import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import org.vgg4j.core.LayerNode;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
@@ -22,8 +18,8 @@ import org.vgg4j.core.layer.MaxPool2d;
 import org.vgg4j.core.layer.Relu;
 
 /**
- * A core {@link Network} compiled to TensorFlow kernels: an immutable list of {@link Stage}s with explicit forward and
- * backward passes in NHWC layout, and the engine layout of every parameter.
+ * A core {@link Network} compiled for TensorFlow: an immutable list of {@link Stage}s in NHWC layout, which
+ * {@link NetGraph} turns into one graph, and the engine layout of every parameter.
  *
  * <p>Layout: activations are NHWC from the input on; a flatten is a plain reshape of NHWC data, and the first linear
  * layer after it keeps its weight columns in NHWC order ({@link ParamLayout.Kind#FC_AFTER_FLATTEN}), so the network
@@ -183,10 +179,6 @@ final class TfGraph {
         return network;
     }
 
-    int stageCount() {
-        return stages.size();
-    }
-
     /** Every parameter's layout (frozen ones included: the session holds and loads them all), in the network's order. */
     List<ParamLayout> layouts() {
         return layouts;
@@ -210,149 +202,9 @@ final class TfGraph {
         return counters;
     }
 
-    /** What a forward pass keeps for the backward pass. */
-    static final class Saved {
-        final NDArray[] inputs;
-        final NDArray[] outputs;
-        final NDArray[] masks;
-        /** Per stage: batch norm's reserve spaces, or an adaptive pool's averaging matrix. */
-        final NDArray[][] extras;
-        /** The running statistics a training pass computed, by buffer name, for the trainer to store after a step. */
-        final Map<String, NDArray> buffers = new LinkedHashMap<>();
-        final int batch;
-
-        Saved(int stages, int batch) {
-            inputs = new NDArray[stages];
-            outputs = new NDArray[stages];
-            masks = new NDArray[stages];
-            extras = new NDArray[stages][];
-            this.batch = batch;
-        }
-    }
-
-    /**
-     * Logits [N, classes] for {@code x} (NHWC, already validated); in training mode applies dropout with masks drawn from
-     * {@code rng} and records in {@code saved} what {@link #backward} needs.
-     */
-    NDArray forward(Kernels k, Map<String, NDArray> params, NDArray x, int batch, boolean training,
-            SplittableRandom rng, Saved saved) {
-        NDArray h = x;
-        for (int i = 0; i < stages.size(); i++) {
-            Stage s = stages.get(i);
-            if (saved != null) {
-                saved.inputs[i] = h;
-            }
-            h = forwardStage(k, params, s, h, batch, training, rng, saved, i);
-            if (saved != null) {
-                saved.outputs[i] = h;
-            }
-        }
-        return h;
-    }
-
-    private NDArray forwardStage(Kernels k, Map<String, NDArray> params, Stage s, NDArray h, int batch,
-            boolean training, SplittableRandom rng, Saved saved, int index) {
-        switch (s.kind()) {
-            case CONV: {
-                Conv2d c = (Conv2d) s.layer();
-                return k.convBiasRelu(h, params.get(s.weight()), params.get(s.bias()), geometry(c), s.fusedRelu());
-            }
-            case LINEAR:
-                return k.linear(h, params.get(s.weight()), params.get(s.bias()), s.fusedRelu());
-            case RELU:
-                return k.relu(h);
-            case MAX_POOL: {
-                MaxPool2d m = (MaxPool2d) s.layer();
-                if (saved != null && k.onednnPool()) {
-                    NDArray[] ya = k.mklMaxPool(h, m.kernelSize(), m.stride());
-                    saved.masks[index] = ya[1];
-                    return ya[0];
-                }
-                return k.maxPool(h, m.kernelSize(), m.stride());
-            }
-            case BATCH_NORM:
-                return batchNorm(k, params, s, h, batch, training, saved, index);
-            case AVG_POOL: {
-                AvgPool2d a = (AvgPool2d) s.layer();
-                NDArray padded = a.padding() > 0 ? k.pad(h, a.padding()) : h;
-                return k.avgPool(padded, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
-            }
-            case ADAPTIVE_AVG_POOL:
-                return adaptiveAvgPool(k, s, h, batch, saved, index);
-            case FLATTEN:
-                return s.input().rank() == 2 ? h : k.reshape(h, batch, s.output().dim(1));
-            case FLATTEN_NCHW:
-                return k.reshape(k.transpose(h, 0, 3, 1, 2), batch, s.output().dim(1));
-            case DROPOUT: {
-                double p = ((Dropout) s.layer()).p();
-                if (!training || p == 0) {
-                    return h;
-                }
-                long[] shape = Stage.engineShape(s.input(), batch);
-                int n = Math.toIntExact(Shape.of(toInts(shape)).elementCount());
-                float keep = (float) (1.0 / (1.0 - p));
-                float[] mask = new float[n];
-                for (int j = 0; j < n; j++) {
-                    mask[j] = rng.nextDouble() < p ? 0f : keep;
-                }
-                NDArray m = k.array(mask, shape);
-                if (saved != null) {
-                    saved.masks[index] = m;
-                }
-                return k.mul(h, m);
-            }
-            default:
-                throw new IllegalStateException("unknown stage " + s.kind());
-        }
-    }
-
-    private static NDArray batchNorm(Kernels k, Map<String, NDArray> params, Stage s, NDArray h, int batch,
-            boolean training, Saved saved, int index) {
-        BatchNorm2d b = (BatchNorm2d) s.layer();
-        String p = s.path();
-        NDArray scale = params.get(p + ".weight");
-        NDArray offset = params.get(p + ".bias");
-        NDArray mean = params.get(p + ".running_mean");
-        NDArray var = params.get(p + ".running_var");
-        if (!training) {
-            return k.fusedBatchNormEval(h, scale, offset, mean, var, b.eps());
-        }
-        if ((long) batch * s.input().dim(2) * s.input().dim(3) < 2) {
-            throw new IllegalArgumentException("layer '" + p + "' (" + b.describe() + ") needs more than 1 value per "
-                    + "channel to train, got input " + s.input().withBatch(batch) + "; use a larger batch");
-        }
-        NDArray[] out = k.fusedBatchNormTrain(h, scale, offset, mean, var, b.eps(), b.momentum());
-        if (saved != null) {
-            saved.extras[index] = new NDArray[] {out[3], out[4], out[5]};
-            saved.buffers.put(p + ".running_mean", out[1]);
-            saved.buffers.put(p + ".running_var", out[2]);
-        }
-        return out[0];
-    }
-
-    /** Where an adaptive pool's bins are all {@code H/outH x W/outW} windows at that stride: a plain average pool. */
-    private static boolean uniformBins(Stage s) {
-        AdaptiveAvgPool2d a = (AdaptiveAvgPool2d) s.layer();
-        return s.input().dim(2) % a.outH() == 0 && s.input().dim(3) % a.outW() == 0;
-    }
-
-    private static NDArray adaptiveAvgPool(Kernels k, Stage s, NDArray h, int batch, Saved saved, int index) {
-        AdaptiveAvgPool2d a = (AdaptiveAvgPool2d) s.layer();
-        int c = s.input().dim(1);
-        int hi = s.input().dim(2);
-        int wi = s.input().dim(3);
-        if (hi == a.outH() && wi == a.outW()) {
-            return h;
-        }
-        if (uniformBins(s)) {
-            return k.avgPool(h, hi / a.outH(), wi / a.outW(), hi / a.outH(), wi / a.outW());
-        }
-        NDArray m = k.array(averagingMatrix(a, hi, wi), (long) a.outH() * a.outW(), (long) hi * wi);
-        if (saved != null) {
-            saved.extras[index] = new NDArray[] {m};
-        }
-        NDArray y = k.batchMatMul(m, k.reshape(h, batch, (long) hi * wi, c), false);
-        return k.reshape(y, batch, a.outH(), a.outW(), c);
+    /** The stages, in order. */
+    List<Stage> stages() {
+        return stages;
     }
 
     /**
@@ -377,124 +229,5 @@ final class TfGraph {
             }
         }
         return m;
-    }
-
-    /**
-     * Gradients (engine layout, by parameter name) of the loss whose gradient with respect to the logits is
-     * {@code dLogits}, given the forward pass recorded in {@code saved}.
-     */
-    Map<String, NDArray> backward(Kernels k, Map<String, NDArray> params, NDArray dLogits, Saved saved) {
-        Map<String, NDArray> grads = new LinkedHashMap<>();
-        NDArray dy = dLogits;
-        // Stages before the first one with a trained parameter need no gradient: with frozen features the backward
-        // pass stops at the classifier.
-        int firstWithParams = firstStageWithTrainedParameters();
-        for (int i = stages.size() - 1; i >= 0 && i >= firstWithParams; i--) {
-            Stage s = stages.get(i);
-            boolean needInput = i > firstWithParams;
-            dy = backwardStage(k, params, s, i, dy, saved, grads, needInput);
-        }
-        // frozen parameters have no gradient (a frozen stage after a trained one still passes its input's gradient on)
-        grads.keySet().removeIf(network::isFrozen);
-        return grads;
-    }
-
-    private int firstStageWithTrainedParameters() {
-        for (int i = 0; i < stages.size(); i++) {
-            Stage s = stages.get(i);
-            Stage.Kind kind = s.kind();
-            if ((kind == Stage.Kind.CONV || kind == Stage.Kind.LINEAR || kind == Stage.Kind.BATCH_NORM)
-                    && !(network.isFrozen(s.weight()) && network.isFrozen(s.bias()))) {
-                return i;
-            }
-        }
-        return stages.size();
-    }
-
-    private NDArray backwardStage(Kernels k, Map<String, NDArray> params, Stage s, int i, NDArray dy, Saved saved,
-            Map<String, NDArray> grads, boolean needInput) {
-        NDArray x = saved.inputs[i];
-        NDArray y = saved.outputs[i];
-        switch (s.kind()) {
-            case CONV: {
-                Conv2d c = (Conv2d) s.layer();
-                Kernels.ConvGeometry g = geometry(c);
-                NDArray dz = s.fusedRelu() ? k.reluGrad(dy, y) : dy;
-                NDArray w = params.get(s.weight());
-                long[] filterShape = {c.kernelSize(), c.kernelSize(), c.inChannels(), c.outChannels()};
-                grads.put(s.bias(), k.biasAddGrad(dz));
-                grads.put(s.weight(), k.convFilterGrad(x, filterShape, dz, g));
-                return needInput ? k.convInputGrad(Stage.engineShape(s.input(), saved.batch), w, dz, g) : null;
-            }
-            case LINEAR: {
-                NDArray dz = s.fusedRelu() ? k.reluGrad(dy, y) : dy;
-                grads.put(s.bias(), k.biasAddGrad(dz));
-                grads.put(s.weight(), k.matMul(dz, x, true, false));
-                return needInput ? k.matMul(dz, params.get(s.weight()), false, false) : null;
-            }
-            case RELU:
-                return k.reluGrad(dy, y);
-            case MAX_POOL: {
-                MaxPool2d m = (MaxPool2d) s.layer();
-                if (saved.masks[i] != null) {
-                    return k.mklMaxPoolGrad(x, y, dy, saved.masks[i], m.kernelSize(), m.stride());
-                }
-                return k.maxPoolGrad(x, y, dy, m.kernelSize(), m.stride());
-            }
-            case BATCH_NORM: {
-                BatchNorm2d b = (BatchNorm2d) s.layer();
-                NDArray[] g = k.fusedBatchNormGrad(dy, x, params.get(s.weight()), saved.extras[i], b.eps());
-                grads.put(s.weight(), g[1]);
-                grads.put(s.bias(), g[2]);
-                return needInput ? g[0] : null;
-            }
-            case AVG_POOL: {
-                AvgPool2d a = (AvgPool2d) s.layer();
-                long[] shape = Stage.engineShape(s.input(), saved.batch);
-                int p = a.padding();
-                if (p == 0) {
-                    return k.avgPoolGrad(shape, dy, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
-                }
-                long[] padded = {shape[0], shape[1] + 2L * p, shape[2] + 2L * p, shape[3]};
-                NDArray d = k.avgPoolGrad(padded, dy, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
-                return k.unpad(d, p, shape);
-            }
-            case ADAPTIVE_AVG_POOL: {
-                AdaptiveAvgPool2d a = (AdaptiveAvgPool2d) s.layer();
-                long[] shape = Stage.engineShape(s.input(), saved.batch);
-                int hi = s.input().dim(2);
-                int wi = s.input().dim(3);
-                if (hi == a.outH() && wi == a.outW()) {
-                    return dy;
-                }
-                if (uniformBins(s)) {
-                    return k.avgPoolGrad(shape, dy, hi / a.outH(), wi / a.outW(), hi / a.outH(), wi / a.outW());
-                }
-                NDArray d = k.reshape(dy, saved.batch, (long) a.outH() * a.outW(), s.input().dim(1));
-                return k.reshape(k.batchMatMul(saved.extras[i][0], d, true), shape);
-            }
-            case FLATTEN:
-                return s.input().rank() == 2 ? dy : k.reshape(dy, Stage.engineShape(s.input(), saved.batch));
-            case FLATTEN_NCHW: {
-                Shape in = s.input();
-                return k.transpose(k.reshape(dy, saved.batch, in.dim(1), in.dim(2), in.dim(3)), 0, 2, 3, 1);
-            }
-            case DROPOUT:
-                return saved.masks[i] == null ? dy : k.mul(dy, saved.masks[i]);
-            default:
-                throw new IllegalStateException("unknown stage " + s.kind());
-        }
-    }
-
-    private static Kernels.ConvGeometry geometry(Conv2d c) {
-        return new Kernels.ConvGeometry(c.stride(), c.padding(), c.kernelSize());
-    }
-
-    private static int[] toInts(long[] v) {
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = Math.toIntExact(v[i]);
-        }
-        return out;
     }
 }

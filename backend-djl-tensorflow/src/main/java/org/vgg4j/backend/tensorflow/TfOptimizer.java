@@ -1,13 +1,19 @@
 package org.vgg4j.backend.tensorflow;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session.Runner;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TNumber;
 import org.vgg4j.core.Network;
-import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.optim.Adam;
 import org.vgg4j.core.optim.AdamW;
@@ -18,41 +24,124 @@ import org.vgg4j.core.optim.TrainingSpec;
 import org.vgg4j.core.param.Parameters;
 
 /**
- * Adam, AdamW or SGD with PyTorch's exact update rules (see {@link Adam}, {@link AdamW} and {@link Sgd}) at the
- * scheduled learning rate of each step (each parameter group's: one scalar for one group, else a flat vector of
- * per-element rates), after clipping the gradients to the spec's global norm, written as
- * element-wise TensorFlow kernels. All parameters are updated at once as one flat vector (gradients and parameters concatenated, the result
- * split back into per-layer views), so an update costs ~15 kernel dispatches instead of ~13 per parameter tensor; the
- * state slots ({@code exp_avg}, {@code exp_avg_sq} or {@code momentum_buffer}) are kept flat in the session's manager
- * and converted to per-parameter core-layout tensors only for snapshots.
+ * Adam, AdamW or SGD with PyTorch's exact update rules (see {@link Adam}, {@link AdamW} and {@link Sgd}) as ops in the
+ * session's graph, applied to the graph's gradients (or to fed ones): the scheduled learning rate of each parameter
+ * (its group's), the bias corrections and the clipping factor are scalars computed in Java and fed at each run, so
+ * the arithmetic is the same element-wise sequence per parameter as PyTorch's. The state slots ({@code exp_avg},
+ * {@code exp_avg_sq} or {@code momentum_buffer}) are engine-layout tensors fed in and fetched back at each update,
+ * absent before the first step as in PyTorch, and converted to core-layout tensors only for snapshots.
  */
 final class TfOptimizer implements AutoCloseable {
     private final OptimizerSpec spec;
     private final TrainingSpec training;
     private final List<ParamLayout> layouts;
-    private final NDManager owner;
-    private final int[] sizes;
-    private final int total;
-    /** slot name -> flat state vector (engine layout); empty before the first step, as in PyTorch. */
-    private final Map<String, NDArray> slots = new LinkedHashMap<>();
+    private final NetGraph net;
+    /** Slot tensors, by {@code slot + "/" + parameter}. */
+    private final TensorStore slots = new TensorStore();
+    private final UpdateOps ops;
+    private final Placeholder<TNumber> gradScale;
+    private final Placeholder<TNumber> invSqrtBc2;
+    private final List<Placeholder<TNumber>> rates;
+    private final List<Placeholder<TNumber>> decays;
+    private final Map<String, List<Placeholder<TNumber>>> slotIn;
+    private final Map<String, List<Output<TNumber>>> slotOut;
+    private final List<Output<TNumber>> updated;
     private long step;
 
-    TfOptimizer(TrainingSpec training, List<ParamLayout> layouts, NDManager owner) {
+    /**
+     * The update's ops in the graph, built once per session for each optimizer configuration (its spec and whether it
+     * clips) and shared by every trainer with that configuration, so that TensorFlow compiles one executor for them.
+     */
+    private record UpdateOps(Placeholder<TNumber> gradScale, Placeholder<TNumber> invSqrtBc2,
+            List<Placeholder<TNumber>> rates, List<Placeholder<TNumber>> decays,
+            Map<String, List<Placeholder<TNumber>>> slotIn, Map<String, List<Output<TNumber>>> slotOut,
+            List<Output<TNumber>> updated) {
+    }
+
+    TfOptimizer(TrainingSpec training, List<ParamLayout> layouts, NetGraph net) {
         this.training = training;
         this.spec = training.optimizer();
         this.layouts = layouts;
-        this.owner = owner;
-        this.sizes = new int[layouts.size()];
-        int sum = 0;
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = Math.toIntExact(layouts.get(i).engineShape().elementCount());
-            sum = Math.addExact(sum, sizes[i]);
-        }
-        this.total = sum;
+        this.net = net;
+        this.ops = net.cached(List.of("update", spec, training.clips()), () -> build(training, layouts, net));
+        this.gradScale = ops.gradScale();
+        this.invSqrtBc2 = ops.invSqrtBc2();
+        this.rates = ops.rates();
+        this.decays = ops.decays();
+        this.slotIn = ops.slotIn();
+        this.slotOut = ops.slotOut();
+        this.updated = ops.updated();
     }
 
-    private List<String> slotNames() {
-        return spec.slotNames();
+    private static UpdateOps build(TrainingSpec training, List<ParamLayout> layouts, NetGraph net) {
+        OptimizerSpec spec = training.optimizer();
+        List<Placeholder<TNumber>> rates = new ArrayList<>();
+        List<Placeholder<TNumber>> decays = new ArrayList<>();
+        Map<String, List<Placeholder<TNumber>>> slotIn = new LinkedHashMap<>();
+        Map<String, List<Output<TNumber>>> slotOut = new LinkedHashMap<>();
+        List<Output<TNumber>> updated = new ArrayList<>();
+        NetGraph.Training t = net.training();
+        Ops tf = net.ops();
+        boolean adam = spec instanceof Adam || spec instanceof AdamW;
+        Placeholder<TNumber> gradScale = training.clips() ? net.placeholder() : null;
+        Placeholder<TNumber> invSqrtBc2 = adam ? net.placeholder() : null;
+        for (String slot : spec.slotNames()) {
+            slotIn.put(slot, new ArrayList<>());
+            slotOut.put(slot, new ArrayList<>());
+        }
+        for (ParamLayout layout : layouts) {
+            Operand<TNumber> p = net.params.get(layout.name());
+            Operand<TNumber> g = t.grads().get(layout.name());
+            if (gradScale != null) {
+                g = tf.math.mul(g, gradScale);
+            }
+            Placeholder<TNumber> rate = net.placeholder();
+            rates.add(rate);
+            if (spec instanceof AdamW) {
+                if (spec.weightDecay() > 0) {
+                    Placeholder<TNumber> decay = net.placeholder();
+                    decays.add(decay);
+                    p = tf.math.mul(p, decay);
+                }
+            } else if (spec.weightDecay() > 0) {
+                g = tf.math.add(g, tf.math.mul(p, net.constant(spec.weightDecay())));
+            }
+            if (adam) {
+                double beta1 = spec instanceof Adam a ? a.beta1() : ((AdamW) spec).beta1();
+                double beta2 = spec instanceof Adam a ? a.beta2() : ((AdamW) spec).beta2();
+                double eps = spec instanceof Adam a ? a.epsilon() : ((AdamW) spec).epsilon();
+                Placeholder<TNumber> m0 = slotInput(net, slotIn, Adam.EXP_AVG);
+                Placeholder<TNumber> v0 = slotInput(net, slotIn, Adam.EXP_AVG_SQ);
+                Operand<TNumber> m = tf.math.add(tf.math.mul(m0, net.constant(beta1)),
+                        tf.math.mul(g, net.constant(1 - beta1)));
+                Operand<TNumber> v = tf.math.add(tf.math.mul(v0, net.constant(beta2)),
+                        tf.math.mul(tf.math.mul(g, g), net.constant(1 - beta2)));
+                // p - (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), as PyTorch computes it.
+                Operand<TNumber> denom = tf.math.add(tf.math.mul(tf.math.sqrt(v), invSqrtBc2), net.constant(eps));
+                updated.add(tf.math.sub(p, tf.math.div(tf.math.mul(m, rate), denom)).asOutput());
+                slotOut.get(Adam.EXP_AVG).add(m.asOutput());
+                slotOut.get(Adam.EXP_AVG_SQ).add(v.asOutput());
+            } else if (spec instanceof Sgd s) {
+                if (s.momentum() > 0) {
+                    // PyTorch starts the buffer as a copy of the first gradient: 0 * momentum + g is the same.
+                    Operand<TNumber> b = tf.math.add(tf.math.mul(slotInput(net, slotIn, Sgd.MOMENTUM_BUFFER),
+                            net.constant(s.momentum())), g);
+                    slotOut.get(Sgd.MOMENTUM_BUFFER).add(b.asOutput());
+                    g = s.nesterov() ? tf.math.add(g, tf.math.mul(b, net.constant(s.momentum()))) : b;
+                }
+                updated.add(tf.math.sub(p, tf.math.mul(g, rate)).asOutput());
+            } else {
+                throw new IllegalStateException("unknown optimizer " + spec);
+            }
+        }
+        return new UpdateOps(gradScale, invSqrtBc2, rates, decays, slotIn, slotOut, updated);
+    }
+
+    private static Placeholder<TNumber> slotInput(NetGraph net, Map<String, List<Placeholder<TNumber>>> slotIn,
+            String slot) {
+        Placeholder<TNumber> in = net.placeholder();
+        slotIn.get(slot).add(in);
+        return in;
     }
 
     /** The number of updates applied so far (restored with the state), which numbers the next step's dropout masks. */
@@ -60,183 +149,118 @@ final class TfOptimizer implements AutoCloseable {
         return step;
     }
 
+    int heldTensors() {
+        return slots.size();
+    }
+
     /**
-     * Updates {@code params} (each array replaced by its new value, owned by the session) from {@code grads}; every
-     * temporary belongs to {@code k}'s step manager.
+     * Adds to {@code r} the feeds (slots, zeros before the first step, and this update's scalars; the created tensors
+     * go to {@code temps}, which the caller closes after the run) and the fetches of the next update, for gradient
+     * scale {@code scale}; returns how many outputs it fetches, in the order {@link #take} reads them.
      */
-    void update(Kernels k, Map<String, NDArray> params, Map<String, NDArray> grads) {
+    int feedUpdate(Runner r, double scale, List<Tensor> temps) {
+        Precision precision = net.precision();
+        long next = step + 1;
+        if (gradScale != null) {
+            temps.add(Tensors.scalar(precision, scale));
+            r.feed(gradScale, temps.get(temps.size() - 1));
+        }
+        double bc1 = 1;
+        if (invSqrtBc2 != null) {
+            double beta1 = spec instanceof Adam a ? a.beta1() : ((AdamW) spec).beta1();
+            double beta2 = spec instanceof Adam a ? a.beta2() : ((AdamW) spec).beta2();
+            bc1 = 1 - Math.pow(beta1, next);
+            double bc2 = 1 - Math.pow(beta2, next);
+            temps.add(Tensors.scalar(precision, 1 / Math.sqrt(bc2)));
+            r.feed(invSqrtBc2, temps.get(temps.size() - 1));
+        }
+        for (int i = 0; i < layouts.size(); i++) {
+            double lr = training.learningRate(layouts.get(i).name(), next);
+            temps.add(Tensors.scalar(precision, lr / bc1));
+            r.feed(rates.get(i), temps.get(temps.size() - 1));
+            if (!decays.isEmpty()) {
+                temps.add(Tensors.scalar(precision, 1 - lr * spec.weightDecay()));
+                r.feed(decays.get(i), temps.get(temps.size() - 1));
+            }
+        }
+        for (Map.Entry<String, List<Placeholder<TNumber>>> e : slotIn.entrySet()) {
+            for (int i = 0; i < layouts.size(); i++) {
+                String key = e.getKey() + "/" + layouts.get(i).name();
+                Tensor value = slots.get(key);
+                if (value == null) {
+                    value = Tensors.zeros(precision, layouts.get(i).engineShape().toLongArray());
+                    temps.add(value);
+                }
+                r.feed(e.getValue().get(i), value);
+            }
+        }
+        updated.forEach(r::fetch);
+        slotOut.values().forEach(outs -> outs.forEach(r::fetch));
+        return updated.size() + slotOut.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Stores the new parameters and slots that {@link #feedUpdate} fetched from index {@code from}, and counts the step. */
+    void take(Result res, int from, TensorStore.Owner owner, TensorStore params) {
+        int i = from;
+        for (ParamLayout layout : layouts) {
+            params.put(layout.name(), res.get(i++), owner);
+        }
+        for (String slot : slotOut.keySet()) {
+            for (ParamLayout layout : layouts) {
+                slots.put(slot + "/" + layout.name(), res.get(i++), owner);
+            }
+        }
         step++;
-        NDArray[] ps = new NDArray[layouts.size()];
-        NDArray[] gs = new NDArray[layouts.size()];
-        for (int i = 0; i < ps.length; i++) {
-            ps[i] = params.get(layouts.get(i).name());
-            gs[i] = grads.get(layouts.get(i).name());
-        }
-        NDArray p = k.concatFlat(ps);
-        NDArray g = k.concatFlat(gs);
-        if (training.clips()) {
-            // clip_grad_norm_: one factor for all gradients, from their global L2 norm
-            double norm = Math.sqrt(Kernels.doubles(k.sumVector(k.mul(g, g)))[0]);
-            double coef = training.clipCoefficient(norm);
-            if (coef < 1) {
-                g = k.mul(g, k.scalar(coef));
-            }
-        }
-        double[] rates = new double[layouts.size()];
-        for (int i = 0; i < rates.length; i++) {
-            rates[i] = training.learningRate(layouts.get(i).name(), step);
-        }
-        if (spec instanceof AdamW) {
-            if (spec.weightDecay() > 0) {
-                p = k.mul(p, perParameter(k, rates, lr -> 1 - lr * spec.weightDecay()));
-            }
-        } else if (spec.weightDecay() > 0) {
-            g = k.add(g, k.mul(p, k.scalar(spec.weightDecay())));
-        }
-        NDArray updated;
-        if (spec instanceof Adam a) {
-            updated = adam(k, a.beta1(), a.beta2(), a.epsilon(), rates, p, g);
-        } else if (spec instanceof AdamW a) {
-            updated = adam(k, a.beta1(), a.beta2(), a.epsilon(), rates, p, g);
-        } else if (spec instanceof Sgd s) {
-            updated = sgd(k, s, rates, p, g);
-        } else {
-            throw new IllegalStateException("unknown optimizer " + spec);
-        }
-        NDArray[] pieces = k.split(updated, sizes);
-        for (int i = 0; i < pieces.length; i++) {
-            ParamLayout layout = layouts.get(i);
-            NDArray value = k.reshape(pieces[i], layout.engineShape().toLongArray());
-            value.attach(owner);
-            NDArray old = params.put(layout.name(), value);
-            if (old != null) {
-                old.close();
-            }
-        }
-    }
-
-    /**
-     * {@code f} of each parameter's learning rate, as one scalar when all parameters share a rate (one group), else
-     * as a flat vector holding {@code f(rates[i])} over parameter {@code i}'s elements.
-     */
-    private NDArray perParameter(Kernels k, double[] rates, java.util.function.DoubleUnaryOperator f) {
-        if (!training.hasGroups() || rates.length == 0) {
-            return k.scalar(f.applyAsDouble(rates.length == 0 ? training.learningRate(step) : rates[0]));
-        }
-        double[] flat = new double[total];
-        int offset = 0;
-        for (int i = 0; i < sizes.length; i++) {
-            java.util.Arrays.fill(flat, offset, offset + sizes[i], f.applyAsDouble(rates[i]));
-            offset += sizes[i];
-        }
-        return k.array(flat, total);
-    }
-
-    private NDArray adam(Kernels k, double beta1, double beta2, double epsilon, double[] lr, NDArray p, NDArray g) {
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        NDArray m = k.add(k.mul(slot(k, Adam.EXP_AVG), k.scalar(beta1)), k.mul(g, k.scalar(1 - beta1)));
-        NDArray v = k.add(k.mul(slot(k, Adam.EXP_AVG_SQ), k.scalar(beta2)),
-                k.mul(k.mul(g, g), k.scalar(1 - beta2)));
-        // p - (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), as PyTorch computes it.
-        NDArray denom = k.add(k.mul(k.sqrt(v), k.scalar(1 / Math.sqrt(bc2))), k.scalar(epsilon));
-        NDArray updated = k.sub(p, k.div(k.mul(m, perParameter(k, lr, r -> r / bc1)), denom));
-        replaceSlot(Adam.EXP_AVG, m);
-        replaceSlot(Adam.EXP_AVG_SQ, v);
-        return updated;
-    }
-
-    private NDArray sgd(Kernels k, Sgd s, double[] lr, NDArray p, NDArray g) {
-        if (s.momentum() > 0) {
-            // PyTorch starts the buffer as a copy of the first gradient: 0 * momentum + g is the same.
-            NDArray b = k.add(k.mul(slot(k, Sgd.MOMENTUM_BUFFER), k.scalar(s.momentum())), g);
-            replaceSlot(Sgd.MOMENTUM_BUFFER, b);
-            g = s.nesterov() ? k.add(g, k.mul(b, k.scalar(s.momentum()))) : b;
-        }
-        return k.sub(p, k.mul(g, perParameter(k, lr, r -> r)));
-    }
-
-    /** The flat slot, created as zeros (owned by the session) on first use. */
-    private NDArray slot(Kernels k, String name) {
-        NDArray slot = slots.get(name);
-        if (slot == null) {
-            slot = k.zeros(total);
-            slot.attach(owner);
-            slots.put(name, slot);
-        }
-        return slot;
-    }
-
-    private void replaceSlot(String name, NDArray value) {
-        value.attach(owner);
-        NDArray old = slots.put(name, value);
-        if (old != null) {
-            old.close();
-        }
     }
 
     /** A host snapshot in the core layout. */
     OptimizerState state() {
         Map<String, Parameters> out = new LinkedHashMap<>();
-        for (String slotName : slotNames()) {
-            NDArray slot = slots.get(slotName);
-            if (slot == null) {
+        for (String slot : spec.slotNames()) {
+            if (layouts.isEmpty() || !slots.contains(slot + "/" + layouts.get(0).name())) {
                 continue;
             }
-            float[] flat = Kernels.floats(slot);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            int offset = 0;
-            for (int i = 0; i < sizes.length; i++) {
-                float[] piece = new float[sizes[i]];
-                System.arraycopy(flat, offset, piece, 0, sizes[i]);
-                offset += sizes[i];
-                tensors.put(layouts.get(i).name(), layouts.get(i).toCore(piece));
+            Map<String, org.vgg4j.core.Tensor> tensors = new LinkedHashMap<>();
+            for (ParamLayout layout : layouts) {
+                tensors.put(layout.name(), layout.toCore(Tensors.floats(slots.get(slot + "/" + layout.name()))));
             }
-            out.put(slotName, Parameters.of(tensors));
+            out.put(slot, Parameters.of(tensors));
         }
         return new OptimizerState(step, out);
     }
 
     /** Restores a snapshot after checking its step, slot names, tensor names and shapes. */
-    void restore(Kernels sessionKernels, OptimizerState state, Network network) {
+    void restore(OptimizerState state, Network network) {
         if (state.step() < 0) {
             throw new Vgg4jException("optimizer state has a negative step count " + state.step());
         }
-        List<String> expected = slotNames();
-        boolean fits = state.slots().isEmpty() ? true : state.slots().keySet().equals(new java.util.HashSet<>(expected));
+        List<String> expected = spec.slotNames();
+        boolean fits = state.slots().isEmpty() || state.slots().keySet().equals(new HashSet<>(expected));
         if (!fits) {
             throw new Vgg4jException("optimizer state with slots " + state.slots().keySet() + " does not fit "
                     + spec.getClass().getSimpleName() + ", which keeps " + expected + " (step " + state.step() + ")");
         }
-        Map<String, NDArray> restored = new LinkedHashMap<>();
-        List<NDArray> created = new ArrayList<>();
+        Map<String, Tensor> restored = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Parameters> e : state.slots().entrySet()) {
                 Parameters conformed = e.getValue().conformToTrainable(network);
-                float[] flat = new float[total];
-                int offset = 0;
-                for (int i = 0; i < sizes.length; i++) {
-                    float[] piece = layouts.get(i).toEngine(conformed.get(layouts.get(i).name()));
-                    System.arraycopy(piece, 0, flat, offset, sizes[i]);
-                    offset += sizes[i];
+                for (ParamLayout layout : layouts) {
+                    restored.put(e.getKey() + "/" + layout.name(), Tensors.of(net.precision(),
+                            layout.toEngine(conformed.get(layout.name())), layout.engineShape().toLongArray()));
                 }
-                NDArray a = sessionKernels.array(flat, total);
-                created.add(a);
-                restored.put(e.getKey(), a);
             }
         } catch (RuntimeException e) {
-            created.forEach(NDArray::close);
+            restored.values().forEach(Tensor::close);
             throw e;
         }
-        close();
-        slots.putAll(restored);
+        slots.clear();
+        restored.forEach(slots::put);
         step = state.step();
     }
 
     /** Frees the state tensors. */
     @Override
     public void close() {
-        slots.values().forEach(NDArray::close);
         slots.clear();
     }
 }

@@ -1,17 +1,16 @@
 package org.vgg4j.backend.tensorflow;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.tensorflow.engine.TfNDManager;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.tensorflow.internal.c_api.TFE_Executor;
-import org.tensorflow.internal.c_api.TF_Status;
-import org.tensorflow.internal.c_api.global.tensorflow;
+import java.util.function.Supplier;
+import org.tensorflow.Result;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.vgg4j.core.Device;
 import org.vgg4j.core.Network;
 import org.vgg4j.core.Shape;
-import org.vgg4j.core.Tensor;
 import org.vgg4j.core.Vgg4jException;
 import org.vgg4j.core.optim.SoftmaxCrossEntropy;
 import org.vgg4j.core.optim.TrainingSpec;
@@ -21,31 +20,30 @@ import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.spi.Trainer;
 
 /**
- * A network on TensorFlow: parameters held as engine tensors in NHWC/HWIO layout by a session-wide DJL manager, every
- * call's temporaries in a sub-manager closed before the call returns. Not thread-safe.
+ * A network on TensorFlow: one graph ({@link NetGraph}) run by one TensorFlow session, the parameters held as
+ * TF-Java tensors in NHWC/HWIO layout and fed to every run. Not thread-safe.
  */
 final class TfSession implements Session {
     private final TfGraph graph;
+    private final NetGraph net;
     private final Device device;
-    private final Precision precision;
-    private final TfNDManager manager;
-    private final TF_Status status;
-    private final boolean onednnPool;
     /** Trainable parameters and float buffers (running statistics), engine layout, by {@code state_dict} name. */
-    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private final TensorStore params = new TensorStore();
     /** The int64 counters ({@code num_batches_tracked}), on the host. */
     private final Map<String, Long> counters = new LinkedHashMap<>();
+    private final List<TfTrainer> trainers = new ArrayList<>();
     private boolean closed;
 
-    TfSession(TfGraph graph, Parameters parameters, Device device, Precision precision, TfNDManager manager,
-            boolean onednnPool) {
+    TfSession(TfGraph graph, Parameters parameters, Device device, Precision precision) {
         this.graph = graph;
-        this.onednnPool = onednnPool;
         this.device = device;
-        this.precision = precision;
-        this.manager = manager;
-        this.status = TF_Status.newStatus();
-        loadParameters(parameters);
+        this.net = new NetGraph(graph, precision);
+        try {
+            loadParameters(parameters);
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
     }
 
     @Override
@@ -60,58 +58,97 @@ final class TfSession implements Session {
 
     /** The precision this session computes in. */
     Precision precision() {
-        return precision;
+        return net.precision();
     }
 
     TfGraph graph() {
         return graph;
     }
 
-    Map<String, NDArray> params() {
+    NetGraph net() {
+        return net;
+    }
+
+    TensorStore params() {
         return params;
     }
 
+    /** Tensors this session and its open trainers hold (parameters, buffers, optimizer slots). */
+    long heldTensors() {
+        long n = params.size();
+        for (TfTrainer t : trainers) {
+            n += t.heldTensors();
+        }
+        return n;
+    }
+
+    void opened(TfTrainer trainer) {
+        trainers.add(trainer);
+    }
+
+    void closed(TfTrainer trainer) {
+        trainers.remove(trainer);
+    }
+
     @Override
-    public Tensor predict(Tensor images) {
+    public org.vgg4j.core.Tensor predict(org.vgg4j.core.Tensor images) {
         ensureOpen();
         InputChecks.checkImages(network(), images);
         Shape out = network().outputShape(images.shape());
-        return inStep(k -> {
-            NDArray x = input(k, images);
-            NDArray y = graph.forward(k, params, x, images.shape().dim(0), false, null, null);
-            float[] values = Kernels.floats(y);
-            if (out.rank() == 4) {
-                // An image-shaped output (e.g. a VGG prefix) is NHWC on the engine; callers read core's NCHW.
-                values = Layouts.nhwcToNchw(values, out.dim(0), out.dim(1), out.dim(2), out.dim(3));
+        return run(() -> {
+            try (Tensor x = input(images)) {
+                org.tensorflow.Session.Runner r = net.session().runner().feed(net.input, x);
+                feedParams(r);
+                try (Result res = r.fetch(net.output).run()) {
+                    float[] values = Tensors.floats(res.get(0));
+                    if (out.rank() == 4) {
+                        // An image-shaped output (e.g. a VGG prefix) is NHWC on the engine; callers read NCHW.
+                        values = Layouts.nhwcToNchw(values, out.dim(0), out.dim(1), out.dim(2), out.dim(3));
+                    }
+                    return org.vgg4j.core.Tensor.wrap(out, values);
+                }
             }
-            return Tensor.wrap(out, values);
         });
     }
 
-    /** Uploads NCHW images as an NHWC engine tensor. */
-    NDArray input(Kernels k, Tensor images) {
+    /** Feeds every parameter and buffer. */
+    void feedParams(org.tensorflow.Session.Runner r) {
+        for (Map.Entry<String, org.tensorflow.op.core.Placeholder<org.tensorflow.types.family.TNumber>> e
+                : net.params.entrySet()) {
+            r.feed(e.getValue(), params.get(e.getKey()));
+        }
+    }
+
+    /** NCHW images as an NHWC tensor of the session's precision. */
+    Tensor input(org.vgg4j.core.Tensor images) {
         Shape s = images.shape();
         if (s.rank() == 4) {
             float[] nhwc = Layouts.nchwToNhwc(images.toArray(), s.dim(0), s.dim(1), s.dim(2), s.dim(3));
-            return k.array(nhwc, s.dim(0), s.dim(2), s.dim(3), s.dim(1));
+            return Tensors.of(precision(), nhwc, s.dim(0), s.dim(2), s.dim(3), s.dim(1));
         }
-        return k.array(images.toArray(), s.toLongArray());
+        return Tensors.of(precision(), images.toArray(), s.toLongArray());
+    }
+
+    /** Runs {@code body}, turning a TensorFlow error into a {@link TensorflowOpException} with its first line. */
+    static <T> T run(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (TensorFlowException e) {
+            String m = String.valueOf(e.getMessage());
+            int nl = m.indexOf('\n');
+            throw new TensorflowOpException("a TensorFlow graph run failed: " + (nl < 0 ? m : m.substring(0, nl)));
+        }
     }
 
     @Override
     public Parameters parameters() {
         ensureOpen();
         Map<String, ParamLayout> engine = engineLayouts();
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        try {
-            for (org.vgg4j.core.layer.ParameterSpec spec : network().parameterSpecs()) {
-                ParamLayout layout = engine.get(spec.name());
-                out.put(spec.name(), layout != null ? layout.toCore(Kernels.floats(params.get(spec.name())))
-                        : Tensor.wrapLongs(spec.shape(), new long[] {counters.get(spec.name())}));
-            }
-        } catch (RuntimeException e) {
-            recover();
-            throw e;
+        Map<String, org.vgg4j.core.Tensor> out = new LinkedHashMap<>();
+        for (org.vgg4j.core.layer.ParameterSpec spec : network().parameterSpecs()) {
+            ParamLayout layout = engine.get(spec.name());
+            out.put(spec.name(), layout != null ? layout.toCore(Tensors.floats(params.get(spec.name())))
+                    : org.vgg4j.core.Tensor.wrapLongs(spec.shape(), new long[] {counters.get(spec.name())}));
         }
         return Parameters.of(out);
     }
@@ -120,15 +157,13 @@ final class TfSession implements Session {
     public void loadParameters(Parameters parameters) {
         ensureOpen();
         Parameters conformed = parameters.conformTo(network());
-        Kernels k = sessionKernels();
-        Map<String, NDArray> fresh = new LinkedHashMap<>();
+        Map<String, Tensor> fresh = new LinkedHashMap<>();
         for (ParamLayout layout : engineLayouts().values()) {
-            fresh.put(layout.name(), k.array(layout.toEngine(conformed.get(layout.name())),
+            fresh.put(layout.name(), Tensors.of(precision(), layout.toEngine(conformed.get(layout.name())),
                     layout.engineShape().toLongArray()));
         }
-        params.values().forEach(NDArray::close);
         params.clear();
-        params.putAll(fresh);
+        fresh.forEach(params::put);
         counters.clear();
         for (String name : graph.counters()) {
             counters.put(name, conformed.get(name).getLong(0));
@@ -143,21 +178,8 @@ final class TfSession implements Session {
         return out;
     }
 
-    /**
-     * After a training step: replaces the running statistics with the ones the step's forward pass computed (moved to
-     * the session's manager) and counts the batch in every {@code num_batches_tracked}, as PyTorch's train mode does.
-     */
-    void storeBuffers(Map<String, NDArray> fresh) {
-        if (graph.counters().isEmpty()) {
-            return;
-        }
-        for (Map.Entry<String, NDArray> e : fresh.entrySet()) {
-            e.getValue().attach(manager);
-            NDArray old = params.put(e.getKey(), e.getValue());
-            if (old != null) {
-                old.close();
-            }
-        }
+    /** After a training step: counts the batch in every {@code num_batches_tracked}, as PyTorch's train mode does. */
+    void countBatch() {
         counters.replaceAll((name, n) -> n + 1);
     }
 
@@ -177,63 +199,7 @@ final class TfSession implements Session {
         return new TfTrainer(this, spec);
     }
 
-    /** Kernels whose results belong to the session (parameters, optimizer state). */
-    Kernels sessionKernels() {
-        return new Kernels(manager, status, precision, onednnPool);
-    }
-
-    /**
-     * Runs {@code body} with kernels whose results belong to a fresh sub-manager, closed afterwards so that the call's
-     * native memory is released; arrays that must outlive the call are attached to the session's manager by the body.
-     */
-    <T> T inStep(Function<Kernels, T> body) {
-        ensureOpen();
-        try (TfNDManager step = (TfNDManager) manager.newSubManager()) {
-            T result = body.apply(new Kernels(step, status, precision, onednnPool));
-            finishPending();
-            return result;
-        } catch (RuntimeException e) {
-            recover();
-            throw e;
-        }
-    }
-
-    TfNDManager manager() {
-        return manager;
-    }
-
-    /**
-     * Waits until every kernel this call queued (DJL runs TensorFlow's eager context asynchronously) has run, so that
-     * the call's memory is really released when it returns and an engine error is reported by the call that caused it.
-     */
-    private void finishPending() {
-        TFE_Executor executor = tensorflow.TFE_ContextGetExecutorForThread(manager.getEagerSession());
-        try {
-            tensorflow.TFE_ExecutorWaitForAllPendingNodes(executor, status);
-            if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK) {
-                String message = tensorflow.TF_Message(status).getString();
-                throw new TensorflowOpException("a TensorFlow kernel failed: " + message);
-            }
-        } finally {
-            tensorflow.TFE_DeleteExecutor(executor);
-        }
-    }
-
-    /**
-     * After an engine error (which validation should have prevented): waits for the asynchronous executor and clears
-     * its error so that later calls are not cancelled.
-     */
-    private void recover() {
-        TFE_Executor executor = tensorflow.TFE_ContextGetExecutorForThread(manager.getEagerSession());
-        try (TF_Status s = TF_Status.newStatus()) {
-            tensorflow.TFE_ExecutorWaitForAllPendingNodes(executor, s);
-            tensorflow.TFE_ExecutorClearError(executor);
-        } finally {
-            tensorflow.TFE_DeleteExecutor(executor);
-        }
-    }
-
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new Vgg4jException("this tensorflow session is closed; open a new one");
         }
@@ -243,9 +209,12 @@ final class TfSession implements Session {
     public void close() {
         if (!closed) {
             closed = true;
-            params.clear();
-            manager.close();
-            status.close();
+            for (TfTrainer t : List.copyOf(trainers)) {
+                t.close();
+            }
+            params.close();
+            net.close();
+            NativeMemory.trim();
         }
     }
 }

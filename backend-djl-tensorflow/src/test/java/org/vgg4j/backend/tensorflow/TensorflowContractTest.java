@@ -7,7 +7,7 @@ import org.vgg4j.core.spi.Backend;
 import org.vgg4j.core.spi.Session;
 import org.vgg4j.core.testing.BackendContract;
 
-/** The backend contract, kept by the tensorflow backend; engine objects are the arrays on the session's manager. */
+/** The backend contract, kept by the tensorflow backend; engine objects are the tensors the session and its trainers hold. */
 class TensorflowContractTest extends BackendContract {
 
     @Override
@@ -18,7 +18,7 @@ class TensorflowContractTest extends BackendContract {
     /** Weights and every trainer's optimizer state. */
     @Override
     protected long nativeObjects(Session session) {
-        return ((TfSession) session).manager().getManagedArrays().size();
+        return ((TfSession) session).heldTensors();
     }
 
     @Override
