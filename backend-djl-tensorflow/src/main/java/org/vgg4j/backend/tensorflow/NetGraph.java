@@ -188,54 +188,48 @@ final class NetGraph implements AutoCloseable {
 
     private Operand<TNumber> stage(Stage s, int index, Operand<TNumber> h, boolean train,
             Map<Integer, Placeholder<TNumber>> masks, Map<String, Output<TNumber>> buffers) {
-        switch (s.kind()) {
-            case CONV: {
+        // A switch expression without default: a new stage kind does not compile until it has its ops here.
+        return switch (s.kind()) {
+            case CONV -> {
                 org.vgg4j.core.layer.Conv2d c = (org.vgg4j.core.layer.Conv2d) s.layer();
                 Operand<TNumber> y = tf.nn.biasAdd(conv(c, h, params.get(s.weight())), params.get(s.bias()));
-                return s.fusedRelu() ? tf.nn.relu(y) : y;
+                yield s.fusedRelu() ? tf.nn.relu(y) : y;
             }
-            case LINEAR: {
+            case LINEAR -> {
                 Operand<TNumber> y = tf.nn.biasAdd(tf.linalg.matMul(h, params.get(s.weight()), MatMul.transposeB(true)),
                         params.get(s.bias()));
-                return s.fusedRelu() ? tf.nn.relu(y) : y;
+                yield s.fusedRelu() ? tf.nn.relu(y) : y;
             }
-            case RELU:
-                return tf.nn.relu(h);
-            case MAX_POOL: {
+            case RELU -> tf.nn.relu(h);
+            case MAX_POOL -> {
                 MaxPool2d m = (MaxPool2d) s.layer();
-                return cast(graph.opBuilder("MaxPool", tf.scope().makeOpName("MaxPool"), tf.scope())
+                yield cast(graph.opBuilder("MaxPool", tf.scope().makeOpName("MaxPool"), tf.scope())
                         .addInput(h.asOutput())
                         .setAttr("ksize", new long[] {1, m.kernelSize(), m.kernelSize(), 1})
                         .setAttr("strides", new long[] {1, m.stride(), m.stride(), 1})
                         .setAttr("padding", "VALID").setAttr("data_format", "NHWC").build().output(0));
             }
-            case BATCH_NORM:
-                return batchNorm(s, h, train, buffers);
-            case AVG_POOL: {
+            case BATCH_NORM -> batchNorm(s, h, train, buffers);
+            case AVG_POOL -> {
                 AvgPool2d a = (AvgPool2d) s.layer();
                 Operand<TNumber> padded = a.padding() == 0 ? h : tf.pad(h, tf.constant(new int[][] {{0, 0},
                     {a.padding(), a.padding()}, {a.padding(), a.padding()}, {0, 0}}), constant(0));
-                return avgPool(padded, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
+                yield avgPool(padded, a.kernelSize(), a.kernelSize(), a.stride(), a.stride());
             }
-            case ADAPTIVE_AVG_POOL:
-                return adaptiveAvgPool(s, h);
-            case FLATTEN:
-                return s.input().rank() == 2 ? h : tf.reshape(h, tf.constant(new int[] {-1, s.output().dim(1)}));
-            case FLATTEN_NCHW:
-                return tf.reshape(tf.linalg.transpose(h, tf.constant(new int[] {0, 3, 1, 2})),
-                        tf.constant(new int[] {-1, s.output().dim(1)}));
-            case DROPOUT: {
+            case ADAPTIVE_AVG_POOL -> adaptiveAvgPool(s, h);
+            case FLATTEN -> s.input().rank() == 2 ? h : tf.reshape(h, tf.constant(new int[] {-1, s.output().dim(1)}));
+            case FLATTEN_NCHW -> tf.reshape(tf.linalg.transpose(h, tf.constant(new int[] {0, 3, 1, 2})),
+                    tf.constant(new int[] {-1, s.output().dim(1)}));
+            case DROPOUT -> {
                 double p = ((Dropout) s.layer()).p();
                 if (!train || p == 0) {
-                    return h;
+                    yield h;
                 }
                 Placeholder<TNumber> mask = tf.withName("mask" + index).placeholder(type);
                 masks.put(index, mask);
-                return tf.math.mul(h, mask);
+                yield tf.math.mul(h, mask);
             }
-            default:
-                throw new IllegalStateException("unknown stage " + s.kind());
-        }
+        };
     }
 
     /**
