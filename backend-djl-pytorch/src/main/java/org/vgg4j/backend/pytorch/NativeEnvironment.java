@@ -42,36 +42,31 @@ final class NativeEnvironment {
 
     /** Whether huge pages were switched on by this call. */
     static boolean enableHugePagesForLibtorch() {
-        if (!Boolean.parseBoolean(System.getProperty(THP_PROPERTY, "true"))
-                || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
-                || System.getenv(THP_VARIABLE) != null) {
-            return false;
-        }
-        try {
-            CLibrary c = Native.load("c", CLibrary.class);
-            boolean ok = c.setenv(THP_VARIABLE, "1", 0) == 0;
-            LOG.debug("{}=1 for libtorch: {}", THP_VARIABLE, ok ? "set" : "setenv failed");
-            return ok;
-        } catch (RuntimeException | LinkageError e) {
-            LOG.debug("could not set {} for libtorch", THP_VARIABLE, e);
-            return false;
-        }
+        return Boolean.parseBoolean(System.getProperty(THP_PROPERTY, "true")) && setIfUnset(THP_VARIABLE, "1");
     }
 
     /** Whether the OpenMP spin count was set by this call (see the class comment for when it is skipped). */
     static boolean limitOpenMpSpinning() {
-        if (!Boolean.parseBoolean(System.getProperty(SPIN_PROPERTY, "true"))
-                || "0".equals(System.getenv("VGG4J_THREAD_DEFAULTS"))
-                || System.getenv(SPIN_VARIABLE) != null || System.getenv("OMP_WAIT_POLICY") != null
-                || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+        return Boolean.parseBoolean(System.getProperty(SPIN_PROPERTY, "true"))
+                && !"0".equals(System.getenv("VGG4J_THREAD_DEFAULTS")) && System.getenv("OMP_WAIT_POLICY") == null
+                && setIfUnset(SPIN_VARIABLE, SPIN_VALUE);
+    }
+
+    /**
+     * Sets {@code name=value} in the native environment on Linux unless the process was started with {@code name} set;
+     * true if it did. Failures are logged, never thrown.
+     */
+    private static boolean setIfUnset(String name, String value) {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+                || System.getenv(name) != null) {
             return false;
         }
         try {
-            boolean ok = Native.load("c", CLibrary.class).setenv(SPIN_VARIABLE, SPIN_VALUE, 0) == 0;
-            LOG.debug("{}={} for libtorch's OpenMP: {}", SPIN_VARIABLE, SPIN_VALUE, ok ? "set" : "setenv failed");
+            boolean ok = Native.load("c", CLibrary.class).setenv(name, value, 0) == 0;
+            LOG.debug("{}={} for libtorch: {}", name, value, ok ? "set" : "setenv failed");
             return ok;
         } catch (RuntimeException | LinkageError e) {
-            LOG.debug("could not set {} for libtorch", SPIN_VARIABLE, e);
+            LOG.debug("could not set {} for libtorch", name, e);
             return false;
         }
     }
